@@ -22,7 +22,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date
 
 REST = "休"
 WORK = "班"
