@@ -1,0 +1,209 @@
+-- xinfang: the current schema, canonical. Migrations in xinfang/storage/migrations/ must end here
+-- (tests/storage/test_migrations.py compares the two).
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL              -- JSON
+);
+
+CREATE TABLE users (
+    login      TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    roles      TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL
+);
+
+-- Statutory rest days (休) and 调休 make-up workdays (班); ordinary weekends are implied.
+CREATE TABLE holidays (
+    day    TEXT PRIMARY KEY,
+    kind   TEXT NOT NULL CHECK (kind IN ('休', '班')),
+    name   TEXT NOT NULL DEFAULT '',
+    source TEXT NOT NULL DEFAULT 'seed'
+);
+
+-- Two-level category dictionary; `path` is "一级/二级" (or "一级" for a first-level entry).
+CREATE TABLE categories (
+    path       TEXT PRIMARY KEY,
+    level1     TEXT NOT NULL,
+    level2     TEXT NOT NULL DEFAULT '',
+    litigation INTEGER NOT NULL DEFAULT 0,   -- 诉访分离: belongs to a statutory procedure
+    sort       INTEGER NOT NULL DEFAULT 0,
+    active     INTEGER NOT NULL DEFAULT 1
+);
+
+CREATE TABLE units (
+    code    TEXT PRIMARY KEY,
+    name    TEXT NOT NULL,
+    parent  TEXT NOT NULL DEFAULT '',
+    kind    TEXT NOT NULL,
+    level   INTEGER NOT NULL,
+    areas   TEXT NOT NULL DEFAULT '',        -- 属地 area codes joined by '、'
+    contact TEXT NOT NULL DEFAULT '',
+    phone   TEXT NOT NULL DEFAULT '',
+    active  INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX units_name ON units(name);
+
+-- 区划 names for places of the matter (district, street, community, grid).
+CREATE TABLE places (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL
+);
+
+-- 权责清单: versioned rule sets; exactly one is active.
+CREATE TABLE rule_sets (
+    version     INTEGER PRIMARY KEY,
+    imported_at TEXT NOT NULL,
+    imported_by TEXT NOT NULL,
+    note        TEXT NOT NULL DEFAULT '',
+    active      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE rules (
+    version    INTEGER NOT NULL REFERENCES rule_sets(version),
+    row        INTEGER NOT NULL,
+    category   TEXT NOT NULL DEFAULT '',
+    keywords   TEXT NOT NULL DEFAULT '',
+    area       TEXT NOT NULL DEFAULT '',
+    unit       TEXT NOT NULL,
+    priority   INTEGER NOT NULL DEFAULT 0,
+    basis      TEXT NOT NULL DEFAULT '',
+    valid_from TEXT,
+    valid_to   TEXT,
+    PRIMARY KEY (version, row)
+) WITHOUT ROWID;
+
+CREATE TABLE cases (
+    id               INTEGER PRIMARY KEY,
+    uuid             TEXT NOT NULL UNIQUE,
+    number           TEXT NOT NULL,
+    office           TEXT NOT NULL,
+    year             INTEGER NOT NULL,
+    seq              INTEGER NOT NULL,
+    channel          TEXT NOT NULL,
+    work_order_no    TEXT NOT NULL DEFAULT '',
+    received_at      TEXT NOT NULL,
+    registered_at    TEXT NOT NULL,
+    registered_by    TEXT NOT NULL DEFAULT '',
+    purpose          TEXT NOT NULL,
+    category         TEXT NOT NULL,
+    place            TEXT NOT NULL DEFAULT '',
+    place_code       TEXT NOT NULL DEFAULT '',
+    summary          TEXT NOT NULL,
+    content          TEXT NOT NULL DEFAULT '',
+    demands          TEXT NOT NULL DEFAULT '',
+    headcount        INTEGER NOT NULL DEFAULT 1,
+    collective       INTEGER NOT NULL DEFAULT 0,
+    reception_leader TEXT NOT NULL DEFAULT '',
+    public_reception INTEGER NOT NULL DEFAULT 0,
+    caused_by        TEXT NOT NULL DEFAULT '',
+    accused_unit     TEXT NOT NULL DEFAULT '',
+    legal_status     TEXT NOT NULL DEFAULT '',
+    petitioner_names TEXT NOT NULL DEFAULT '',   -- denormalised for the list view
+    status           TEXT NOT NULL,
+    disposition      TEXT NOT NULL DEFAULT '',
+    handling_unit    TEXT NOT NULL DEFAULT '',
+    restricted       INTEGER NOT NULL DEFAULT 0,
+    repeat_of        TEXT NOT NULL DEFAULT '',
+    no_longer_candidate INTEGER NOT NULL DEFAULT 0,
+    outcome          TEXT NOT NULL DEFAULT '',
+    rating           TEXT NOT NULL DEFAULT '',
+    closure_reason   TEXT NOT NULL DEFAULT '',
+    closed_at        TEXT,
+    next_due         TEXT,                       -- earliest due date of the running duty clocks
+    next_step        TEXT,
+    route            TEXT NOT NULL DEFAULT '{}', -- routing decision (JSON)
+    updated_at       TEXT NOT NULL,
+    UNIQUE (office, year, seq)
+);
+CREATE INDEX cases_received ON cases(received_at);
+CREATE INDEX cases_status ON cases(status, next_due);
+CREATE INDEX cases_due ON cases(next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX cases_unit ON cases(handling_unit, received_at);
+CREATE INDEX cases_category ON cases(category, received_at);
+CREATE INDEX cases_channel ON cases(channel, received_at);
+CREATE INDEX cases_registered_by ON cases(registered_by, id);
+
+CREATE TABLE petitioners (
+    id        INTEGER PRIMARY KEY,
+    case_id   INTEGER NOT NULL REFERENCES cases(id),
+    pos       INTEGER NOT NULL,
+    kind      TEXT NOT NULL DEFAULT '个人',
+    name      TEXT NOT NULL DEFAULT '',
+    id_number TEXT NOT NULL DEFAULT '',
+    phone     TEXT NOT NULL DEFAULT '',
+    address   TEXT NOT NULL DEFAULT '',
+    role      TEXT NOT NULL DEFAULT '信访人',
+    anonymous INTEGER NOT NULL DEFAULT 0,
+    sex       TEXT NOT NULL DEFAULT '',
+    birth     TEXT
+);
+CREATE INDEX petitioners_case ON petitioners(case_id);
+CREATE INDEX petitioners_id_number ON petitioners(id_number) WHERE id_number <> '';
+CREATE INDEX petitioners_name_phone ON petitioners(name, phone) WHERE phone <> '';
+
+-- 重复件 links: the same person + the same matter as an earlier case.
+CREATE TABLE repeats (
+    case_id    INTEGER NOT NULL REFERENCES cases(id),
+    earlier_id INTEGER NOT NULL REFERENCES cases(id),
+    person     TEXT NOT NULL,                   -- why the person matched
+    similarity REAL NOT NULL,
+    PRIMARY KEY (case_id, earlier_id)
+) WITHOUT ROWID;
+CREATE INDEX repeats_earlier ON repeats(earlier_id);
+
+CREATE TABLE clocks (
+    case_id      INTEGER NOT NULL REFERENCES cases(id),
+    step         TEXT NOT NULL,
+    trigger      TEXT NOT NULL,
+    days         INTEGER NOT NULL,
+    unit         TEXT NOT NULL,
+    roll_forward INTEGER NOT NULL,
+    extra_days   INTEGER NOT NULL DEFAULT 0,
+    tolled_days  INTEGER NOT NULL DEFAULT 0,
+    due          TEXT NOT NULL,
+    stopped_on   TEXT,
+    PRIMARY KEY (case_id, step)
+) WITHOUT ROWID;
+
+CREATE TABLE attachments (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    filename    TEXT NOT NULL,
+    stored_path TEXT NOT NULL,
+    sha256      TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    added_at    TEXT NOT NULL
+);
+CREATE INDEX attachments_case ON attachments(case_id);
+
+-- Append-only event log, hash-chained per case: the timeline and the audit trail.
+CREATE TABLE events (
+    id          INTEGER PRIMARY KEY,
+    case_id     INTEGER NOT NULL REFERENCES cases(id),
+    seq         INTEGER NOT NULL,
+    action      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    UNIQUE (case_id, seq)
+);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
+
+-- One character per token: finds any substring of 1+ characters (tech-notes.md §3).
+CREATE VIRTUAL TABLE case_search USING fts5(
+    number, names, ids, body,
+    content = '',
+    tokenize = 'unicode61 remove_diacritics 0'
+);

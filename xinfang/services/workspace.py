@@ -1,0 +1,353 @@
+"""The Workspace: every use case as one call and one transaction. Front ends use nothing else."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from ..calendar.deadlines import DueDate, compute_due
+from ..calendar.policies import DEFAULT_PROFILE, PROFILES, Profile, get_profile, profile_from_dict
+from ..calendar.workcalendar import WorkCalendar, parse_holiday_csv
+from ..domain import lifecycle
+from ..domain.enums import Purpose, Status, Step
+from ..domain.lifecycle import Action
+from ..domain.model import Case, CaseDraft, Deadline
+from ..domain.problems import DomainError, Problem, has_errors
+from ..storage.store import ListFilter, Store
+from . import clocks as clockwork
+from . import intake, seed
+
+Now = Callable[[], datetime]
+
+DEFAULTS = {
+    "office": "",
+    "office_name": "本单位",
+    "number_prefix": "信",
+    "deadline_profile": DEFAULT_PROFILE,
+    "warn_workdays": 3,
+    "max_representatives": 5,
+    "collective_threshold": 5,
+}
+
+
+@dataclass(frozen=True)
+class Preview:
+    draft: CaseDraft
+    problems: tuple[Problem, ...]
+    repeats: tuple[intake.RepeatMatch, ...]
+    route: dict = field(default_factory=dict)
+
+    @property
+    def can_save(self) -> bool:
+        return not has_errors(self.problems)
+
+
+@dataclass(frozen=True)
+class Registered:
+    case: Case
+    warnings: tuple[Problem, ...]
+    repeats: tuple[intake.RepeatMatch, ...]
+
+
+@dataclass(frozen=True)
+class Acted:
+    case: Case
+    warnings: tuple[str, ...]
+
+
+class Workspace:
+    def __init__(self, store: Store, now: Now = datetime.now, data_dir: Path | None = None):
+        self.store = store
+        self.now = lambda: now().replace(microsecond=0)
+        self.data_dir = data_dir
+        self._calendar: WorkCalendar | None = None
+        self._categories: set[str] | None = None
+
+    @classmethod
+    def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True) -> "Workspace":
+        store = Store(path)
+        data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
+        ws = cls(store, now, data_dir)
+        if seed_reference and store.holiday_count() == 0:
+            with store.transaction():
+                seed.seed_reference(store, ws.now())
+        return ws
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ---- configuration ---------------------------------------------------------------------
+    def setting(self, key: str):
+        return self.store.setting(key, DEFAULTS.get(key))
+
+    def set_setting(self, key: str, value) -> None:
+        with self.store.transaction():
+            self.store.set_setting(key, value)
+
+    @property
+    def calendar(self) -> WorkCalendar:
+        if self._calendar is None:
+            self._calendar = WorkCalendar.from_rows(self.store.holiday_rows())
+        return self._calendar
+
+    @property
+    def profile(self) -> Profile:
+        value = self.setting("deadline_profile")
+        if isinstance(value, dict):
+            return profile_from_dict(value)
+        return get_profile(value)
+
+    def profiles(self) -> list[Profile]:
+        return list(PROFILES.values())
+
+    def set_profile(self, code: str, actor: str) -> Profile:
+        if code not in PROFILES:
+            raise DomainError(f"未知的期限方案“{code}”，可选：{'、'.join(PROFILES)}")
+        with self.store.transaction():
+            self.store.set_setting("deadline_profile", code)
+        return self.profile
+
+    def categories(self) -> list[tuple[str, str, str, bool]]:
+        return self.store.categories()
+
+    def category_paths(self) -> set[str]:
+        if self._categories is None:
+            self._categories = {c[0] for c in self.store.categories()}
+        return self._categories
+
+    @property
+    def office(self) -> str:
+        return self.setting("office") or "000000"
+
+    # ---- calendar ----------------------------------------------------------------------------
+    def due(self, start: date, days: int, unit: str) -> DueDate:
+        if unit not in ("calendar", "working"):
+            raise DomainError("单位应为 calendar（自然日）或 working（工作日）")
+        if days < 1:
+            raise DomainError("天数至少为 1")
+        return compute_due(start, days, unit, self.calendar)
+
+    def import_holidays(self, text: str, actor: str, accept_partial: bool = False) -> tuple[int, list[str]]:
+        rows, problems = parse_holiday_csv(text)
+        if problems and not accept_partial:
+            return 0, problems
+        if not rows:
+            return 0, problems or ["文件中没有节假日数据"]
+        with self.store.transaction():
+            n = self.store.upsert_holidays(rows, f"import:{actor}:{self.now().isoformat()}")
+            self._calendar = None
+            self._recompute_running_clocks()
+        return n, problems
+
+    def _recompute_running_clocks(self) -> None:
+        cal = self.calendar
+        touched = set()
+        for row, c in list(self.store.running_clocks()):
+            new = clockwork.recompute(c, cal)
+            if new.due != c.due:
+                self.store.save_clock(row, new)
+                touched.add(row)
+        for row in touched:
+            due, step = clockwork.next_due(self.store.clocks(row))
+            self.store.update_case(row, {"next_due": due, "next_step": step.value if step else None}, self.now())
+
+    # ---- registration ---------------------------------------------------------------------------
+    def preview(self, draft: CaseDraft) -> Preview:
+        """What saving would say: problems and repeat candidates (shown while the clerk types)."""
+        draft, problems = intake.validate(
+            draft, now=self.now(), categories=self.category_paths(),
+            max_representatives=int(self.setting("max_representatives")),
+            collective_threshold=int(self.setting("collective_threshold")))
+        repeats = intake.find_repeats(self.store, draft)
+        return Preview(draft, tuple(problems), tuple(repeats), self.suggest_route(draft))
+
+    def suggest_route(self, draft: CaseDraft) -> dict:
+        if draft.unit:
+            return {"unit": draft.unit, "unit_name": self.store.unit_name(draft.unit) or draft.unit,
+                    "principle": "人工指定", "reasons": ["登记时由登记人指定承办单位"]}
+        return {}
+
+    def register(self, draft: CaseDraft, actor: str) -> Registered:
+        pv = self.preview(draft)
+        errors = [p for p in pv.problems if p.level == "error"]
+        if errors:
+            raise DomainError("登记信息有误：" + "；".join(p.message for p in errors), tuple(errors))
+        draft, now = pv.draft, self.now()
+        earliest = min(pv.repeats, key=lambda m: m.row) if pv.repeats else None
+        candidate = any(m.closed_after_recheck for m in pv.repeats)
+        restricted = draft.purpose == Purpose.ACCUSATION or bool(pv.route.get("restricted"))
+        with self.store.transaction():
+            self.store.ensure_user(actor, now=now)
+            year = draft.received_at.year
+            seq = self.store.next_seq(self.office, year)
+            number = f"{year}-{self.setting('number_prefix')}-{seq:06d}"
+            row, case_id = self.store.insert_case(
+                number=number, office=self.office, year=year, seq=seq, draft=draft, status=Status.REGISTERED,
+                registered_at=now, restricted=restricted, repeat_of=earliest.id if earliest else "",
+                no_longer_candidate=candidate, route=pv.route, registered_by=actor)
+            for m in pv.repeats:
+                self.store.add_repeat(row, m.row, m.person, m.similarity)
+            dispose = clockwork.start_clock(Step.DISPOSE, draft.received_at.date(), self.profile, self.calendar)
+            self.store.save_clock(row, dispose)
+            self.store.update_case(row, {"next_due": dispose.due, "next_step": Step.DISPOSE.value}, now)
+            files = self._store_attachments(row, case_id, draft.attachments, now)
+            warnings = [p for p in pv.problems if p.level == "warning"]
+            self.store.append_event(row, case_id, lifecycle.REGISTER, draft.received_at, now, actor, {
+                "number": number, "warnings": [p.message for p in warnings],
+                "repeat_of": [m.number for m in pv.repeats], "no_longer_accept_candidate": candidate,
+                "route": pv.route, "attachments": files})
+        return Registered(self.store.load_case(row), tuple(warnings), pv.repeats)
+
+    def _store_attachments(self, row: int, case_id: str, paths: Iterable[str], now: datetime) -> list[str]:
+        names = []
+        for raw in paths:
+            src = Path(raw)
+            if not src.is_file():
+                raise DomainError(f"附件“{raw}”不存在或不是文件")
+            if self.data_dir is None:
+                raise DomainError("内存数据库不能保存附件")
+            digest = hashlib.sha256(src.read_bytes()).hexdigest()
+            dest = self.data_dir / "attachments" / case_id / src.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dest)
+            self.store.add_attachment(row, src.name, str(dest.relative_to(self.data_dir)), digest, src.stat().st_size, now)
+            names.append(f"{src.name} sha256:{digest[:12]}")
+        return names
+
+    # ---- actions -------------------------------------------------------------------------------
+    def row_of(self, key: str | int) -> int:
+        row = self.store.find_row(key)
+        if row is None:
+            raise DomainError(f"找不到案件“{key}”（可用编号、ID 或序号）")
+        return row
+
+    def case(self, key: str | int) -> Case:
+        return self.store.load_case(self.row_of(key))
+
+    def allowed_actions(self, case: Case) -> list[Action]:
+        return lifecycle.allowed_actions(case.status)
+
+    def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
+            data: Mapping | None = None) -> Acted:
+        row = self.row_of(key)
+        now = self.now()
+        at = at or now
+        if at > now and (at - now).total_seconds() > 3600:
+            raise DomainError("办理时间晚于现在，请核对")
+        with self.store.transaction():
+            case = self.store.load_case(row, with_events=False)
+            clocks = {c.step: c for c in case.clocks}
+            profile = self.profile
+            t = lifecycle.plan(case.status, clocks, action, at, data, received_at=case.draft.received_at,
+                               last_at=self.store.last_event_at(row),
+                               max_extension=profile.policy(Step.HANDLE).max_extension or 30)
+            if "unit" in t.payload and t.payload["unit"]:
+                t.payload["unit_name"] = self.store.unit_name(t.payload["unit"]) or t.payload["unit"]
+            changed = clockwork.apply_ops(clocks, t.clock_ops, at.date(), profile, self.calendar)
+            for c in changed.values():
+                self.store.save_clock(row, c)
+            clocks.update(changed)
+            due, step = clockwork.next_due(clocks.values())
+            fields = dict(t.updates, status=t.to.value, next_due=due, next_step=step.value if step else None)
+            self.store.update_case(row, fields, now)
+            payload = dict(t.payload)
+            if t.warnings:
+                payload["warnings"] = list(t.warnings)
+            for c in changed.values():
+                payload.setdefault("clocks", {})[c.step.value] = (
+                    f"stopped {c.stopped_on.isoformat()}" if c.stopped_on else f"due {c.due.isoformat()}")
+            self.store.ensure_user(actor, now=now)
+            self.store.append_event(row, case.id, t.action.value, at, now, actor, payload)
+        return Acted(self.store.load_case(row), t.warnings)
+
+    # ---- reading -------------------------------------------------------------------------------
+    def deadlines(self, case: Case, today: date | None = None) -> list[Deadline]:
+        today = today or self.now().date()
+        warn = int(self.setting("warn_workdays"))
+        return [clockwork.deadline(c, today, self.calendar, warn) for c in case.clocks]
+
+    def list_ids(self, f: ListFilter = ListFilter(), order: str = "id", descending: bool = True):
+        return self.store.list_ids(f, order, descending)
+
+    def list_rows(self, ids) -> dict[int, tuple]:
+        return self.store.list_rows(ids)
+
+    def count(self, f: ListFilter = ListFilter()) -> int:
+        return self.store.count(f)
+
+    def first_page(self, f: ListFilter, limit: int = 50) -> list[int]:
+        return self.store.first_page(f, limit)
+
+    def near_limit(self, today: date | None = None) -> date:
+        """Running duty clocks due on or before this date are 临期 (or 逾期 when before today)."""
+        today = today or self.now().date()
+        return self.calendar.add_working_days(today, int(self.setting("warn_workdays")))
+
+    def due_filters(self, today: date | None = None) -> dict[str, ListFilter]:
+        today = today or self.now().date()
+        yesterday = date.fromordinal(today.toordinal() - 1)
+        return {
+            "逾期": ListFilter(due_before=yesterday),
+            "临期": ListFilter(due_after=yesterday, due_before=self.near_limit(today)),
+            "待受理": ListFilter(status=(Status.PENDING_ACCEPTANCE.value,)),
+            "待答复": ListFilter(status=(Status.HANDLING.value,)),
+            "待处置": ListFilter(status=(Status.REGISTERED.value,)),
+        }
+
+    def dashboard(self, actor: str, today: date | None = None, limit: int = 20) -> dict:
+        out = {}
+        for name, f in self.due_filters(today).items():
+            out[name] = {"count": self.store.count(f), "ids": self.store.first_page(f, limit)}
+        mine = ListFilter(registered_by=actor)
+        out["我登记的"] = {"count": self.store.count(mine), "ids": self.store.first_page(mine, limit)}
+        return out
+
+    def check(self) -> dict:
+        integrity = self.store.integrity()
+        broken = self.store.broken_chains()
+        return {"ok": integrity == "ok" and not broken, "integrity": integrity, "broken_chains": broken,
+                "cases": self.store.total_cases()}
+
+    # ---- output ---------------------------------------------------------------------------------
+    def case_dict(self, case: Case) -> dict:
+        d = case.draft
+        return {
+            "id": case.id, "row": case.row, "number": case.number, "office": case.office,
+            "status": case.status.value, "status_label": case.status.label,
+            "channel": d.channel.value, "work_order_no": d.work_order_no,
+            "received_at": d.received_at.isoformat(sep=" "), "registered_at": case.registered_at.isoformat(sep=" "),
+            "purpose": d.purpose.value, "category": d.category, "place": d.place, "place_code": d.place_code,
+            "summary": d.summary, "content": d.content, "demands": d.demands, "headcount": d.headcount,
+            "collective": d.is_collective, "reception_leader": d.reception_leader,
+            "public_reception": d.public_reception, "caused_by": d.caused_by, "accused_unit": d.accused_unit,
+            "legal_status": d.legal_status,
+            "petitioners": [{"name": p.name, "kind": p.kind.value, "id_number": p.id_number, "phone": p.phone,
+                             "address": p.address, "role": p.role.value, "anonymous": p.anonymous, "sex": p.sex,
+                             "birth": p.birth.isoformat() if p.birth else None} for p in d.petitioners],
+            "disposition": case.disposition, "unit": case.handling_unit, "unit_name": case.handling_unit_name,
+            "restricted": case.restricted, "repeat_of": case.repeat_of or None, "repeat_ids": list(case.repeat_ids),
+            "no_longer_accept_candidate": case.no_longer_accept_candidate, "outcome": case.outcome,
+            "rating": case.rating, "closure_reason": case.closure_reason,
+            "closed_at": case.closed_at.isoformat(sep=" ") if case.closed_at else None,
+            "route": case.route,
+            "deadlines": [x.to_dict() for x in self.deadlines(case)],
+            "allowed_actions": [a.value for a in self.allowed_actions(case)],
+            "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in case.attachments],
+            "events": [{"seq": e.seq, "action": e.action, "label": _event_label(e.action),
+                        "at": e.at.isoformat(sep=" "), "recorded_at": e.recorded_at.isoformat(sep=" "),
+                        "actor": e.actor, "payload": e.payload, "hash": e.hash} for e in case.events],
+        }
+
+
+def _event_label(action: str) -> str:
+    if action == lifecycle.REGISTER:
+        return "登记"
+    if action == lifecycle.REROUTE:
+        return "改派"
+    try:
+        return Action(action).label
+    except ValueError:
+        return action

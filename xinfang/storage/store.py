@@ -1,0 +1,453 @@
+"""The repository: the only code that knows the tables. Methods never commit on their own —
+services wrap each user action in `transaction()`."""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import uuid
+from array import array
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import sqlite_utils
+
+from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
+from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
+from . import search
+from .db import connect, migrate, transaction
+
+GENESIS = "0" * 64
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    return value.isoformat()
+
+
+def _dt(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def event_hash(prev_hash: str, case_uuid: str, seq: int, action: str, at: str, recorded_at: str,
+               actor: str, payload: str) -> str:
+    body = json.dumps([prev_hash, case_uuid, seq, action, at, recorded_at, actor, payload],
+                      ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    status: tuple[str, ...] = ()
+    channel: str = ""
+    category: str = ""          # prefix match on "一级" or exact "一级/二级"
+    unit: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    due_before: date | None = None   # running duty clock due on or before this date
+    due_after: date | None = None    # … and after this date
+    text: str = ""
+    office: str = ""
+    restricted: bool | None = None
+    registered_by: str = ""
+
+
+class Store:
+    def __init__(self, path: str | Path = ":memory:"):
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self.conn: sqlite3.Connection = connect(self.path)
+        migrate(self.conn, self.path)
+        self.db = sqlite_utils.Database(self.conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with transaction(self.conn) as conn:
+            yield conn
+
+    def q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence | dict = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # ---- settings, users -------------------------------------------------------------------
+    def setting(self, key: str, default: Any = None) -> Any:
+        raw = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+        return default if raw is None else json.loads(raw)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
+                          (key, json.dumps(value, ensure_ascii=False)))
+
+    def ensure_user(self, login: str, name: str = "", roles: str = "", now: datetime | None = None) -> None:
+        self.conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                          (login, name or login, roles, _iso(now or datetime.now())))
+
+    def users(self) -> list[tuple]:
+        return self.q("SELECT login, name, roles FROM users ORDER BY login")
+
+    # ---- holidays ----------------------------------------------------------------------------
+    def holiday_rows(self) -> list[tuple[date, str, str]]:
+        return [(date.fromisoformat(d), k, n) for d, k, n in self.q("SELECT day, kind, name FROM holidays ORDER BY day")]
+
+    def upsert_holidays(self, rows: Iterable[tuple[date, str, str]], source: str) -> int:
+        rows = [(_iso(d), k, n, source) for d, k, n in rows]
+        self.conn.executemany("INSERT OR REPLACE INTO holidays(day, kind, name, source) VALUES (?, ?, ?, ?)", rows)
+        return len(rows)
+
+    def holiday_count(self) -> int:
+        return self.one("SELECT count(*) FROM holidays")
+
+    # ---- categories, units, places ---------------------------------------------------------------
+    def categories(self) -> list[tuple[str, str, str, bool]]:
+        return [(p, l1, l2, bool(lit)) for p, l1, l2, lit in
+                self.q("SELECT path, level1, level2, litigation FROM categories WHERE active ORDER BY sort, path")]
+
+    def replace_categories(self, rows: Iterable[tuple[str, str, bool]]) -> int:
+        self.conn.execute("UPDATE categories SET active = 0")
+        n = 0
+        for i, (l1, l2, lit) in enumerate(rows):
+            path = f"{l1}/{l2}" if l2 else l1
+            self.conn.execute(
+                "INSERT INTO categories(path, level1, level2, litigation, sort, active) VALUES (?, ?, ?, ?, ?, 1) "
+                "ON CONFLICT(path) DO UPDATE SET litigation = excluded.litigation, sort = excluded.sort, active = 1",
+                (path, l1, l2, int(bool(lit)), i))
+            n += 1
+        return n
+
+    def unit_rows(self) -> list[tuple]:
+        return self.q("SELECT code, name, parent, kind, level, areas, contact, phone FROM units WHERE active ORDER BY code")
+
+    def replace_units(self, rows: Iterable[tuple]) -> int:
+        self.conn.execute("UPDATE units SET active = 0")
+        n = 0
+        for code, name, parent, kind, level, areas, contact, phone in rows:
+            self.conn.execute(
+                "INSERT INTO units(code, name, parent, kind, level, areas, contact, phone, active) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT(code) DO UPDATE SET name=excluded.name, "
+                "parent=excluded.parent, kind=excluded.kind, level=excluded.level, areas=excluded.areas, "
+                "contact=excluded.contact, phone=excluded.phone, active=1",
+                (code, name, parent or "", kind, int(level), areas, contact or "", phone or ""))
+            n += 1
+        return n
+
+    def unit_name(self, code: str) -> str:
+        return self.one("SELECT name FROM units WHERE code = ?", (code,)) or ""
+
+    def places(self) -> dict[str, str]:
+        return dict(self.q("SELECT code, name FROM places"))
+
+    def upsert_places(self, rows: Iterable[tuple[str, str]]) -> None:
+        self.conn.executemany("INSERT OR REPLACE INTO places(code, name) VALUES (?, ?)", list(rows))
+
+    # ---- rules ---------------------------------------------------------------------------------
+    def active_rule_version(self) -> int:
+        return self.one("SELECT version FROM rule_sets WHERE active") or 0
+
+    def rule_rows(self, version: int) -> list[tuple]:
+        return self.q("SELECT row, category, keywords, area, unit, priority, basis, valid_from, valid_to "
+                      "FROM rules WHERE version = ? ORDER BY row", (version,))
+
+    def add_rule_set(self, rows: Iterable[tuple], actor: str, note: str, now: datetime) -> int:
+        version = (self.one("SELECT max(version) FROM rule_sets") or 0) + 1
+        self.conn.execute("UPDATE rule_sets SET active = 0")
+        self.conn.execute("INSERT INTO rule_sets(version, imported_at, imported_by, note, active) VALUES (?, ?, ?, ?, 1)",
+                          (version, _iso(now), actor, note))
+        self.conn.executemany(
+            "INSERT INTO rules(version, row, category, keywords, area, unit, priority, basis, valid_from, valid_to) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", [(version, *r) for r in rows])
+        return version
+
+    def rule_sets(self) -> list[tuple]:
+        return self.q("SELECT version, imported_at, imported_by, note, active, "
+                      "(SELECT count(*) FROM rules r WHERE r.version = s.version) FROM rule_sets s ORDER BY version DESC")
+
+    # ---- cases ---------------------------------------------------------------------------------
+    def next_seq(self, office: str, year: int) -> int:
+        return (self.one("SELECT max(seq) FROM cases WHERE office = ? AND year = ?", (office, year)) or 0) + 1
+
+    def insert_case(self, *, number: str, office: str, year: int, seq: int, draft: CaseDraft, status: Status,
+                    registered_at: datetime, restricted: bool, repeat_of: str, no_longer_candidate: bool,
+                    route: dict, handling_unit: str = "", registered_by: str = "") -> tuple[int, str]:
+        case_uuid = str(uuid.uuid4())
+        names = "、".join(p.display_name for p in draft.petitioners if p.display_name)
+        cur = self.conn.execute(
+            "INSERT INTO cases(uuid, number, office, year, seq, channel, work_order_no, received_at, registered_at, "
+            "purpose, category, place, place_code, summary, content, demands, headcount, collective, "
+            "reception_leader, public_reception, caused_by, accused_unit, legal_status, petitioner_names, status, "
+            "handling_unit, restricted, repeat_of, no_longer_candidate, route, updated_at, registered_by) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (case_uuid, number, office, year, seq, draft.channel.value, draft.work_order_no,
+             _iso(draft.received_at), _iso(registered_at), draft.purpose.value, draft.category, draft.place,
+             draft.place_code, draft.summary, draft.content, draft.demands, draft.headcount,
+             int(draft.is_collective), draft.reception_leader, int(draft.public_reception), draft.caused_by,
+             draft.accused_unit, draft.legal_status, names, status.value, handling_unit, int(restricted),
+             repeat_of, int(no_longer_candidate), json.dumps(route, ensure_ascii=False), _iso(registered_at),
+             registered_by))
+        row = cur.lastrowid
+        self.conn.executemany(
+            "INSERT INTO petitioners(case_id, pos, kind, name, id_number, phone, address, role, anonymous, sex, birth) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(row, i, p.kind.value, p.name, p.id_number, p.phone, p.address, p.role.value, int(p.anonymous),
+              p.sex, _iso(p.birth)) for i, p in enumerate(draft.petitioners)])
+        self.index_case(row, number, draft)
+        return row, case_uuid
+
+    def index_case(self, row: int, number: str, draft: CaseDraft) -> None:
+        doc = search.document(
+            number,
+            [p.name for p in draft.petitioners],
+            [x for p in draft.petitioners for x in (p.id_number, p.phone) if x] + [draft.work_order_no],
+            [draft.summary, draft.content, draft.demands, draft.place, draft.category])
+        self.conn.execute("INSERT INTO case_search(rowid, number, names, ids, body) VALUES (?, ?, ?, ?, ?)",
+                          (row, doc["number"], doc["names"], doc["ids"], doc["body"]))
+
+    def update_case(self, row: int, fields: dict, now: datetime) -> None:
+        fields = {k: (_iso(v) if isinstance(v, (date, datetime)) else v) for k, v in fields.items()}
+        fields["updated_at"] = _iso(now)
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE cases SET {sets} WHERE id = ?", (*fields.values(), row))
+
+    def find_row(self, key: str | int) -> int | None:
+        key = str(key).strip()
+        if key.isdigit():
+            hit = self.one("SELECT id FROM cases WHERE id = ?", (int(key),))
+            if hit:
+                return hit
+        return self.one("SELECT id FROM cases WHERE uuid = ? OR number = ? ORDER BY id LIMIT 1", (key, key))
+
+    def load_case(self, row: int, with_events: bool = True) -> Case:
+        r = self.conn.execute(
+            "SELECT id, uuid, number, office, channel, work_order_no, received_at, registered_at, purpose, category, "
+            "place, place_code, summary, content, demands, headcount, reception_leader, public_reception, caused_by, "
+            "accused_unit, legal_status, status, disposition, handling_unit, restricted, repeat_of, "
+            "no_longer_candidate, outcome, rating, closure_reason, closed_at, route "
+            "FROM cases WHERE id = ?", (row,)).fetchone()
+        if r is None:
+            raise KeyError(row)
+        petitioners = tuple(
+            Petitioner(name=n, kind=PartyKind(k), id_number=i, phone=ph, address=a, role=PetitionerRole(ro),
+                       anonymous=bool(an), sex=s, birth=_d(b))
+            for k, n, i, ph, a, ro, an, s, b in self.q(
+                "SELECT kind, name, id_number, phone, address, role, anonymous, sex, birth FROM petitioners "
+                "WHERE case_id = ? ORDER BY pos", (row,)))
+        draft = CaseDraft(
+            channel=Channel(r[4]), work_order_no=r[5], received_at=_dt(r[6]), purpose=Purpose(r[8]),
+            category=r[9], place=r[10], place_code=r[11], summary=r[12], content=r[13], demands=r[14],
+            headcount=r[15], reception_leader=r[16], public_reception=bool(r[17]), caused_by=r[18],
+            accused_unit=r[19], legal_status=r[20], petitioners=petitioners, unit=r[23])
+        repeat_ids = tuple(u for (u,) in self.q(
+            "SELECT c.uuid FROM repeats r JOIN cases c ON c.id = r.earlier_id WHERE r.case_id = ? ORDER BY c.id", (row,)))
+        return Case(
+            id=r[1], row=r[0], number=r[2], office=r[3], draft=draft, status=Status(r[21]),
+            registered_at=_dt(r[7]), disposition=r[22], handling_unit=r[23],
+            handling_unit_name=self.unit_name(r[23]) if r[23] else "", restricted=bool(r[24]), repeat_of=r[25],
+            repeat_ids=repeat_ids, no_longer_accept_candidate=bool(r[26]), outcome=r[27], rating=r[28],
+            closure_reason=r[29], closed_at=_dt(r[30]), clocks=tuple(self.clocks(row)),
+            events=tuple(self.events(row)) if with_events else (), attachments=tuple(self.attachments(row)),
+            route=json.loads(r[31] or "{}"))
+
+    # ---- clocks --------------------------------------------------------------------------------
+    def clocks(self, row: int) -> list[Clock]:
+        order = {s.value: i for i, s in enumerate(Step)}
+        rows = self.q("SELECT step, trigger, days, unit, roll_forward, due, extra_days, tolled_days, stopped_on "
+                      "FROM clocks WHERE case_id = ?", (row,))
+        rows.sort(key=lambda r: order[r[0]])
+        return [Clock(Step(s), date.fromisoformat(t), d, u, bool(rf), date.fromisoformat(due), x, tl, _d(st))
+                for s, t, d, u, rf, due, x, tl, st in rows]
+
+    def save_clock(self, row: int, c: Clock) -> None:
+        self.conn.execute(
+            "INSERT OR REPLACE INTO clocks(case_id, step, trigger, days, unit, roll_forward, extra_days, tolled_days, "
+            "due, stopped_on) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (row, c.step.value, _iso(c.trigger), c.days, c.unit, int(c.roll_forward), c.extra_days, c.tolled_days,
+             _iso(c.due), _iso(c.stopped_on)))
+
+    def running_clocks(self) -> Iterator[tuple[int, Clock]]:
+        for (case_id,) in self.q("SELECT DISTINCT case_id FROM clocks WHERE stopped_on IS NULL"):
+            for c in self.clocks(case_id):
+                if c.running:
+                    yield case_id, c
+
+    # ---- events --------------------------------------------------------------------------------
+    def append_event(self, row: int, case_uuid: str, action: str, at: datetime, recorded_at: datetime,
+                     actor: str, payload: dict) -> Event:
+        last = self.conn.execute("SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
+                                 (row,)).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        at_s, rec_s = _iso(at), _iso(recorded_at)
+        h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)
+        self.conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                          "VALUES (?,?,?,?,?,?,?,?,?)", (row, seq, action, at_s, rec_s, actor, body, prev, h))
+        return Event(case_uuid, seq, action, at, recorded_at, actor, payload, prev, h)
+
+    def events(self, row: int) -> list[Event]:
+        case_uuid = self.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+        return [Event(case_uuid, s, a, _dt(at), _dt(rec), actor, json.loads(p), prev, h)
+                for s, a, at, rec, actor, p, prev, h in self.q(
+                    "SELECT seq, action, at, recorded_at, actor, payload, prev_hash, hash FROM events "
+                    "WHERE case_id = ? ORDER BY seq", (row,))]
+
+    def last_event_at(self, row: int) -> datetime | None:
+        return _dt(self.one("SELECT at FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", (row,)))
+
+    def broken_chains(self, limit: int = 100) -> list[str]:
+        """Case numbers whose event chain does not verify (tampered, reordered or missing events)."""
+        broken: list[str] = []
+        cur = self.conn.execute(
+            "SELECT c.uuid, c.number, e.seq, e.action, e.at, e.recorded_at, e.actor, e.payload, e.prev_hash, e.hash "
+            "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.seq")
+        current, expect_prev, expect_seq, bad = None, GENESIS, 1, False
+        for case_uuid, number, seq, action, at, rec, actor, payload, prev, h in cur:
+            if case_uuid != current:
+                if bad:
+                    broken.append(cur_number)
+                current, cur_number, expect_prev, expect_seq, bad = case_uuid, number, GENESIS, 1, False
+            if bad:
+                continue
+            if seq != expect_seq or prev != expect_prev or \
+                    event_hash(prev, case_uuid, seq, action, at, rec, actor, payload) != h:
+                bad = True
+            expect_prev, expect_seq = h, seq + 1
+            if len(broken) >= limit:
+                break
+        if bad and len(broken) < limit:
+            broken.append(cur_number)
+        return broken
+
+    # ---- attachments -------------------------------------------------------------------------------
+    def add_attachment(self, row: int, filename: str, stored_path: str, sha256: str, size: int, now: datetime) -> None:
+        self.conn.execute("INSERT INTO attachments(case_id, filename, stored_path, sha256, size, added_at) "
+                          "VALUES (?,?,?,?,?,?)", (row, filename, stored_path, sha256, size, _iso(now)))
+
+    def attachments(self, row: int) -> list[Attachment]:
+        return [Attachment(f, h, s, p, _dt(a)) for f, p, h, s, a in self.q(
+            "SELECT filename, stored_path, sha256, size, added_at FROM attachments WHERE case_id = ? ORDER BY id", (row,))]
+
+    # ---- repeats -------------------------------------------------------------------------------------
+    def same_person_cases(self, id_numbers: Sequence[str], name_phones: Sequence[tuple[str, str]],
+                          exclude_row: int | None = None, limit: int = 200) -> list[tuple]:
+        """Earlier cases sharing a petitioner: (row, uuid, number, category, summary, demands, status,
+        closure_reason, how-matched)."""
+        hits: dict[int, str] = {}
+        for idn in id_numbers:
+            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE id_number = ? LIMIT ?", (idn, limit)):
+                hits.setdefault(cid, f"身份证号 {idn}")
+        for name, phone in name_phones:
+            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE name = ? AND phone = ? LIMIT ?",
+                                 (name, phone, limit)):
+                hits.setdefault(cid, f"姓名+电话 {name}")
+        hits.pop(exclude_row, None)
+        if not hits:
+            return []
+        marks = ",".join("?" * len(hits))
+        rows = self.q(f"SELECT id, uuid, number, category, summary, demands, status, closure_reason, received_at "
+                      f"FROM cases WHERE id IN ({marks}) ORDER BY id", list(hits))
+        return [(*r, hits[r[0]]) for r in rows]
+
+    def add_repeat(self, row: int, earlier: int, person: str, similarity: float) -> None:
+        self.conn.execute("INSERT OR REPLACE INTO repeats(case_id, earlier_id, person, similarity) VALUES (?,?,?,?)",
+                          (row, earlier, person, similarity))
+
+    # ---- lists, search, counts ---------------------------------------------------------------------
+    def _where(self, f: ListFilter) -> tuple[str, list]:
+        clauses, params = [], []
+        if f.status:
+            clauses.append(f"status IN ({','.join('?' * len(f.status))})")
+            params += list(f.status)
+        if f.channel:
+            clauses.append("channel = ?"); params.append(f.channel)
+        if f.category:
+            if "/" in f.category:
+                clauses.append("category = ?"); params.append(f.category)
+            else:
+                clauses.append("(category = ? OR category >= ? AND category < ?)")
+                params += [f.category, f.category + "/", f.category + "0"]
+        if f.unit:
+            clauses.append("handling_unit = ?"); params.append(f.unit)
+        if f.office:
+            clauses.append("office = ?"); params.append(f.office)
+        if f.received_from:
+            clauses.append("received_at >= ?"); params.append(f.received_from.isoformat())
+        if f.received_to:
+            clauses.append("received_at < ?"); params.append(date.fromordinal(f.received_to.toordinal() + 1).isoformat())
+        if f.due_before:
+            clauses.append("next_due <= ?"); params.append(f.due_before.isoformat())
+        if f.due_after:
+            clauses.append("next_due > ?"); params.append(f.due_after.isoformat())
+        if f.registered_by:
+            clauses.append("registered_by = ?"); params.append(f.registered_by)
+        if f.restricted is not None:
+            clauses.append("restricted = ?"); params.append(int(f.restricted))
+        if f.text:
+            expr = search.match_expression(f.text)
+            if expr is None:
+                clauses.append("0")
+            else:
+                clauses.append("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
+                params.append(expr)
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def list_ids(self, f: ListFilter = ListFilter(), order: str = "id", descending: bool = True) -> array:
+        column = {"id": "id", "received_at": "received_at", "next_due": "next_due", "number": "number",
+                  "status": "status", "category": "category", "handling_unit": "handling_unit",
+                  "channel": "channel", "petitioner_names": "petitioner_names"}.get(order, "id")
+        where, params = self._where(f)
+        direction = "DESC" if descending else "ASC"
+        sql = f"SELECT id FROM cases{where} ORDER BY {column} {direction}, id {direction}"
+        ids = array("q")
+        cur = self.conn.execute(sql, params)
+        while True:
+            chunk = cur.fetchmany(65536)
+            if not chunk:
+                break
+            ids.extend(r[0] for r in chunk)
+        return ids
+
+    def first_page(self, f: ListFilter, limit: int = 50) -> list[int]:
+        where, params = self._where(f)
+        return [r[0] for r in self.q(f"SELECT id FROM cases{where} ORDER BY id DESC LIMIT ?", (*params, limit))]
+
+    def count(self, f: ListFilter = ListFilter()) -> int:
+        where, params = self._where(f)
+        if f.text and where.count(" AND ") == 0:
+            expr = search.match_expression(f.text)
+            return self.one("SELECT count(*) FROM case_search WHERE case_search MATCH ?", (expr,)) if expr else 0
+        return self.one(f"SELECT count(*) FROM cases{where}", params)
+
+    LIST_COLUMNS = ("id", "number", "received_at", "channel", "petitioner_names", "category", "summary", "status",
+                    "handling_unit", "next_due", "next_step", "restricted", "repeat_of")
+
+    def list_rows(self, ids: Sequence[int]) -> dict[int, tuple]:
+        if not ids:
+            return {}
+        cols = ", ".join(self.LIST_COLUMNS)
+        out: dict[int, tuple] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            for r in self.q(f"SELECT {cols} FROM cases WHERE id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = r
+        return out
+
+    def total_cases(self) -> int:
+        return self.one("SELECT count(*) FROM cases")
+
+    def integrity(self) -> str:
+        return self.one("PRAGMA integrity_check")
