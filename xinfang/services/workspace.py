@@ -122,6 +122,22 @@ class Workspace:
     def office(self) -> str:
         return self.setting("office") or "000000"
 
+    def set_office(self, code: str, actor: str) -> None:
+        """Choose 本单位 (the office running the program) from the unit directory."""
+        name = self.store.unit_name(code)
+        if not name:
+            raise DomainError(f"单位编码“{code}”不在单位目录中，请先导入单位")
+        with self.store.transaction():
+            self.store.set_setting("office", code)
+            self.store.set_setting("office_name", name)
+
+    def summary(self) -> dict:
+        return {"db": self.store.path, "office": self.office, "office_name": self.setting("office_name"),
+                "holidays": self.store.holiday_count(), "categories": len(self.store.categories()),
+                "units": len(self.store.unit_rows()), "rule_version": self.store.active_rule_version(),
+                "cases": self.store.total_cases(), "profile": self.profile.name,
+                "holiday_years": list(self.calendar.covered_years())}
+
     # ---- calendar ----------------------------------------------------------------------------
     def due(self, start: date, days: int, unit: str) -> DueDate:
         if unit not in ("calendar", "working"):
@@ -310,6 +326,13 @@ class Workspace:
         broken = self.store.broken_chains()
         return {"ok": integrity == "ok" and not broken, "integrity": integrity, "broken_chains": broken,
                 "cases": self.store.total_cases()}
+
+    def sheet_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
+        """信访事项登记表 as PDF bytes (ID numbers and phones masked unless asked otherwise)."""
+        from ..reports.case_sheet import render_case_sheet   # reportlab loads only when printing
+        case = self.case(key)
+        return render_case_sheet(case, self.deadlines(case), office_name=self.setting("office_name"),
+                                 printed_at=self.now(), printed_by=actor, mask=mask)
 
     # ---- output ---------------------------------------------------------------------------------
     def case_dict(self, case: Case) -> dict:

@@ -1,0 +1,237 @@
+"""The command implementations behind `xinfang …` (parsing lives in main.py)."""
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from ..domain.problems import DomainError
+from ..domain.validation import check_id_number
+from ..services import ListFilter, Workspace
+from ..services.intake import draft_from_dict, parse_datetime
+
+
+def _emit(args, out, data, text: str) -> None:
+    if args.json:
+        out.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        out.write(text.rstrip("\n") + "\n")
+
+
+def _open(args, default_db) -> Workspace:
+    from .main import parse_now
+    path = args.db or default_db()
+    return Workspace.open(path, now=parse_now(args.now))
+
+
+def _read_json(path: str):
+    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DomainError(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}") from None
+
+
+def run(args, out, default_db) -> int:
+    handler = HANDLERS[(args.command, getattr(args, "sub", None))]
+    return handler(args, out, default_db) or 0
+
+
+# ---- commands --------------------------------------------------------------------------------
+
+def cmd_init(args, out, default_db):
+    ws = _open(args, default_db)
+    if args.office:
+        ws.set_office(args.office, "cli")
+    info = ws.summary()
+    _emit(args, out, info, f"数据库：{ws.store.path}\n本单位：{info['office_name']}（{info['office']}）\n"
+                           f"节假日 {info['holidays']} 条，类别 {info['categories']} 个，单位 {info['units']} 个，"
+                           f"权责清单第 {info['rule_version']} 版，案件 {info['cases']} 件")
+
+
+def cmd_demo(args, out, default_db):
+    from ..services.demo import generate_demo
+    ws = _open(args, default_db)
+    started = time.perf_counter()
+    stats = generate_demo(ws, cases=args.cases, seed=args.seed, build_index=not args.no_index)
+    stats["seconds"] = round(time.perf_counter() - started, 2)
+    _emit(args, out, stats, f"已生成演示案件 {stats['cases']} 件（用时 {stats['seconds']} 秒）")
+
+
+def cmd_due(args, out, default_db):
+    ws = _open(args, default_db)
+    start = parse_datetime(args.start, "起算日期").date()
+    d = ws.due(start, args.days, args.unit)
+    data = {"due": d.due.isoformat(), "explain": list(d.explain), "missing_years": list(d.missing_years)}
+    _emit(args, out, data, f"到期日：{d.due.isoformat()}\n" + "\n".join(f"  {x}" for x in d.explain))
+
+
+def cmd_calendar_import(args, out, default_db):
+    ws = _open(args, default_db)
+    text = Path(args.file).read_bytes().decode("utf-8-sig")
+    n, problems = ws.import_holidays(text, "cli", accept_partial=args.accept_good)
+    data = {"imported": n, "problems": problems}
+    if problems and not n:
+        raise DomainError(f"节假日文件有 {len(problems)} 行错误，未导入（加 --accept-good 仅导入正确的行）：" +
+                          "；".join(problems[:20]))
+    _emit(args, out, data, f"已导入 {n} 条" + ("".join(f"\n  跳过：{p}" for p in problems)))
+
+
+def cmd_calendar_years(args, out, default_db):
+    ws = _open(args, default_db)
+    years = list(ws.calendar.covered_years())
+    _emit(args, out, {"years": years}, "有节假日数据的年份：" + "、".join(map(str, years)))
+
+
+def cmd_idcheck(args, out, default_db):
+    from .main import parse_now
+    today = parse_now(args.now)().date()
+    chk = check_id_number(args.number, today)
+    data = chk.to_dict()
+    lines = [f"{'有效' if chk.valid else '无效'}：{chk.normalized}"]
+    if chk.valid:
+        lines.append(f"  {chk.kind}，性别 {chk.sex}，出生 {chk.birth.isoformat() if chk.birth else ''}")
+    lines += [f"  {'错误' if p.level == 'error' else '提示'}：{p.message}" for p in chk.problems]
+    _emit(args, out, data, "\n".join(lines))
+    return 0 if chk.valid else 1
+
+
+def cmd_case_add(args, out, default_db):
+    ws = _open(args, default_db)
+    draft = draft_from_dict(_read_json(args.file))
+    result = ws.register(draft, args.by)
+    data = ws.case_dict(result.case)
+    data["warnings"] = [p.message for p in result.warnings]
+    _emit(args, out, data, _case_text(ws, data) + "".join(f"\n提示：{w}" for w in data["warnings"]))
+
+
+def cmd_case_show(args, out, default_db):
+    ws = _open(args, default_db)
+    data = ws.case_dict(ws.case(args.id))
+    _emit(args, out, data, _case_text(ws, data))
+
+
+def cmd_case_act(args, out, default_db):
+    ws = _open(args, default_db)
+    try:
+        payload = json.loads(args.data or "{}")
+    except json.JSONDecodeError as exc:
+        raise DomainError(f"--data 不是有效的 JSON：{exc.msg}") from None
+    at = parse_datetime(args.at, "办理时间") if args.at else None
+    result = ws.act(args.id, args.action, args.by, at, payload)
+    data = ws.case_dict(result.case)
+    data["warnings"] = list(result.warnings)
+    _emit(args, out, data, _case_text(ws, data) + "".join(f"\n提示：{w}" for w in result.warnings))
+
+
+def _filter(args, ws: Workspace) -> ListFilter:
+    base = ListFilter(
+        status=tuple(args.status), channel=args.channel, category=args.category, unit=args.unit,
+        received_from=date.fromisoformat(args.date_from) if args.date_from else None,
+        received_to=date.fromisoformat(args.date_to) if args.date_to else None, text=args.text)
+    if args.due:
+        key = {"overdue": "逾期", "near": "临期"}.get(args.due, args.due)
+        due = ws.due_filters()[key]
+        base = ListFilter(**{**base.__dict__, "due_before": due.due_before, "due_after": due.due_after})
+    return base
+
+
+def _rows_out(ws: Workspace, ids) -> list[dict]:
+    rows = ws.list_rows(ids)
+    cols = ws.store.LIST_COLUMNS
+    return [dict(zip(cols, rows[i])) for i in ids if i in rows]
+
+
+def cmd_case_list(args, out, default_db):
+    ws = _open(args, default_db)
+    f = _filter(args, ws)
+    total = ws.count(f)
+    ids = ws.first_page(f, args.limit)
+    items = _rows_out(ws, ids)
+    _emit(args, out, {"total": total, "items": items},
+          f"共 {total} 件\n" + "\n".join(_row_text(r) for r in items))
+
+
+def cmd_search(args, out, default_db):
+    ws = _open(args, default_db)
+    f = ListFilter(text=args.text)
+    items = _rows_out(ws, ws.first_page(f, args.limit))
+    total = ws.count(f)
+    _emit(args, out, {"total": total, "items": items},
+          f"“{args.text}” 共 {total} 件\n" + "\n".join(_row_text(r) for r in items))
+
+
+def cmd_sheet(args, out, default_db):
+    ws = _open(args, default_db)
+    pdf = ws.sheet_pdf(args.id, args.by, mask=not args.unmasked)
+    Path(args.out).write_bytes(pdf)
+    _emit(args, out, {"out": str(args.out), "bytes": len(pdf)}, f"已生成 {args.out}（{len(pdf)} 字节）")
+
+
+def cmd_check(args, out, default_db):
+    ws = _open(args, default_db)
+    report = ws.check()
+    text = (f"案件 {report['cases']} 件；SQLite 完整性：{report['integrity']}；"
+            f"事件链：{'全部完好' if not report['broken_chains'] else '以下案件的事件链被改动：' + '、'.join(report['broken_chains'])}")
+    _emit(args, out, report, text)
+    return 0 if report["ok"] else 1
+
+
+def cmd_self_test(args, out, default_db):
+    from ..services.selftest import self_test
+    with tempfile.TemporaryDirectory() as tmp:
+        report = self_test(Path(tmp))
+    _emit(args, out, report, "\n".join(f"{'✓' if ok else '✗'} {name}" for name, ok in report["steps"]) +
+          f"\n自检{'通过' if report['ok'] else '失败'}")
+    return 0 if report["ok"] else 1
+
+
+def cmd_profile(args, out, default_db):
+    ws = _open(args, default_db)
+    if args.code:
+        ws.set_profile(args.code, "cli")
+    current = ws.profile
+    data = {"current": current.code, "profiles": [p.to_dict() for p in ws.profiles()]}
+    _emit(args, out, data, "\n".join(f"{'*' if p.code == current.code else ' '} {p.code}  {p.name}" for p in ws.profiles()))
+
+
+# ---- text renderings ------------------------------------------------------------------------
+
+def _row_text(r: dict) -> str:
+    due = f" 到期 {r['next_due']}" if r.get("next_due") else ""
+    return f"{r['number']}  {r['received_at'][:10]}  {r['petitioner_names'] or '-'}  {r['category']}  " \
+           f"{r['summary'][:24]}  [{r['status']}]{due}"
+
+
+def _case_text(ws: Workspace, d: dict) -> str:
+    lines = [f"{d['number']}  {d['status_label']}  （{d['channel']} {d['received_at']}）",
+             f"类别：{d['category']}  目的：{d['purpose']}  承办：{d['unit_name'] or d['unit'] or '-'}",
+             f"摘要：{d['summary']}"]
+    if d["repeat_of"]:
+        lines.append("重复件：与以往信访同人同事" + ("；不再受理候选" if d["no_longer_accept_candidate"] else ""))
+    for x in d["deadlines"]:
+        lines.append(f"  {x['label']}：{x['due']} {x['state']}")
+    lines.append("时间线：")
+    for e in d["events"]:
+        lines.append(f"  {e['at']}  {e['label']}  {e['actor']}")
+    lines.append("可进行：" + "、".join(d["allowed_actions"]))
+    return "\n".join(lines)
+
+
+HANDLERS = {
+    ("init", None): cmd_init, ("demo", None): cmd_demo,
+    ("calendar", "due"): cmd_due, ("calendar", "import"): cmd_calendar_import,
+    ("calendar", "years"): cmd_calendar_years, ("idcheck", None): cmd_idcheck,
+    ("case", "add"): cmd_case_add, ("case", "show"): cmd_case_show, ("case", "act"): cmd_case_act,
+    ("case", "list"): cmd_case_list, ("search", None): cmd_search, ("sheet", None): cmd_sheet,
+    ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile,
+}
+
+
+def add_routing_commands(sub, common) -> None:
+    """Units, rules and routing commands (谁主管谁负责) — registered in routing_cli.py."""
+    from . import routing_cli
+    routing_cli.register(sub, common, HANDLERS)

@@ -1,0 +1,126 @@
+"""`xinfang` — the scriptable front end. Every command takes --db; --json gives machine output;
+errors are a JSON object with a Chinese message on stderr and a non-zero exit."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+from ..domain.problems import DomainError
+from . import commands
+
+EXIT_ERROR = 2
+
+
+def default_db() -> Path:
+    from platformdirs import user_data_dir
+    return Path(user_data_dir("xinfang", appauthor=False)) / "xinfang.db"
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
+    p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON")
+    p.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # fixed clock for scripts/tests
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(prog="xinfang", description="信访与人民调解案件管理（命令行）", parents=[common])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name, help_, **kw):
+        return sub.add_parser(name, help=help_, parents=[common], **kw)
+
+    p = add("init", "新建或打开数据库并写入基础数据（节假日、类别、单位、权责清单）")
+    p.add_argument("--office", help="本单位编码")
+    p = add("demo", "生成演示数据（同一 --seed 结果相同）")
+    p.add_argument("--cases", type=int, default=2000)
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-index", action="store_true", help="不建立搜索索引（基准测试用）")
+
+    cal = add("calendar", "法定期限与节假日").add_subparsers(dest="sub", metavar="SUB")
+    p = cal.add_parser("due", help="计算到期日", parents=[common])
+    p.add_argument("start"); p.add_argument("days", type=int)
+    p.add_argument("--unit", choices=["calendar", "working"], default="calendar")
+    p = cal.add_parser("import", help="导入节假日 CSV（date,kind,name；kind 为 休 或 班）", parents=[common])
+    p.add_argument("file"); p.add_argument("--accept-good", action="store_true", help="有错误行时仍导入正确的行")
+    cal.add_parser("years", help="列出有节假日数据的年份", parents=[common])
+
+    p = add("idcheck", "校验身份证号")
+    p.add_argument("number")
+
+    case = add("case", "信访件").add_subparsers(dest="sub", metavar="SUB")
+    p = case.add_parser("add", help="登记（JSON 文件或 - 表示标准输入）", parents=[common])
+    p.add_argument("file"); p.add_argument("--by", default="cli")
+    p = case.add_parser("show", help="查看", parents=[common])
+    p.add_argument("id")
+    p = case.add_parser("act", help="办理操作", parents=[common])
+    p.add_argument("id"); p.add_argument("action")
+    p.add_argument("--at", help="办理时间 YYYY-MM-DD[ HH:MM]（默认现在）")
+    p.add_argument("--by", default="cli"); p.add_argument("--data", default="{}", help="JSON 参数")
+    p = case.add_parser("list", help="列表与筛选", parents=[common])
+    p.add_argument("--status", action="append", default=[])
+    p.add_argument("--channel", default=""); p.add_argument("--category", default="")
+    p.add_argument("--unit", default=""); p.add_argument("--from", dest="date_from"); p.add_argument("--to", dest="date_to")
+    p.add_argument("--due", choices=["逾期", "临期", "overdue", "near"], help="到期状态")
+    p.add_argument("--text", default=""); p.add_argument("--limit", type=int, default=50)
+
+    p = add("search", "全文检索（姓名、内容、身份证号、电话、编号的任意片段）")
+    p.add_argument("text"); p.add_argument("--limit", type=int, default=50)
+    p = add("sheet", "打印信访事项登记表 PDF")
+    p.add_argument("id"); p.add_argument("--out", required=True)
+    p.add_argument("--unmasked", action="store_true", help="不遮蔽身份证号和电话")
+    p.add_argument("--by", default="cli")
+    add("check", "检查数据库完整性与每条事件链")
+    add("self-test", "自检：内存数据库登记、办理一件并打印一页 PDF")
+    p = add("profile", "期限方案：列出或选择")
+    p.add_argument("code", nargs="?")
+    commands.add_routing_commands(sub, common)
+    return parser
+
+
+def parse_now(text: str | None):
+    if not text:
+        return datetime.now
+    fixed = datetime.fromisoformat(text.replace("T", " ")) if " " in text or "T" in text else \
+        datetime.combine(date.fromisoformat(text), datetime.min.time()).replace(hour=12)
+    return lambda: fixed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    for key, default in (("db", None), ("json", False), ("now", None)):
+        if not hasattr(args, key):
+            setattr(args, key, default)
+    if not args.command or (args.command in ("calendar", "case") and not getattr(args, "sub", None)):
+        parser.print_help()
+        return 0
+    out = sys.stdout
+    try:
+        return commands.run(args, out, default_db)
+    except DomainError as exc:
+        _fail(args, exc.message, [p.to_dict() for p in exc.problems])
+    except (ValueError, KeyError) as exc:
+        _fail(args, f"参数有误：{exc}", [])
+    except OSError as exc:
+        _fail(args, f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）", [])
+    return EXIT_ERROR
+
+
+def _fail(args, message: str, problems: list) -> None:
+    payload = {"error": message, "problems": problems}
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
+    else:
+        print(f"错误：{message}", file=sys.stderr)
+        for p in problems:
+            print(f"  - {p['message']}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
