@@ -19,7 +19,7 @@ RESTRICTED_NOTE = "（检举控告件 · 限制知悉）"
 
 _W4 = (24 * mm, 54 * mm, 24 * mm, 54 * mm)                          # label value label value
 _W_PEOPLE = (31 * mm, 12 * mm, 22 * mm, 42 * mm, 31 * mm, 18 * mm)  # 姓名 性别 出生 证件 电话 角色
-_W_DEADLINES = (24 * mm, 44 * mm, 44 * mm, 44 * mm)
+_W_DEADLINES = (24 * mm, 38 * mm, 38 * mm, 56 * mm)
 _W2 = (24 * mm, 132 * mm)
 assert abs(sum(_W4) - FRAME_WIDTH) < 0.01 and abs(sum(_W_PEOPLE) - FRAME_WIDTH) < 0.01
 
@@ -113,7 +113,7 @@ def case_sheet_story(case: Case, deadlines: Sequence[Deadline], *, mask: bool = 
     story: list = [Paragraph(TITLE, st.title)]
     if case.restricted:
         story.append(Paragraph(RESTRICTED_NOTE, st.subtitle))
-    story.append(Spacer(1, 3 * mm))
+    story.append(Spacer(1, 1.5 * mm))
     story.append(meta_line(f"编号：{case.number}", f"登记时间：{fmt_datetime(case.registered_at)}"))
 
     basics = Form(_W4)
@@ -131,7 +131,7 @@ def case_sheet_story(case: Case, deadlines: Sequence[Deadline], *, mask: bool = 
     body = Form(_W4)
     body.wide("反映问题\n（摘要）", d.summary)
     body.wide("诉求", d.demands)
-    body.wide("事实与理由", d.content, min_height=30 * mm, style=styles().value_indent)
+    body.wide("事实与理由", d.content, min_height=24 * mm, style=styles().value_indent)
     leader = d.reception_leader
     body.add([L("接谈领导"), V(leader), L("公开接访"), V("是" if d.public_reception else "否")])
     body.add([L("处理意见\n／去向"), V(case.disposition),
@@ -152,7 +152,7 @@ def case_sheet_story(case: Case, deadlines: Sequence[Deadline], *, mask: bool = 
         remarks.append(f"办理结果：{case.outcome}")
     if case.closure_reason:
         remarks.append(f"终结情形：{case.closure_reason}")
-    tail.wide("备注", "；".join(remarks), min_height=16 * mm)
+    tail.wide("备注", "；".join(remarks), min_height=12 * mm)
     story.append(tail.table())
     return story
 

@@ -33,7 +33,7 @@ LINE = colors.black
 BOX_WIDTH = 0.9
 
 PAD_X = 4            # cell padding, points
-PAD_Y = 3
+PAD_Y = 2.5
 MAX_LINES_PER_ROW = 6  # long text is cut into rows of at most this many lines so tables can break
 
 
