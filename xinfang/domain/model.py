@@ -131,7 +131,8 @@ class Case:
     disposition: str = ""        # 转送/交办/直接受理/告知/转政法/转纪检监察/存档
     restricted: bool = False     # 检举控告: access limited, never shown to the accused
     repeat_of: str = ""          # earliest earlier case of the same person + matter
-    repeat_ids: tuple[str, ...] = ()
+    repeat_ids: tuple[str, ...] = ()          # UUIDs of the earlier cases of the same person + matter
+    repeat_numbers: tuple[str, ...] = ()      # … and their human numbers, same order (earliest first)
     no_longer_accept_candidate: bool = False
     outcome: str = ""
     rating: str = ""

@@ -77,14 +77,12 @@ def _visitors_text(case: Case) -> tuple[str, str]:
 
 def _repeat_note(case: Case) -> str:
     notes = []
-    if case.repeat_of:
-        note = f"重复信访，首次信访件：{case.repeat_of}"
-        others = [r for r in case.repeat_ids if r != case.repeat_of]
-        if others:
-            note += f"；相关件 {len(case.repeat_ids)} 件：" + "、".join(case.repeat_ids)
+    numbers = list(case.repeat_numbers)
+    if numbers:
+        note = f"重复信访，首次信访件：{numbers[0]}"
+        if len(numbers) > 1:
+            note += f"；相关件 {len(numbers)} 件：" + "、".join(numbers)
         notes.append(note)
-    elif case.repeat_ids:
-        notes.append("相关信访件：" + "、".join(case.repeat_ids))
     if case.no_longer_accept_candidate:
         notes.append("同一事项可能已办结或复查复核终结，属可不再受理情形，请核查")
     return "；".join(notes)

@@ -352,6 +352,7 @@ class Workspace:
                              "birth": p.birth.isoformat() if p.birth else None} for p in d.petitioners],
             "disposition": case.disposition, "unit": case.handling_unit, "unit_name": case.handling_unit_name,
             "restricted": case.restricted, "repeat_of": case.repeat_of or None, "repeat_ids": list(case.repeat_ids),
+            "repeat_numbers": list(case.repeat_numbers),
             "no_longer_accept_candidate": case.no_longer_accept_candidate, "outcome": case.outcome,
             "rating": case.rating, "closure_reason": case.closure_reason,
             "closed_at": case.closed_at.isoformat(sep=" ") if case.closed_at else None,

@@ -50,8 +50,7 @@ def code_tokens(text: str) -> tuple[str, str]:
             tails.extend(piece[-k:] for k in range(1, min(3, len(piece) - 1) + 1))
         elif _is_word_char(piece):
             grams.append(piece)
-        elif grams and grams[-1] != SEPARATOR:
-            grams.append(SEPARATOR)
+        # punctuation inside one identifier (2025-信-000123, 010-1234) is dropped, not a separator
     return " ".join(grams), " ".join(tails)
 
 

@@ -252,13 +252,14 @@ class Store:
             category=r[9], place=r[10], place_code=r[11], summary=r[12], content=r[13], demands=r[14],
             headcount=r[15], reception_leader=r[16], public_reception=bool(r[17]), caused_by=r[18],
             accused_unit=r[19], legal_status=r[20], petitioners=petitioners, unit=r[23])
-        repeat_ids = tuple(u for (u,) in self.q(
-            "SELECT c.uuid FROM repeats r JOIN cases c ON c.id = r.earlier_id WHERE r.case_id = ? ORDER BY c.id", (row,)))
+        repeats = self.q("SELECT c.uuid, c.number FROM repeats r JOIN cases c ON c.id = r.earlier_id "
+                         "WHERE r.case_id = ? ORDER BY c.id", (row,))
         return Case(
             id=r[1], row=r[0], number=r[2], office=r[3], draft=draft, status=Status(r[21]),
             registered_at=_dt(r[7]), disposition=r[22], handling_unit=r[23],
             handling_unit_name=self.unit_name(r[23]) if r[23] else "", restricted=bool(r[24]), repeat_of=r[25],
-            repeat_ids=repeat_ids, no_longer_accept_candidate=bool(r[26]), outcome=r[27], rating=r[28],
+            repeat_ids=tuple(u for u, _ in repeats), repeat_numbers=tuple(n for _, n in repeats),
+            no_longer_accept_candidate=bool(r[26]), outcome=r[27], rating=r[28],
             closure_reason=r[29], closed_at=_dt(r[30]), clocks=tuple(self.clocks(row)),
             events=tuple(self.events(row)) if with_events else (), attachments=tuple(self.attachments(row)),
             route=json.loads(r[31] or "{}"))
