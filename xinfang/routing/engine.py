@@ -386,7 +386,7 @@ def _p_litigation(ctx: _Ctx) -> tuple[str, _Found | None]:
                 rule = top
                 organ = ctx.d.find(top.unit)
                 how = f"按权责清单第{top.row}行由{_q(organ.name)}依法处理（依据：{top.basis or '未填写'}）"
-    if organ is None and start is not None:
+    if organ is None and flagged and start is not None:
         hint = cat + status
         if "仲裁" in hint:
             organ = ctx.d.nearest_of_kind(UnitKind.ARBITRATION, start)
