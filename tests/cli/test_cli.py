@@ -1,0 +1,109 @@
+"""CLI round trips with --json: the command names and keys are a contract."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from xinfang.cli.main import main
+
+from tests.helpers import case_json
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def db(tmp_path):
+    return str(tmp_path / "cli.db")
+
+
+def test_calendar_due_contract(capsys, db):
+    code, out, _ = run(capsys, "calendar", "due", "2025-09-30", "15", "--unit", "calendar", "--json", "--db", db)
+    assert code == 0 and json.loads(out)["due"] == "2025-10-15"
+    code, out, _ = run(capsys, "calendar", "due", "2025-09-26", "5", "--unit", "working", "--json", "--db", db)
+    data = json.loads(out)
+    assert data["due"] == "2025-10-10" and isinstance(data["explain"], list) and data["explain"]
+    code, out, _ = run(capsys, "calendar", "due", "2027-03-01", "10", "--unit", "working", "--json", "--db", db)
+    assert json.loads(out)["missing_years"] == [2027]
+
+
+def test_idcheck_contract(capsys):
+    code, out, _ = run(capsys, "idcheck", "11010519491231002X", "--json")
+    assert code == 0 and json.loads(out) | {"problems": []} == {
+        "valid": True, "normalized": "11010519491231002X", "kind": "居民身份证", "sex": "女",
+        "birth": "1949-12-31", "problems": []}
+    code, out, _ = run(capsys, "idcheck", "110105194912310021", "--json")
+    data = json.loads(out)
+    assert code == 1 and data["valid"] is False and data["problems"]
+
+
+def test_case_add_show_act_round_trip(capsys, db, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_json(), ensure_ascii=False), encoding="utf-8")
+    now = ["--now", "2025-09-30 10:00", "--db", db, "--json"]
+    code, out, _ = run(capsys, "case", "add", str(path), *now)
+    added = json.loads(out)
+    assert code == 0 and added["number"] == "2025-信-000001" and added["status"] == "registered"
+    for key in ("id", "number", "status", "events", "repeat_of", "deadlines"):
+        assert key in added
+    assert added["deadlines"][0]["step"] == "dispose" and added["deadlines"][0]["due"] == "2025-10-15"
+    code, out, _ = run(capsys, "case", "act", added["number"], "forward", "--at", "2025-09-30 11:00",
+                       "--by", "clerk", "--data", '{"unit": "RS"}', *now)
+    assert code == 0 and json.loads(out)["status"] == "pending_acceptance"
+    code, out, _ = run(capsys, "case", "act", added["id"], "accept", "--at", "2025-10-09", "--now", "2025-10-09 12:00",
+                       "--db", db)
+    assert code == 0
+    code, out, _ = run(capsys, "case", "show", added["id"], "--now", "2025-10-10", "--db", db, "--json")
+    shown = json.loads(out)
+    assert shown["status"] == "handling"
+    assert {d["step"] for d in shown["deadlines"]} == {"dispose", "notice", "object", "handle"}
+    handle = next(d for d in shown["deadlines"] if d["step"] == "handle")
+    assert handle["due"] == "2025-12-08" and handle["state"] == "正常" and handle["explain"]
+    assert [e["action"] for e in shown["events"]] == ["register", "forward", "accept"]
+
+
+def test_errors_are_json_on_stderr_with_nonzero_exit(capsys, db):
+    code, out, err = run(capsys, "case", "show", "2025-信-999999", "--db", db, "--json")
+    assert code != 0 and out == "" and "找不到案件" in json.loads(err)["error"]
+    code, out, err = run(capsys, "case", "act", "1", "fly", "--db", db, "--json")
+    assert code != 0 and json.loads(err)["error"]
+
+
+def test_search_list_check_and_sheet(capsys, db, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_json(), ensure_ascii=False), encoding="utf-8")
+    run(capsys, "case", "add", str(path), "--now", "2025-09-30 10:00", "--db", db)
+    code, out, _ = run(capsys, "search", "拖欠", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["total"] == 1
+    code, out, _ = run(capsys, "case", "list", "--status", "registered", "--db", db, "--json")
+    assert json.loads(out)["items"][0]["number"] == "2025-信-000001"
+    code, out, _ = run(capsys, "case", "list", "--due", "逾期", "--now", "2025-10-20", "--db", db, "--json")
+    assert json.loads(out)["total"] == 1
+    code, out, _ = run(capsys, "check", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+    pdf = tmp_path / "sheet.pdf"
+    code, out, _ = run(capsys, "sheet", "2025-信-000001", "--out", str(pdf), "--db", db)
+    assert code == 0 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_calendar_import_reports_bad_rows(capsys, db, tmp_path):
+    bad = tmp_path / "h.csv"
+    bad.write_text("date,kind,name\n2027-02-30,休,春节\n2027-02-11,休,春节\n", encoding="utf-8")
+    code, _, err = run(capsys, "calendar", "import", str(bad), "--db", db, "--json")
+    assert code != 0 and "第2行" in json.loads(err)["error"]
+    code, out, _ = run(capsys, "calendar", "import", str(bad), "--accept-good", "--db", db, "--json")
+    assert code == 0 and json.loads(out)["imported"] == 1
+
+
+def test_module_entry_point_self_test():
+    result = subprocess.run([sys.executable, "-m", "xinfang", "self-test", "--json"], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
