@@ -198,6 +198,18 @@ def cmd_profile(args, out, default_db):
     _emit(args, out, data, "\n".join(f"{'*' if p.code == current.code else ' '} {p.code}  {p.name}" for p in ws.profiles()))
 
 
+def cmd_config(args, out, default_db):
+    from ..services.workspace import SETTING_HELP
+    ws = _open(args, default_db)
+    if args.key and args.value is not None:
+        ws.configure(args.key, args.value, "cli")
+    current = ws.settings()
+    if args.key and args.key not in current:
+        raise DomainError(f"没有设置项“{args.key}”，可用：{'、'.join(current)}")
+    shown = {args.key: current[args.key]} if args.key else current
+    _emit(args, out, shown, "\n".join(f"{k} = {v}    # {SETTING_HELP[k]}" for k, v in shown.items()))
+
+
 # ---- text renderings ------------------------------------------------------------------------
 
 def _row_text(r: dict) -> str:
@@ -227,7 +239,7 @@ HANDLERS = {
     ("calendar", "years"): cmd_calendar_years, ("idcheck", None): cmd_idcheck,
     ("case", "add"): cmd_case_add, ("case", "show"): cmd_case_show, ("case", "act"): cmd_case_act,
     ("case", "list"): cmd_case_list, ("search", None): cmd_search, ("sheet", None): cmd_sheet,
-    ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile,
+    ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile, ("config", None): cmd_config,
 }
 
 

@@ -77,6 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default="cli")
     add("check", "检查数据库完整性与每条事件链")
     add("self-test", "自检：内存数据库登记、办理一件并打印一页 PDF")
+    p = add("config", "查看或修改设置（临期天数、集体访人数等）")
+    p.add_argument("key", nargs="?"); p.add_argument("value", nargs="?")
     p = add("profile", "期限方案：列出或选择")
     p.add_argument("code", nargs="?")
     commands.add_routing_commands(sub, common)

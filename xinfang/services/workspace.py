@@ -22,6 +22,15 @@ from . import intake, seed
 
 Now = Callable[[], datetime]
 
+# Settings an administrator may change, with their meaning (shown by `xinfang config`).
+SETTING_HELP = {
+    "office_name": "本单位名称（打印在表单上）",
+    "number_prefix": "案件编号中间的字，如 2026-信-000123 中的“信”",
+    "warn_workdays": "剩余不超过多少个工作日视为临期（默认 3）",
+    "max_representatives": "集体访代表人数上限（默认 5；浙江 10 人以下为 3）",
+    "collective_threshold": "来访人数达到多少人算集体访（默认 5）",
+}
+
 DEFAULTS = {
     "office": "",
     "office_name": "本单位",
@@ -86,6 +95,26 @@ class Workspace:
     def set_setting(self, key: str, value) -> None:
         with self.store.transaction():
             self.store.set_setting(key, value)
+
+    def configure(self, key: str, raw: str, actor: str):
+        """Change one administrator setting from text, checked; returns the stored value."""
+        if key not in SETTING_HELP:
+            raise DomainError(f"不能设置“{key}”，可设置：{'、'.join(SETTING_HELP)}")
+        value: object = str(raw).strip()
+        if isinstance(DEFAULTS[key], int):
+            try:
+                value = int(raw)
+            except ValueError:
+                raise DomainError(f"{SETTING_HELP[key]}：应为整数") from None
+            if not 1 <= value <= 100:
+                raise DomainError(f"{SETTING_HELP[key]}：应在 1 至 100 之间")
+        elif not value:
+            raise DomainError(f"{SETTING_HELP[key]}：不能为空")
+        self.set_setting(key, value)
+        return value
+
+    def settings(self) -> dict:
+        return {k: self.setting(k) for k in SETTING_HELP}
 
     @property
     def calendar(self) -> WorkCalendar:
