@@ -55,7 +55,7 @@ def test_case_add_show_act_round_trip(capsys, db, tmp_path):
         assert key in added
     assert added["deadlines"][0]["step"] == "dispose" and added["deadlines"][0]["due"] == "2025-10-15"
     code, out, _ = run(capsys, "case", "act", added["number"], "forward", "--at", "2025-09-30 11:00",
-                       "--by", "clerk", "--data", '{"unit": "RS"}', *now)
+                       "--by", "clerk", "--data", '{"unit": "420102-RSJ"}', *now)
     assert code == 0 and json.loads(out)["status"] == "pending_acceptance"
     code, out, _ = run(capsys, "case", "act", added["id"], "accept", "--at", "2025-10-09", "--now", "2025-10-09 12:00",
                        "--db", db)

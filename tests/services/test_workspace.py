@@ -17,7 +17,7 @@ def test_full_lifecycle_to_closure_after_recheck():
     ws, clock = make_workspace()
     case = register(ws)
     plan = [
-        ("forward", {"unit": "RS"}, datetime(2025, 9, 30, 11)),
+        ("forward", {"unit": "420102-RSJ"}, datetime(2025, 9, 30, 11)),
         ("accept", {}, datetime(2025, 10, 9, 9)),
         ("extend", {"days": 30, "approver": "王局长", "reason": "涉及多家单位"}, datetime(2025, 11, 20, 9)),
         ("reply", {"outcome": "不予支持"}, datetime(2025, 12, 1, 9)),
@@ -57,8 +57,8 @@ def test_refused_action_changes_nothing():
     before = ws.case_dict(ws.case(case.id))
     with pytest.raises(DomainError, match="当前状态“待处置”下不能“答复”"):
         ws.act(case.id, "reply", "clerk", data={"outcome": "支持"})
-    with pytest.raises(DomainError):
-        ws.act(case.id, "forward", "clerk", data={})       # unit missing
+    with pytest.raises(DomainError, match="不在单位目录中"):
+        ws.act(case.id, "forward", "clerk", data={"unit": "不存在的局"})
     assert ws.case_dict(ws.case(case.id)) == before
 
 

@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     for key, default in (("db", None), ("json", False), ("now", None)):
         if not hasattr(args, key):
             setattr(args, key, default)
-    if not args.command or (args.command in ("calendar", "case") and not getattr(args, "sub", None)):
+    if not args.command or (args.command in ("calendar", "case", "units", "rules") and not getattr(args, "sub", None)):
         parser.print_help()
         return 0
     out = sys.stdout

@@ -54,7 +54,8 @@ class CaseDraft:
     caused_by: str = ""                # 谁引发: unit code or name
     accused_unit: str = ""             # 检举控告: the accused unit (code or name)
     legal_status: str = ""             # 已起诉/已申请仲裁/已申请复议/…
-    unit: str = ""                     # responsible unit chosen by the clerk (skips routing)
+    unit: str = ""                     # responsible unit chosen by the clerk (overrides the suggestion)
+    override_reason: str = ""          # why the clerk chose another unit than the suggested one
     attachments: tuple[str, ...] = ()  # file paths to copy in
 
     @property

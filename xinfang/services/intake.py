@@ -92,6 +92,7 @@ def draft_from_dict(d: Mapping[str, Any]) -> CaseDraft:
         accused_unit=str(d.get("accused_unit") or "").strip(),
         legal_status=str(d.get("legal_status") or "").strip(),
         unit=str(d.get("unit") or "").strip(),
+        override_reason=str(d.get("override_reason") or "").strip(),
         attachments=tuple(str(a) for a in attachments),
     )
 

@@ -22,6 +22,10 @@ def default_categories() -> list[tuple[str, str, bool]]:
 
 
 def seed_reference(store, now: datetime) -> None:
+    """Holidays 2004–2026 and the demo district's directory, categories and 权责清单 (version 1)."""
+    from .routing import seed_directory
     store.upsert_holidays(WorkCalendar.default().rows(), "seed:chinese-calendar")
+    if not store.unit_rows():
+        seed_directory(store, now)
     if not store.categories():
         store.replace_categories(default_categories())

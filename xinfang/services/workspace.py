@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,10 +16,11 @@ from ..domain import lifecycle
 from ..domain.enums import Purpose, Status, Step
 from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
-from ..domain.problems import DomainError, Problem, has_errors
+from ..domain.problems import DomainError, Problem, error, has_errors
 from ..storage.store import ListFilter, Store
 from . import clocks as clockwork
 from . import intake, seed
+from .routing import RoutingMixin
 
 Now = Callable[[], datetime]
 
@@ -67,7 +69,7 @@ class Acted:
     warnings: tuple[str, ...]
 
 
-class Workspace:
+class Workspace(RoutingMixin):
     def __init__(self, store: Store, now: Now = datetime.now, data_dir: Path | None = None):
         self.store = store
         self.now = lambda: now().replace(microsecond=0)
@@ -207,13 +209,12 @@ class Workspace:
             max_representatives=int(self.setting("max_representatives")),
             collective_threshold=int(self.setting("collective_threshold")))
         repeats = intake.find_repeats(self.store, draft)
-        return Preview(draft, tuple(problems), tuple(repeats), self.suggest_route(draft))
-
-    def suggest_route(self, draft: CaseDraft) -> dict:
-        if draft.unit:
-            return {"unit": draft.unit, "unit_name": self.store.unit_name(draft.unit) or draft.unit,
-                    "principle": "人工指定", "reasons": ["登记时由登记人指定承办单位"]}
-        return {}
+        try:
+            route = self.suggest_route(draft)
+        except DomainError as exc:
+            problems.append(error("unit", exc.message))
+            route = {}
+        return Preview(draft, tuple(problems), tuple(repeats), route)
 
     def register(self, draft: CaseDraft, actor: str) -> Registered:
         pv = self.preview(draft)
@@ -286,6 +287,7 @@ class Workspace:
             case = self.store.load_case(row, with_events=False)
             clocks = {c.step: c for c in case.clocks}
             profile = self.profile
+            data = self._complete_action_data(case, _as_action(action), dict(data or {}))
             t = lifecycle.plan(case.status, clocks, action, at, data, received_at=case.draft.received_at,
                                last_at=self.store.last_event_at(row),
                                max_extension=profile.policy(Step.HANDLE).max_extension or 30)
@@ -297,8 +299,16 @@ class Workspace:
             clocks.update(changed)
             due, step = clockwork.next_due(clocks.values())
             fields = dict(t.updates, status=t.to.value, next_due=due, next_step=step.value if step else None)
+            if t.action == Action.OBJECT:
+                refused = {e.payload.get("from_unit") for e in self.store.events(row) if e.action == "object"}
+                refused.add(data.get("from_unit", ""))
+                fields["route"] = json.dumps(self.decide(case.draft, tuple(x for x in refused if x)).to_dict(),
+                                             ensure_ascii=False)
             self.store.update_case(row, fields, now)
             payload = dict(t.payload)
+            for key in ("from_unit", "from_unit_name"):
+                if data.get(key):
+                    payload[key] = data[key]
             if t.warnings:
                 payload["warnings"] = list(t.warnings)
             for c in changed.values():
@@ -307,6 +317,24 @@ class Workspace:
             self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case.id, t.action.value, at, now, actor, payload)
         return Acted(self.store.load_case(row), t.warnings)
+
+    def _complete_action_data(self, case: Case, action, data: dict) -> dict:
+        """Fill what the case already knows (the routed unit) and guard confidentiality."""
+        if action in (Action.FORWARD, Action.ASSIGN, Action.TRANSFER) and not data.get("unit"):
+            data["unit"] = case.route.get("unit", "") if isinstance(case.route, dict) else ""
+        if data.get("unit"):
+            unit = self.directory.find(data["unit"])
+            if unit is None and action in (Action.FORWARD, Action.ASSIGN):
+                raise DomainError(f"承办单位“{data['unit']}”不在单位目录中")
+            if unit is not None:
+                data["unit"] = unit.code
+                if case.draft.purpose == Purpose.ACCUSATION and case.draft.accused_unit and \
+                        self._inside_accused(unit.code, case.draft.accused_unit):
+                    raise DomainError(f"检举控告件不得转交被检举单位或其下属单位（{unit.name}）")
+        if action == Action.OBJECT:
+            data["from_unit"] = case.handling_unit
+            data["from_unit_name"] = case.handling_unit_name
+        return data
 
     # ---- reading -------------------------------------------------------------------------------
     def deadlines(self, case: Case, today: date | None = None) -> list[Deadline]:
@@ -393,6 +421,13 @@ class Workspace:
                         "at": e.at.isoformat(sep=" "), "recorded_at": e.recorded_at.isoformat(sep=" "),
                         "actor": e.actor, "payload": e.payload, "hash": e.hash} for e in case.events],
         }
+
+
+def _as_action(action: str) -> Action | str:
+    try:
+        return Action(action)
+    except ValueError:
+        return action      # lifecycle.plan refuses it with a Chinese message
 
 
 def _event_label(action: str) -> str:

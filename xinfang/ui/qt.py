@@ -12,3 +12,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QApplication, QButtonGroup, QC
                                QSpinBox, QSplitter, QStackedWidget, QStatusBar, QStyle, QTableView, QTableWidget,
                                QTableWidgetItem, QTabWidget, QTextBrowser, QTextEdit, QToolBar, QToolButton,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtCore import QEventLoop, QRect, QRectF  # noqa: E402,F401  (main window, case list)
+from PySide6.QtGui import QPainter, QPen  # noqa: E402,F401
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem  # noqa: E402,F401
+from PySide6.QtCore import QUrl  # noqa: F401,E402
+from PySide6.QtGui import QDesktopServices, QKeyEvent  # noqa: F401,E402
+from PySide6.QtWidgets import QTabBar  # noqa: E402,F401
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator  # noqa: E402,F401  (app: Chinese Qt dialogs)

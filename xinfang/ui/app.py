@@ -1,0 +1,284 @@
+"""The desktop program: `xinfang-gui [--db PATH] [--user LOGIN] [--demo N] [--screenshot PNG]`."""
+from __future__ import annotations
+
+import argparse
+import getpass
+import inspect
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from ..domain.problems import DomainError
+
+log = logging.getLogger("xinfang.ui")
+
+FIRST_RUN_DEMO = 2000
+PAGES = {"dashboard": 0, "list": 1, "register": 2, "settings": 3}
+
+STYLE = """
+QMainWindow, QWidget#page { background: #f5f7fa; }
+QTabWidget#mainTabs::pane { border: none; background: #f5f7fa; }
+QTabWidget#mainTabs > QTabBar::tab { padding: 8px 18px; margin-right: 2px; background: transparent;
+    border: none; border-bottom: 3px solid transparent; color: #3c4858; font-size: 11pt; }
+QTabWidget#mainTabs > QTabBar::tab:selected { color: #1a56a6; border-bottom: 3px solid #1a56a6; font-weight: bold; }
+QTabWidget#mainTabs > QTabBar::tab:hover { color: #1a56a6; }
+QTabWidget#mainTabs > QTabBar { background: #ffffff; border-bottom: 1px solid #dde3ea; }
+QLabel#pageTitle { font-size: 16pt; font-weight: bold; color: #1f2d3d; }
+QLabel#sectionTitle { font-size: 11pt; font-weight: bold; color: #1f2d3d; }
+QLabel#hint { color: #6b7785; }
+QLabel#countLabel { font-weight: bold; color: #1f2d3d; }
+QLabel#warningBanner { background: #fff4e5; border: 1px solid #f0b35a; border-radius: 4px; color: #8a4b00;
+    padding: 8px 10px; }
+QLabel#note { background: #ffffff; border: 1px solid #dde3ea; border-radius: 4px; padding: 8px; color: #3c4858; }
+QFrame#filterBar, QFrame#panel { background: #ffffff; border: 1px solid #dde3ea; border-radius: 6px; }
+QPushButton#tile { background: #ffffff; border: 1px solid #dde3ea; border-radius: 6px; text-align: left; }
+QPushButton#tile:hover { background: #f0f5ff; border-color: #a9c3ee; }
+QPushButton#tile:pressed { background: #e3ecfb; }
+QLabel#tileNumber { font-size: 26pt; font-weight: bold; }
+QLabel#tileTitle { font-size: 12pt; font-weight: bold; color: #1f2d3d; }
+QLabel#tileCaption { color: #6b7785; }
+QPushButton { padding: 5px 14px; border: 1px solid #c4ccd6; border-radius: 4px; background: #ffffff; }
+QPushButton:hover { border-color: #1a56a6; color: #1a56a6; }
+QPushButton:disabled { color: #a0a8b2; border-color: #dde3ea; }
+QPushButton#primary { background: #1a56a6; color: #ffffff; border-color: #1a56a6; }
+QPushButton#primary:hover { background: #154a90; color: #ffffff; }
+QPushButton#primary:disabled { background: #a9bcd8; border-color: #a9bcd8; }
+QPushButton#linkButton { border: none; color: #1a56a6; background: transparent; padding: 2px 4px; }
+QPushButton#linkButton:hover { text-decoration: underline; }
+QLineEdit, QComboBox, QDateEdit, QPlainTextEdit { padding: 4px 6px; border: 1px solid #c4ccd6; border-radius: 4px;
+    background: #ffffff; }
+QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border-color: #1a56a6; }
+QLineEdit#searchBox { padding: 5px 8px; }
+QTableView, QTreeWidget, QListWidget, QTableWidget { background: #ffffff; border: 1px solid #dde3ea;
+    alternate-background-color: #f8fafc; selection-background-color: #dbe7fb; selection-color: #1f2d3d; }
+QHeaderView::section { background: #f0f3f7; color: #3c4858; padding: 5px 6px; border: none;
+    border-right: 1px solid #dde3ea; border-bottom: 1px solid #dde3ea; font-weight: bold; }
+QStatusBar { background: #ffffff; border-top: 1px solid #dde3ea; color: #3c4858; }
+QLabel#statusItem { padding: 0 10px; color: #3c4858; }
+QListWidget#errorList { color: #b3261e; }
+"""
+
+
+def default_db_path() -> Path:
+    import platformdirs
+    return Path(platformdirs.user_data_dir("xinfang", appauthor=False)) / "xinfang.db"
+
+
+def default_user() -> str:
+    try:
+        return getpass.getuser() or "user"
+    except Exception:   # no login name in some service environments
+        return os.environ.get("USERNAME") or os.environ.get("USER") or "user"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="xinfang-gui", description="信访事项管理系统（桌面版）")
+    p.add_argument("--db", type=Path, default=None, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
+    p.add_argument("--user", default=None, help="当前用户登录名（默认：操作系统用户名）")
+    p.add_argument("--demo", type=int, default=0, metavar="N", help="数据库为空时先生成 N 件演示信访件")
+    p.add_argument("--no-demo", action="store_true", help="数据库为空时不提示生成演示数据")
+    p.add_argument("--screenshot", type=Path, default=None, metavar="PNG", help="启动后把主窗口保存为 PNG 并退出")
+    p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="启动后显示的页面")
+    p.add_argument("--size", default="1280x800", help="窗口大小，如 1280x800")
+    return p.parse_args(argv)
+
+
+def setup_logging() -> Path | None:
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    root.setLevel(logging.INFO)
+    fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    err = logging.StreamHandler(sys.stderr)
+    err.setLevel(logging.WARNING)
+    err.setFormatter(fmt)
+    root.addHandler(err)
+    try:
+        import platformdirs
+        log_dir = Path(platformdirs.user_log_dir("xinfang", appauthor=False))
+        log_dir.mkdir(parents=True, exist_ok=True)
+        path = log_dir / "xinfang-gui.log"
+        fh = logging.FileHandler(path, encoding="utf-8")
+        fh.setFormatter(fmt)
+        root.addHandler(fh)
+        return path
+    except OSError:
+        return None
+
+
+def error_text(exc: BaseException) -> str:
+    if isinstance(exc, DomainError):
+        return exc.message
+    return f"操作失败：{exc or type(exc).__name__}"
+
+
+def install_excepthook(log_path: Path | None = None) -> None:
+    """No traceback reaches the user: log it and show a Chinese message box instead."""
+    from .qt import QApplication, QMessageBox, Qt
+    showing = []
+
+    def hook(etype, value, tb):
+        if issubclass(etype, KeyboardInterrupt):
+            sys.__excepthook__(etype, value, tb)
+            return
+        if isinstance(value, DomainError):
+            log.info("refused: %s", value.message)
+        else:
+            log.error("unhandled exception", exc_info=(etype, value, tb))
+        app = QApplication.instance()
+        if app is None or showing:
+            return
+        text = error_text(value)
+        if not isinstance(value, DomainError) and log_path:
+            text += f"\n\n详细信息已记录在日志文件：{log_path}"
+        box = QMessageBox(QMessageBox.Warning if isinstance(value, DomainError) else QMessageBox.Critical,
+                          "提示" if isinstance(value, DomainError) else "操作失败", text,
+                          QMessageBox.Ok, app.activeWindow())
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        showing.append(box)
+        box.finished.connect(lambda _=0: showing.clear())
+        box.open()    # not exec(): never nest an event loop inside an exception hook
+
+    sys.excepthook = hook
+
+
+def install_translations(app) -> None:
+    from .qt import QLibraryInfo, QLocale, QTranslator
+    path = QLibraryInfo.path(QLibraryInfo.TranslationsPath)
+    app._translators = []
+    for name in ("qtbase_zh_CN", "qt_zh_CN"):
+        tr = QTranslator(app)
+        if tr.load(name, path):
+            app.installTranslator(tr)
+            app._translators.append(tr)
+    QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
+
+
+def make_app(argv0: str = "xinfang-gui"):
+    from .fonts import apply_app_font
+    from .qt import QApplication
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication([argv0])
+    app.setApplicationName("xinfang")
+    app.setApplicationDisplayName("信访事项管理系统")
+    apply_app_font(app)
+    install_translations(app)
+    app.setStyleSheet(STYLE)
+    return app
+
+
+def fill_demo(db_path: str, cases: int, parent=None) -> bool:
+    """Generate demo cases into an empty database in a worker thread behind a progress dialog."""
+    try:
+        from ..services.demo import generate_demo
+    except ImportError:
+        log.warning("demo generator not available")
+        return False
+    from .qt import QMessageBox
+    from .workers import run_with_progress, wait_for
+    params = inspect.signature(generate_demo).parameters
+    outcome: dict = {}
+
+    def work(ws, ctx):
+        kwargs = {}
+        report = lambda done, total=cases, text="": ctx.report(done, total, text or f"正在生成演示数据 {done:,}/{total:,}…")  # noqa: E731
+        for name in ("progress", "on_progress", "report"):
+            if name in params:
+                kwargs[name] = report
+                break
+        ctx.report(0, cases, f"正在生成 {cases:,} 件演示信访件…")
+        return generate_demo(ws, cases=cases, seed=1, **kwargs)
+
+    task = run_with_progress(parent, "生成演示数据", work, db_path, label=f"正在生成 {cases:,} 件演示信访件…",
+                             cancellable=False, show_after_ms=200,
+                             on_done=lambda r: outcome.setdefault("ok", True),
+                             on_failed=lambda m: outcome.setdefault("error", m))
+    wait_for(task)
+    if "error" in outcome:
+        QMessageBox.warning(parent, "生成演示数据", outcome["error"])
+        return False
+    return True
+
+
+def take_screenshot(window, path: Path, timeout: float = 20.0) -> None:
+    from .qt import QApplication
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if not window.case_list.model.loading:
+            break
+        time.sleep(0.02)
+    QApplication.processEvents()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(path))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    log_path = setup_logging()
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    t0 = time.perf_counter()
+    app = make_app()
+    install_excepthook(log_path)
+    from ..services import Workspace
+    from .main_window import MainWindow
+    from .qt import QMessageBox, QTimer
+    from .workers import wait_all
+
+    db = (args.db or default_db_path()).expanduser()
+    user = args.user or default_user()
+    try:
+        ws = Workspace.open(db)
+    except DomainError as exc:
+        QMessageBox.critical(None, "无法打开数据库", f"{exc.message}\n\n数据库文件：{db}")
+        return 2
+    except Exception as exc:
+        log.exception("cannot open %s", db)
+        QMessageBox.critical(None, "无法打开数据库", f"操作失败：{exc}\n\n数据库文件：{db}")
+        return 2
+
+    try:
+        if ws.count() == 0:
+            n = args.demo
+            if not n and not args.no_demo and not args.screenshot:
+                answer = QMessageBox.question(
+                    None, "欢迎使用",
+                    f"数据库中还没有信访件：\n{db}\n\n是否生成 {FIRST_RUN_DEMO:,} 件演示信访件，先熟悉系统？\n"
+                    "（演示数据都是虚构的；正式使用请另建数据库，或用 --db 指定文件。）",
+                    QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+                n = FIRST_RUN_DEMO if answer == QMessageBox.Yes else 0
+            if n:
+                ws.close()
+                fill_demo(str(db), n)
+                ws = Workspace.open(db)
+
+        window = MainWindow(ws, user, str(db))
+        w, _, h = args.size.partition("x")
+        window.resize(int(w or 1280), int(h or 800))
+        window.tabs.setCurrentIndex(PAGES[args.page])
+        window.show()
+        log.info("main window shown after %.2f s", time.perf_counter() - t0)
+        if args.screenshot:
+            def shoot():
+                try:
+                    take_screenshot(window, args.screenshot)
+                    app.exit(0)
+                except Exception:
+                    log.exception("screenshot failed")
+                    app.exit(1)
+            QTimer.singleShot(50, shoot)
+        rc = app.exec()
+        window.close()
+        wait_all()
+        return rc
+    finally:
+        wait_all()
+        ws.close()
+
+
+if __name__ == "__main__":   # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,223 @@
+"""The main window: 工作台, 信访件, 登记, 设置 as tabs; each opened case as a closable tab."""
+from __future__ import annotations
+
+import logging
+
+from .case_list import CaseListScreen
+from .dashboard import Dashboard
+from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QTimer, QVBoxLayout,
+                 QWidget)
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "信访事项管理系统"
+TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_SETTINGS = range(4)
+
+
+def _placeholder(text: str) -> QWidget:
+    w = QWidget()
+    lay = QVBoxLayout(w)
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setAlignment(Qt.AlignCenter)
+    lay.addWidget(label)
+    return w
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, ws, actor: str, db_path: str | None = None, parent=None, *, sync_limit: int = 20_000):
+        super().__init__(parent)
+        self.ws = ws
+        self.actor = actor
+        summary = ws.summary()
+        self.db_path = str(db_path or summary["db"])
+        self.office_name = summary.get("office_name") or "本单位"
+        self.setWindowTitle(f"{APP_TITLE} — {self.office_name} — {self.db_path}")
+        self.resize(1280, 800)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(False)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        self.dashboard = Dashboard(ws, actor)
+        self.case_list = CaseListScreen(ws, actor, db_path=self.db_path, sync_limit=sync_limit)
+        self.register_page = QWidget()
+        self.register_form = None
+        self.settings = None
+        self.settings_page = QWidget()
+        for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"),
+                         (self.register_page, "登记"), (self.settings_page, "设置")):
+            i = self.tabs.addTab(w, label)
+            self.tabs.tabBar().setTabButton(i, QTabBar.RightSide, None)
+            self.tabs.tabBar().setTabButton(i, QTabBar.LeftSide, None)
+        self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
+        self.tabs.setTabToolTip(TAB_LIST, "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）")
+        self.setCentralWidget(self.tabs)
+        self._list_loaded = False
+        self._case_tabs: dict[str, QWidget] = {}
+
+        self.dashboard.showList.connect(self.show_list)
+        self.dashboard.openCase.connect(self.open_case)
+        self.case_list.openCase.connect(self.open_case)
+
+        sb = self.statusBar()
+        self.count_label = QLabel()
+        self.profile_label = QLabel()
+        self.user_label = QLabel(f"用户：{actor}")
+        for w in (self.count_label, self.profile_label, self.user_label):
+            w.setObjectName("statusItem")
+            sb.addPermanentWidget(w)
+
+        for seq, slot in ((QKeySequence("Ctrl+N"), self.new_registration),
+                          (QKeySequence("Ctrl+F"), self.focus_search),
+                          (QKeySequence("F5"), self.refresh),
+                          (QKeySequence("Ctrl+W"), self.close_current_case)):
+            sc = QShortcut(seq, self)
+            sc.setContext(Qt.WindowShortcut)
+            sc.activated.connect(slot)
+
+        self._pending_refresh = QTimer(self)
+        self._pending_refresh.setSingleShot(True)
+        self._pending_refresh.setInterval(100)
+        self._pending_refresh.timeout.connect(self.refresh_data)
+
+        self.dashboard.refresh()
+        self.update_status(summary)
+
+    # ---- navigation ----------------------------------------------------------------------------
+    def _tab_changed(self, index: int) -> None:
+        if index == TAB_LIST and not self._list_loaded:
+            self.load_list()
+        elif index == TAB_REGISTER and self.register_form is None:
+            self._make_register_form()
+        elif index == TAB_SETTINGS and self.settings is None:
+            self._make_settings()
+
+    def load_list(self) -> None:
+        self._list_loaded = True
+        self.case_list.apply_filters()
+
+    def show_list(self, preset: str = "") -> None:
+        self._list_loaded = True
+        if preset:
+            self.case_list.show_preset(preset)
+        self.tabs.setCurrentIndex(TAB_LIST)
+
+    def focus_search(self) -> None:
+        self.tabs.setCurrentIndex(TAB_LIST)
+        self.case_list.focus_search()
+
+    def new_registration(self) -> None:
+        self.tabs.setCurrentIndex(TAB_REGISTER)
+        if self.register_form is not None:
+            self.register_form.setFocus(Qt.ShortcutFocusReason)
+
+    def _replace_tab(self, index: int, widget: QWidget, label: str) -> None:
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)
+        old = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, label)
+        self.tabs.tabBar().setTabButton(index, QTabBar.RightSide, None)
+        self.tabs.tabBar().setTabButton(index, QTabBar.LeftSide, None)
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(False)
+        if old is not None:
+            old.deleteLater()
+
+    def _make_register_form(self) -> None:
+        try:
+            from .register_form import RegisterForm
+        except ImportError as exc:
+            log.warning("register form not available: %s", exc)
+            self.register_form = _placeholder("登记表单模块尚未安装")
+            self._replace_tab(TAB_REGISTER, self.register_form, "登记")
+            return
+        self.register_form = RegisterForm(self.ws, self.actor)
+        if hasattr(self.register_form, "saved"):
+            self.register_form.saved.connect(self._registered)
+        self._replace_tab(TAB_REGISTER, self.register_form, "登记")
+        self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
+
+    def _make_settings(self) -> None:
+        from .settings import SettingsScreen
+        self.settings = SettingsScreen(self.ws, self.actor)
+        self.settings.profileChanged.connect(lambda _: self.update_status())
+        self.settings.holidaysImported.connect(lambda _: self.schedule_refresh())
+        self._replace_tab(TAB_SETTINGS, self.settings, "设置")
+
+    def _registered(self, case_id: str) -> None:
+        self.statusBar().showMessage("已登记，正在打开案件…", 4000)
+        self.schedule_refresh()
+        self.open_case(case_id)
+        # a blank form for the next registration
+        self.register_form = None
+        self._make_register_form()
+
+    # ---- cases ---------------------------------------------------------------------------------
+    def open_case(self, key) -> None:
+        case = self.ws.case(key)
+        uid = case.id
+        existing = self._case_tabs.get(uid)
+        if existing is not None:
+            i = self.tabs.indexOf(existing)
+            if i >= 0:
+                self.tabs.setCurrentIndex(i)
+                return
+        try:
+            from .case_detail import CaseDetail
+        except ImportError as exc:
+            log.warning("case detail not available: %s", exc)
+            detail = _placeholder(f"{case.number}\n{case.draft.summary}\n\n（案件详情模块尚未安装）")
+        else:
+            detail = CaseDetail(self.ws, self.actor, uid)
+            if hasattr(detail, "changed"):
+                detail.changed.connect(lambda _=None: self.schedule_refresh())
+        detail.setProperty("case_uuid", uid)
+        self._case_tabs[uid] = detail
+        i = self.tabs.addTab(detail, case.number)
+        self.tabs.setTabToolTip(i, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")
+        self.tabs.setCurrentIndex(i)
+
+    def close_tab(self, index: int) -> None:
+        if index <= TAB_SETTINGS:
+            return
+        w = self.tabs.widget(index)
+        uid = w.property("case_uuid") if w is not None else None
+        self.tabs.removeTab(index)
+        if uid:
+            self._case_tabs.pop(uid, None)
+        if w is not None:
+            w.deleteLater()
+
+    def close_current_case(self) -> None:
+        self.close_tab(self.tabs.currentIndex())
+
+    # ---- refresh -------------------------------------------------------------------------------
+    def schedule_refresh(self) -> None:
+        self._pending_refresh.start()
+
+    def refresh_data(self) -> None:
+        self.dashboard.refresh()
+        if self._list_loaded:
+            self.case_list.refresh()
+        if self.settings is not None:
+            self.settings.refresh()
+        self.update_status()
+
+    def refresh(self) -> None:
+        """F5: re-read everything that is shown."""
+        w = self.tabs.currentWidget()
+        if self.tabs.currentIndex() > TAB_SETTINGS and hasattr(w, "refresh"):
+            w.refresh()
+        self.refresh_data()
+        self.statusBar().showMessage("已刷新", 2000)
+
+    def update_status(self, summary: dict | None = None) -> None:
+        s = summary or self.ws.summary()
+        self.count_label.setText(f"共 {s.get('cases', 0):,} 件信访件")
+        self.profile_label.setText(f"期限方案：{s.get('profile', '')}")

@@ -1,0 +1,193 @@
+"""Background work off the GUI thread, with progress and cancel (architecture.md §2.7).
+
+A task is a plain function. When the task is given a database path it receives its OWN Workspace opened on
+that path inside the worker thread (SQLite connections must not cross threads), and closes it afterwards:
+
+    def work(ws, ctx):
+        for i, item in enumerate(items):
+            ctx.check()                      # raises Cancelled when the user pressed 取消
+            ctx.report(i, len(items), "正在导入…")
+        return result
+
+    run_with_progress(parent, "导入节假日", work, db_path=path, on_done=show_result)
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable
+
+from ..domain.problems import DomainError
+from ..services import Workspace
+from .qt import QProgressDialog, Qt, QThread, QTimer, QWidget, Signal
+
+log = logging.getLogger(__name__)
+
+_alive: set["Task"] = set()   # keep running QThreads referenced until they finish
+
+
+class Cancelled(Exception):
+    """Raised by TaskContext.check() after the user cancelled."""
+
+
+class TaskContext:
+    def __init__(self, task: "Task"):
+        self._task = task
+
+    @property
+    def cancelled(self) -> bool:
+        return self._task._cancel
+
+    def check(self) -> None:
+        if self._task._cancel:
+            raise Cancelled()
+
+    def report(self, done: int, total: int = 0, text: str = "") -> None:
+        self._task.progressed.emit(int(done), int(total), str(text))
+
+
+def user_message(exc: BaseException) -> str:
+    """The Chinese sentence a clerk sees for an exception: DomainError messages as they are."""
+    if isinstance(exc, DomainError):
+        return exc.message
+    text = str(exc) or type(exc).__name__
+    return f"操作失败：{text}"
+
+
+class Task(QThread):
+    progressed = Signal(int, int, str)
+    succeeded = Signal(object)
+    failed = Signal(str)
+    cancelled = Signal()
+
+    def __init__(self, fn: Callable[..., Any], db_path: str | None = None, parent=None):
+        super().__init__(parent)
+        self.fn = fn
+        self.db_path = db_path
+        self._cancel = False
+        self.result: Any = None
+        self.error: str = ""
+        self.finished.connect(self._forget)
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def start(self, *args, **kwargs) -> None:   # noqa: D401 - keep a reference while running
+        _alive.add(self)
+        super().start(*args, **kwargs)
+
+    def _forget(self) -> None:
+        _alive.discard(self)
+
+    def run(self) -> None:
+        ws = None
+        ctx = TaskContext(self)
+        try:
+            if self.db_path:
+                ws = Workspace.open(self.db_path, seed_reference=False)
+                self.result = self.fn(ws, ctx)
+            else:
+                self.result = self.fn(ctx)
+            if self._cancel:
+                self.cancelled.emit()
+            else:
+                self.succeeded.emit(self.result)
+        except Cancelled:
+            self.cancelled.emit()
+        except Exception as exc:   # reported to the GUI thread, never raised into Qt
+            if not isinstance(exc, DomainError):
+                log.exception("background task failed")
+            self.error = user_message(exc)
+            self.failed.emit(self.error)
+        finally:
+            if ws is not None:
+                ws.close()
+
+
+def run_task(fn: Callable[..., Any], db_path: str | None = None, *, on_done: Callable[[Any], None] | None = None,
+             on_failed: Callable[[str], None] | None = None, parent=None) -> Task:
+    """Start `fn` in a worker thread without any dialog (e.g. loading the id list behind the case list)."""
+    task = Task(fn, db_path, parent)
+    if on_done is not None:
+        task.succeeded.connect(on_done)
+    if on_failed is not None:
+        task.failed.connect(on_failed)
+    task.start()
+    return task
+
+
+def run_with_progress(parent: QWidget | None, title: str, fn: Callable[..., Any], db_path: str | None = None, *,
+                      label: str = "请稍候…", on_done: Callable[[Any], None] | None = None,
+                      on_failed: Callable[[str], None] | None = None, cancellable: bool = True,
+                      show_after_ms: int = 300) -> Task:
+    """Run `fn` in a worker thread behind a (window-modal) progress dialog with a 取消 button.
+
+    The dialog appears only if the work takes longer than `show_after_ms`. When no `on_failed` is given the
+    failure is shown in a message box."""
+    dialog = QProgressDialog(label, "取消" if cancellable else "", 0, 0, parent)
+    dialog.setWindowTitle(title)
+    dialog.setWindowModality(Qt.WindowModal)
+    dialog.setMinimumDuration(show_after_ms)
+    dialog.setAutoClose(False)
+    dialog.setAutoReset(False)
+    dialog.setMinimumWidth(380)
+    if not cancellable:
+        dialog.setCancelButton(None)
+    task = Task(fn, db_path, parent)
+    task.dialog = dialog
+
+    def progress(done: int, total: int, text: str) -> None:
+        if total > 0:
+            dialog.setMaximum(total)
+            dialog.setValue(min(done, total))
+        if text:
+            dialog.setLabelText(text)
+
+    def finish() -> None:
+        dialog.hide()
+        dialog.deleteLater()
+
+    def failed(message: str) -> None:
+        finish()
+        if on_failed is not None:
+            on_failed(message)
+        else:
+            from .qt import QMessageBox
+            QMessageBox.warning(parent, title, message)
+
+    def done(result: Any) -> None:
+        finish()
+        if on_done is not None:
+            on_done(result)
+
+    def cancel_requested() -> None:
+        task.cancel()
+        dialog.setLabelText("正在取消…")
+
+    task.progressed.connect(progress)
+    task.succeeded.connect(done)
+    task.failed.connect(failed)
+    task.cancelled.connect(finish)
+    dialog.canceled.connect(cancel_requested)
+    task.start()
+    # minimumDuration only counts from the first setValue(); start the clock now
+    QTimer.singleShot(0, lambda: dialog.setValue(0) if task.isRunning() else None)
+    return task
+
+
+def wait_for(task: Task, timeout_ms: int = 600_000) -> None:
+    """Spin the event loop until `task` has finished and its signals were delivered (startup, tests)."""
+    from .qt import QApplication, QEventLoop
+    loop = QEventLoop()
+    task.finished.connect(loop.quit)
+    if task.isRunning():
+        QTimer.singleShot(timeout_ms, loop.quit)
+        loop.exec()
+    QApplication.processEvents()
+
+
+def wait_all(timeout_ms: int = 30_000) -> None:
+    """Before the application quits: let running workers finish (a QThread must not be destroyed running)."""
+    for task in list(_alive):
+        task.cancel()
+        task.wait(timeout_ms)
+    _alive.clear()
