@@ -107,3 +107,22 @@ def test_module_entry_point_self_test():
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["ok"] is True
+
+
+def test_route_and_rules_commands(capsys, db, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_json(summary="某工地拖欠农民工工资", place="东湖街道樱园社区",
+                                         content="包工头拖欠工资"), ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "route", str(path), "--db", db, "--json")
+    decision = json.loads(out)
+    assert code == 0 and set(decision) >= {"unit", "unit_name", "channel", "principle", "rule", "reasons",
+                                           "alternatives", "needs_manual"}
+    assert decision["unit_name"] == "城东区住房和城乡建设局" and decision["channel"] == "办理"
+    code, out, _ = run(capsys, "rules", "list", "--db", db, "--json")
+    assert json.loads(out)["version"] == 1 and len(json.loads(out)["rules"]) > 50
+    bad = tmp_path / "rules.csv"
+    bad.write_text("事项类别,关键词,属地,责任单位,优先级,依据\n劳动和社会保障/拖欠工资,,,不存在的局,,\n", encoding="utf-8")
+    code, _, err = run(capsys, "rules", "import", str(bad), "--db", db, "--json")
+    assert code != 0 and "第2行" in json.loads(err)["error"]
+    code, out, _ = run(capsys, "units", "set-office", "420102-XFJ", "--db", db, "--json")
+    assert json.loads(out)["office_name"] == "城东区信访局"
