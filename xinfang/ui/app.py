@@ -58,6 +58,10 @@ QHeaderView::section { background: #f0f3f7; color: #3c4858; padding: 5px 6px; bo
 QStatusBar { background: #ffffff; border-top: 1px solid #dde3ea; color: #3c4858; }
 QLabel#statusItem { padding: 0 10px; color: #3c4858; }
 QListWidget#errorList { color: #b3261e; }
+QTabWidget#settingsTabs::pane { border: 1px solid #dde3ea; background: #ffffff; top: -1px; }
+QTabWidget#settingsTabs > QTabBar::tab { padding: 6px 16px; background: #eef1f5; border: 1px solid #dde3ea;
+    border-bottom: none; margin-right: 2px; color: #3c4858; }
+QTabWidget#settingsTabs > QTabBar::tab:selected { background: #ffffff; color: #1a56a6; font-weight: bold; }
 """
 
 

@@ -36,14 +36,14 @@ _F = {name: i for i, name in enumerate(ROW_FIELDS)}
 
 # (header, list_ids order key or None when the column cannot be sorted, width)
 COLUMNS = (
-    ("编号", "number", 150),
-    ("收到时间", "received_at", 132),
-    ("信访人", "petitioner_names", 110),
-    ("形式", "channel", 70),
-    ("类别", "category", 190),
-    ("摘要", None, 300),
-    ("状态", "status", 104),
-    ("期限", "next_due", 142),
+    ("编号", "number", 132),
+    ("收到时间", "received_at", 126),
+    ("信访人", "petitioner_names", 84),
+    ("形式", "channel", 66),
+    ("类别", "category", 178),
+    ("摘要", None, 240),
+    ("状态", "status", 96),
+    ("期限", "next_due", 138),
     ("承办单位", "handling_unit", 170),
 )
 COL_NUMBER, COL_RECEIVED, COL_NAMES, COL_CHANNEL, COL_CATEGORY, COL_SUMMARY, COL_STATUS, COL_DUE, COL_UNIT = range(9)
@@ -354,7 +354,8 @@ def make_case_table(model: CaseListModel, parent=None) -> QTableView:
     hh.setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
     for i, (_, _, width) in enumerate(COLUMNS):
         view.setColumnWidth(i, width)
-    hh.setStretchLastSection(True)
+    hh.setSectionResizeMode(COL_SUMMARY, QHeaderView.Stretch)   # the summary takes what the window has left
+    hh.setMinimumSectionSize(48)
     view.setItemDelegateForColumn(COL_DUE, DueBadgeDelegate(view))
     return view
 

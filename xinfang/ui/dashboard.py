@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from array import array
 
-from .case_list import COL_CHANNEL, COL_NAMES, COL_RECEIVED, COL_UNIT, CaseListModel, make_case_table
+from .case_list import (COL_CATEGORY, COL_CHANNEL, COL_NAMES, COL_NUMBER, COL_RECEIVED, COL_STATUS, COL_SUMMARY,
+                        COL_UNIT, CaseListModel, make_case_table)
 from .qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
 
 TILES = (
@@ -91,9 +92,13 @@ class Dashboard(QWidget):
         self.mine = make_case_table(self.mine_model, self)
         self.mine.setObjectName("mineTable")
         for view in (self.urgent, self.mine):
-            for col in (COL_RECEIVED, COL_CHANNEL, COL_UNIT):
+            for col in (COL_RECEIVED, COL_CHANNEL, COL_CATEGORY, COL_UNIT):
                 view.setColumnHidden(col, True)
-            view.setColumnWidth(COL_NAMES, 90)
+            view.setColumnWidth(COL_NUMBER, 128)
+            view.setColumnWidth(COL_NAMES, 72)
+            view.setColumnWidth(COL_SUMMARY, 150)
+            view.setColumnWidth(COL_STATUS, 96)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
             view.activated.connect(lambda index, v=view: self._activated(v, index))
 
         self.urgent_title = QLabel("逾期与临期")

@@ -102,6 +102,7 @@ class HolidayPage(QWidget):
         self.result = QLabel("")
         self.result.setObjectName("result")
         self.result.setWordWrap(True)
+        self.result.hide()
         self.error_list = QListWidget()
         self.error_list.setObjectName("errorList")
 
@@ -169,7 +170,7 @@ class HolidayPage(QWidget):
 
     def _text_changed(self) -> None:
         self.import_btn.setEnabled(False)
-        self.result.setText("")
+        self.result.hide()
 
     def preview(self) -> None:
         text = self.text.toPlainText()
@@ -253,10 +254,12 @@ class HolidayPage(QWidget):
         self.refresh()
         if n:
             self.result.setStyleSheet("color: #137333;")
+            self.result.show()
             self.result.setText(f"已导入 {n} 条节假日数据，在办案件的期限已按新日历重新计算。")
             self.imported.emit(n)
         else:
             self.result.setStyleSheet("color: #b3261e;")
+            self.result.show()
             self.result.setText("没有导入任何数据：" + "；".join(problems[:5]))
 
 
