@@ -12,7 +12,7 @@ from ..domain.enums import ClosureReason, Rating, ReplyOutcome, Status, Transfer
 from ..domain.lifecycle import CLOSE_REASONS, Action, ReviewOutcome
 from ..domain.model import Case
 from ..domain.problems import DomainError
-from .qt import (QCheckBox, QComboBox, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog, QDialogButtonBox,
+from .qt import (QCheckBox, QComboBox, QCompleter, Qt, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog, QDialogButtonBox,
                  QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget)
 
 ERROR_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; "
@@ -41,6 +41,28 @@ HINTS = {
     Action.TRANSFER: "转政法/纪检：涉法涉诉事项转政法机关，检举控告事项转纪检监察机关。",
     Action.ARCHIVE: "存档：无须办理的，存档备查并写明理由。",
 }
+
+
+def attach_unit_completer(edit: QLineEdit, ws) -> None:
+    """Offer the unit directory (names and codes) while a unit is typed; does nothing without a directory."""
+    units_list = getattr(ws, "units_list", None)
+    if not callable(units_list):
+        return
+    try:
+        units = units_list()
+    except Exception:          # an empty or broken directory must not stop the form
+        return
+    words = []
+    for u in units:
+        for key in ("name", "code"):
+            if u.get(key) and u[key] not in words:
+                words.append(u[key])
+    if not words:
+        return
+    completer = QCompleter(words, edit)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    edit.setCompleter(completer)
 
 
 def _qdate(d: date) -> QDate:
@@ -156,6 +178,8 @@ class ActionDialog(QDialog):
     def _line(self, key: str, label: str, placeholder: str = "", text: str = "") -> QLineEdit:
         edit = QLineEdit(text)
         edit.setPlaceholderText(placeholder)
+        if key == "unit":
+            attach_unit_completer(edit, self.ws)
         return self._add(key, label, edit)
 
     def _text(self, key: str, label: str, placeholder: str = "") -> QPlainTextEdit:

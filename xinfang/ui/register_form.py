@@ -8,12 +8,14 @@ The form collects a plain dict and parses it with `intake.draft_from_dict`, the 
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
 from ..domain.enums import Channel, LegalStatus, PartyKind, PetitionerRole, Purpose
 from ..domain.masking import mask_id_number
 from ..domain.problems import DomainError, Problem
 from ..domain.validation import check_id_number, check_phone, check_uscc
 from ..services import intake
+from .dialogs import attach_unit_completer
 from .qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFormLayout, QFrame, QGridLayout,
                  QGroupBox, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
                  QScrollArea, QSizePolicy, QSpinBox, Qt, QTimer, QVBoxLayout, QWidget, Signal)
@@ -103,6 +105,7 @@ class PetitionerRow(QFrame):
         self.id_label = QLabel("身份证号")
         top = QHBoxLayout()
         top.addWidget(self.title)
+        top.addSpacing(12)
         top.addWidget(QLabel("类别"))
         top.addWidget(self.kind)
         top.addWidget(QLabel("姓名"))
@@ -235,6 +238,7 @@ class RegisterForm(QWidget):
         super().__init__(parent)
         self.ws, self.actor = ws, actor
         self.rows: list[PetitionerRow] = []
+        self._overridden = False
         self.last_preview = None
         self.last_registered = None
         self._field_msgs: dict[str, QLabel] = {}
@@ -379,15 +383,29 @@ class RegisterForm(QWidget):
             self.legal.addItem(s.value or "（无）", s.value)
         f.addRow("法律程序状态", self.legal)
         self.unit = QLineEdit()
-        self.unit.setPlaceholderText("承办单位编码或名称（可不填，由分流建议）")
-        f.addRow("承办单位", self.unit)
+        self.unit.setPlaceholderText("承办单位编码或名称（可不填，按分流建议）")
+        attach_unit_completer(self.unit, self.ws)
+        f.addRow("承办单位", self._with_msg(self.unit, "unit"))
+        self.override_reason = QLineEdit()
+        self.override_reason.setPlaceholderText("未按分流建议时，请说明改派理由")
+        self.override_label = QLabel("改派理由")
+        f.addRow(self.override_label, self.override_reason)
         col.addWidget(matter)
         col.addStretch(1)
 
         # right: live panels and the buttons
-        side = QVBoxLayout()
+        side_scroll = QScrollArea()
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        side_body = QWidget()
+        side_scroll.setWidget(side_body)
+        side = QVBoxLayout(side_body)
+        side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(8)
-        outer.addLayout(side, 1)
+        right = QVBoxLayout()
+        right.addWidget(side_scroll, 1)
+        outer.addLayout(right, 1)
 
         self.repeat_panel = QFrame()
         self.repeat_panel.setObjectName("repeatPanel")
@@ -441,6 +459,7 @@ class RegisterForm(QWidget):
         side.addStretch(1)
         keys = QLabel("Enter / Ctrl+Enter 保存 · Esc 清空\n多行框内 Enter 换行")
         keys.setStyleSheet(f"color: {GREY}; font-size: 12px;")
+        side = right
         side.addWidget(keys)
         self.save_button = QPushButton("保存登记")
         self.save_button.setMinimumHeight(36)
@@ -569,7 +588,7 @@ class RegisterForm(QWidget):
             chain += r.focus_chain()
         chain += [self.add_person_button, self.cat1, self.cat2, self.summary, self.demands, self.content,
                   self.place, self.place_code, self.caused_by, self.accused, self.legal, self.unit,
-                  self.save_button, self.clear_button]
+                  self.override_reason, self.save_button, self.clear_button]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -631,6 +650,7 @@ class RegisterForm(QWidget):
             "accused_unit": self.accused.text().strip() if accusation else "",
             "legal_status": self.legal.currentData() or "",
             "unit": self.unit.text().strip(),
+            "override_reason": self.override_reason.text().strip(),
             "petitioners": [r.to_dict() for r in self.rows if not r.is_blank()],
         }
 
@@ -645,8 +665,15 @@ class RegisterForm(QWidget):
         self._timer.stop()
         try:
             pv = self.ws.preview(self.draft())
-        except DomainError:
+        except DomainError as e:
+            # e.g. a 承办单位 that is not in the directory: say so under the field, keep the rest
+            if self.unit.text().strip() and "单位" in e.message:
+                _set_msg(self._field_msgs["unit"], e.message, RED)
+            else:
+                self.hint_label.setText(e.message)
+                self.hint_label.setVisible(True)
             return
+        _set_msg(self._field_msgs["unit"], "")
         self.last_preview = pv
         self._show_repeats(pv.repeats)
         self._show_route(pv.route or {})
@@ -661,7 +688,8 @@ class RegisterForm(QWidget):
         lines = []
         for m in repeats:
             lines.append(f"与 <a href=\"{m.id}\">{m.number}</a> 同人同事（相似度 {m.similarity:.2f}）<br>"
-                         f"<span style='color:#607d8b'>{_show_person(m.person)} · 收到 {str(m.received_at)[:10]}</span>")
+                         f"<span style='color:#607d8b'>{escape(_show_person(m.person))} · "
+                         f"收到 {str(m.received_at)[:10]}</span>")
         self.repeat_title.setText(f"疑似重复件：共 {len(repeats)} 件")
         self.repeat_label.setText("<br>".join(lines))
         candidates = [m.number for m in repeats if m.closed_after_recheck]
@@ -672,6 +700,9 @@ class RegisterForm(QWidget):
         self.repeat_panel.setVisible(True)
 
     def _show_route(self, route: dict) -> None:
+        self._overridden = bool(route.get("overridden"))
+        self.override_reason.setVisible(self._overridden)
+        self.override_label.setVisible(self._overridden)
         if not route or not (route.get("unit") or route.get("unit_name") or route.get("needs_manual")):
             self.route_panel.setVisible(False)
             return
@@ -679,14 +710,23 @@ class RegisterForm(QWidget):
         name = route.get("unit_name") or route.get("unit") or ""
         if name:
             code = route.get("unit", "")
-            parts.append(f"<b>{name}</b>" + (f"（{code}）" if code and code != name else ""))
-        extra = "，".join(x for x in (route.get("channel", ""), route.get("principle", "")) if x)
+            parts.append(f"<b>{escape(name)}</b>" + (f"（{escape(code)}）" if code and code != name else ""))
+        principle = route.get("principle_name") or route.get("principle") or ""
+        extra = " · ".join(x for x in (route.get("channel", ""), principle) if x)
         if extra:
-            parts.append(extra)
+            parts.append(escape(extra))
+        if route.get("overridden"):
+            suggested = route.get("suggested_unit") or "无"
+            parts.append(f"<span style='color:{AMBER}'>登记人指定，分流建议为 {escape(suggested)}</span>")
         for r in route.get("reasons") or []:
-            parts.append(f"· {r}")
+            parts.append(f"· {escape(str(r))}")
+        if route.get("basis"):
+            parts.append(f"依据：{escape(str(route['basis']))}")
+        alts = [a.get("unit_name") or a.get("unit") for a in route.get("alternatives") or [] if isinstance(a, dict)]
+        if alts:
+            parts.append("备选：" + escape("、".join(x for x in alts if x)))
         if route.get("needs_manual"):
-            parts.append("<span style='color:#b71c1c'>需人工确认承办单位</span>")
+            parts.append(f"<span style='color:{RED}'>需人工指定承办单位</span>")
         self.route_label.setText("<br>".join(parts))
         self.route_panel.setVisible(True)
 
@@ -795,7 +835,7 @@ class RegisterForm(QWidget):
         self.purpose.setCurrentIndex(self.purpose.findData(Purpose.COMPLAINT.value))
         self.cat1.setCurrentIndex(0)
         for w in (self.work_order, self.summary, self.place, self.place_code, self.leader, self.caused_by,
-                  self.accused, self.unit):
+                  self.accused, self.unit, self.override_reason):
             w.clear()
         self.demands.clear()
         self.content.clear()
@@ -806,7 +846,7 @@ class RegisterForm(QWidget):
         self._channel_changed()
         self._purpose_changed()
         self.repeat_panel.setVisible(False)
-        self.route_panel.setVisible(False)
+        self._show_route({})
         self.hint_label.setVisible(False)
         self.last_preview = None
         self._timer.stop()
