@@ -6,9 +6,9 @@ import sys
 def main() -> int:
     args = sys.argv[1:]
     if not args or args[0] == "gui" or (args[0] == "--db" and len(args) == 2):
-        from .ui.app import main as gui_main
+        from xinfang.ui.app import main as gui_main
         return gui_main(args[1:] if args and args[0] == "gui" else args)
-    from .cli.main import main as cli_main
+    from xinfang.cli.main import main as cli_main
     return cli_main(args)
 
 
