@@ -44,13 +44,17 @@ STEP_WORDS = {"dispose": "处置期限", "notice": "受理告知期限", "object
               "recheck": "复核期限"}
 
 
-def describe_payload(action: str, payload: dict) -> str:
+def describe_payload(action: str, payload: dict, sep: str = "；") -> str:
     """Key payload fields in Chinese, e.g. 承办单位：城东区人社局；延期天数：30 日。"""
     parts = []
     keys = sorted(payload, key=lambda k: KEY_ORDER.index(k) if k in KEY_ORDER else len(KEY_ORDER))
     for key in keys:
         value = payload[key]
-        if key in ("unit_name", "route", "clocks") or value in ("", None, [], {}, False):
+        if key in ("unit_name", "clocks") or value in ("", None, [], {}, False):
+            continue
+        if key == "route":
+            if isinstance(value, dict) and (value.get("unit_name") or value.get("unit")):
+                parts.append(f"分流建议：{value.get('unit_name') or value.get('unit')}")
             continue
         if key == "unit":
             name = payload.get("unit_name") or value
@@ -72,11 +76,25 @@ def describe_payload(action: str, payload: dict) -> str:
         else:
             parts.append(f"{PAYLOAD_LABELS.get(key, key)}：{value}")
     clocks = payload.get("clocks") or {}
+    times = []
     for step, text in clocks.items():
         word = STEP_WORDS.get(step, step)
         kind, _, day = str(text).partition(" ")
-        parts.append(f"{word}{'停止于 ' if kind == 'stopped' else '至 '}{day}")
-    return "；".join(parts)
+        times.append(f"{word}{'停止于 ' if kind == 'stopped' else '至 '}{day}")
+    if times:
+        parts.append("期限：" + ("，" if sep == "；" else sep + "　　　").join(times))
+    return sep.join(parts)
+
+
+TIMELINE_WRAP = 36     # characters per line in the timeline (tree items do not wrap by themselves)
+
+
+def _wrap(line: str, width: int) -> str:
+    """Break a long Chinese line every `width` characters, continuing with an indent."""
+    if len(line) <= width:
+        return line
+    chunks = [line[i:i + width] for i in range(0, len(line), width)]
+    return ("\n　　").join(chunks)
 
 
 class DeadlineBadge(QPushButton):
@@ -310,7 +328,8 @@ class CaseDetail(QWidget):
             ("终结理由", c.closure_reason + (f"（{c.closed_at:%Y-%m-%d}）" if c.closed_at else "")),
         ]
         if c.route and c.route.get("unit_name"):
-            rows.append(("分流建议", f"{c.route.get('unit_name')} · {c.route.get('principle', '')}"))
+            principle = c.route.get("principle_name") or c.route.get("principle", "")
+            rows.append(("分流建议", " · ".join(x for x in (c.route.get("unit_name"), principle) if x)))
         if c.attachments:
             rows.append(("附件", "、".join(a.filename for a in c.attachments)))
         for label, value in rows:
@@ -395,8 +414,9 @@ class CaseDetail(QWidget):
         self.timeline.clear()
         info = self.ws.case_dict(self.case)
         for e in info["events"]:
-            text = describe_payload(e["action"], e["payload"] or {})
-            item = QTreeWidgetItem([e["at"][:16], e["label"], e["actor"], text, e["hash"][:10]])
+            text = describe_payload(e["action"], e["payload"] or {}, sep="\n")
+            shown = "\n".join(_wrap(line, TIMELINE_WRAP) for line in text.split("\n"))
+            item = QTreeWidgetItem([e["at"][:16], e["label"], e["actor"], shown, e["hash"][:10]])
             item.setToolTip(3, text)
             item.setToolTip(4, f"哈希 {e['hash']}\n记录于 {e['recorded_at']}")
             self.timeline.addTopLevelItem(item)

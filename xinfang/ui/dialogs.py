@@ -192,7 +192,12 @@ class ActionDialog(QDialog):
     def _build(self, now: datetime) -> None:
         a, case = self.action, self.case
         if a in (Action.FORWARD, Action.ASSIGN):
-            self._line("unit", "承办单位", "单位编码或名称（必填）", case.handling_unit)
+            route = case.route or {}
+            suggested = case.handling_unit_name or case.handling_unit or route.get("unit_name") or route.get("unit") or ""
+            edit = self._line("unit", "承办单位", "单位编码或名称", suggested)
+            if suggested and not case.handling_unit:
+                edit.setToolTip("已按分流建议填写，可修改")
+                self.form.addRow("", QLabel(f"<span style='color:#455a64'>分流建议：{suggested}</span>"))
             if a == Action.ASSIGN:
                 self._add("report_due", "报告期限", OptionalDate("要求在此日期前报送办结报告", now.date()))
         elif a == Action.ACCEPT:
