@@ -575,6 +575,9 @@ class CaseListScreen(QWidget):
             self._building = False
         self.apply_filters()
 
+    def stop_timers(self) -> None:
+        self._debounce.stop()
+
     def focus_search(self) -> None:
         self.search.setFocus(Qt.ShortcutFocusReason)
         self.search.selectAll()

@@ -102,10 +102,10 @@ class MainWindow(QMainWindow):
         self.case_list.apply_filters()
 
     def show_list(self, preset: str = "") -> None:
-        self._list_loaded = True
         if preset:
+            self._list_loaded = True
             self.case_list.show_preset(preset)
-        self.tabs.setCurrentIndex(TAB_LIST)
+        self.tabs.setCurrentIndex(TAB_LIST)   # loads the unfiltered list the first time
 
     def focus_search(self) -> None:
         self.tabs.setCurrentIndex(TAB_LIST)
@@ -196,6 +196,11 @@ class MainWindow(QMainWindow):
 
     def close_current_case(self) -> None:
         self.close_tab(self.tabs.currentIndex())
+
+    def closeEvent(self, event) -> None:
+        self._pending_refresh.stop()
+        self.case_list.stop_timers()
+        super().closeEvent(event)
 
     # ---- refresh -------------------------------------------------------------------------------
     def schedule_refresh(self) -> None:
