@@ -241,3 +241,13 @@ def test_screenshot(qtbot, form, ws):
     p2.id_number.setText("110105194912310021")
     qtbot.waitUntil(lambda: form.repeat_panel.isVisible(), timeout=3000)
     form.grab().save("/tmp/xf_reg.png")
+
+
+def test_ctrl_enter_saves_from_combo_and_date_fields(qtbot, form, ws):
+    type_case(qtbot, form)
+    with qtbot.waitSignal(form.saved, timeout=2000):
+        qtbot.keyClick(form.cat2, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    type_case(qtbot, form, summary="小区物业乱收费")
+    with qtbot.waitSignal(form.saved, timeout=2000):
+        qtbot.keyClick(form.received, Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier)
+    assert ws.count() == 2

@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ..domain.enums import DueState, Status
+from ..domain.enums import DueState
 from ..domain.lifecycle import Action
 from ..domain.masking import mask_id_number, mask_phone
 from ..domain.problems import DomainError

@@ -18,7 +18,7 @@ from ..services import intake
 from .dialogs import attach_unit_completer
 from .qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFormLayout, QFrame, QGridLayout,
                  QGroupBox, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-                 QScrollArea, QSizePolicy, QSpinBox, Qt, QTimer, QVBoxLayout, QWidget, Signal)
+                 QScrollArea, QSpinBox, Qt, QTimer, QVBoxLayout, QWidget, Signal)
 
 DEBOUNCE_MS = 300
 
