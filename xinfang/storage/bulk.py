@@ -1,0 +1,245 @@
+"""Bulk loading: many cases at once (demo data, large imports). Storage is the only layer with SQL.
+
+Rows arrive as plain tuples in the column orders below, already complete (ids, hash-chained events, clocks,
+next_due). Callers wrap a load in `bulk_mode(conn)`; inside it every `insert_*` is one `executemany`, and the
+caller commits with `commit_every` granularity via `begin()` / `commit()`.
+
+`bulk_mode` on an EMPTY database (no cases yet) also drops the secondary indexes of the case tables and
+recreates them at the end (one sorted build per index is much cheaper than a million random inserts), turns
+foreign-key checks off (the rows are generated consistent; `foreign_key_problems` checks them when wanted) and
+sets `synchronous=OFF` and an in-memory rollback journal. All of it is restored on exit, also after an error.
+The index definitions are kept in `meta` while they are dropped, so a load killed half-way gets them back the
+next time `restore_pending_indexes` (called by `bulk_mode`) runs.
+
+The search index (FTS5 table `case_search`) is built after the rows, in batches, with exactly the documents
+`Store.index_case` writes (`search.document`): `search_rows` reads what the document needs, `documents` makes
+the FTS rows (pure, so it may run in another process) and `insert_search` writes them.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from typing import Iterable, Iterator, Sequence
+
+from . import search
+
+CASE_COLUMNS = (
+    "id", "uuid", "number", "office", "year", "seq", "channel", "work_order_no", "received_at", "registered_at",
+    "registered_by", "purpose", "category", "place", "place_code", "summary", "content", "demands", "headcount",
+    "collective", "reception_leader", "public_reception", "caused_by", "accused_unit", "legal_status",
+    "petitioner_names", "status", "disposition", "handling_unit", "restricted", "repeat_of", "no_longer_candidate",
+    "outcome", "rating", "closure_reason", "closed_at", "next_due", "next_step", "route", "updated_at",
+)
+PETITIONER_COLUMNS = ("case_id", "pos", "kind", "name", "id_number", "phone", "address", "role", "anonymous",
+                      "sex", "birth")
+CLOCK_COLUMNS = ("case_id", "step", "trigger", "days", "unit", "roll_forward", "extra_days", "tolled_days", "due",
+                 "stopped_on")
+EVENT_COLUMNS = ("case_id", "seq", "action", "at", "recorded_at", "actor", "payload", "prev_hash", "hash")
+REPEAT_COLUMNS = ("case_id", "earlier_id", "person", "similarity")
+
+BULK_TABLES = ("cases", "petitioners", "clocks", "events", "repeats")
+_PENDING_KEY = "bulk_pending_indexes"
+
+
+def _insert_sql(table: str, columns: Sequence[str]) -> str:
+    return f"INSERT INTO {table}({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+_SQL_CASES = _insert_sql("cases", CASE_COLUMNS)
+_SQL_PETITIONERS = _insert_sql("petitioners", PETITIONER_COLUMNS)
+_SQL_CLOCKS = _insert_sql("clocks", CLOCK_COLUMNS)
+_SQL_EVENTS = _insert_sql("events", EVENT_COLUMNS)
+_SQL_REPEATS = _insert_sql("repeats", REPEAT_COLUMNS)
+_SQL_SEARCH = "INSERT INTO case_search(rowid, number, names, ids, body) VALUES (?, ?, ?, ?, ?)"
+
+
+# ---- reading what a load needs ----------------------------------------------------------------------
+def case_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM cases").fetchone()[0]
+
+
+def max_case_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) FROM cases").fetchone()[0]
+
+
+def max_seqs(conn: sqlite3.Connection, office: str) -> dict[int, int]:
+    """Highest case sequence number per year for an office (numbers continue after existing cases)."""
+    return dict(conn.execute("SELECT year, max(seq) FROM cases WHERE office = ? GROUP BY year", (office,)))
+
+
+def known_users(conn: sqlite3.Connection) -> set[str]:
+    return {r[0] for r in conn.execute("SELECT login FROM users")}
+
+
+# ---- bulk mode ---------------------------------------------------------------------------------------
+def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    marks = ",".join("?" * len(BULK_TABLES))
+    return conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN ({marks}) "
+        "ORDER BY name", BULK_TABLES).fetchall()
+
+
+def restore_pending_indexes(conn: sqlite3.Connection) -> int:
+    """Recreate indexes a killed bulk load left dropped; returns how many were created."""
+    raw = conn.execute("SELECT value FROM meta WHERE key = ?", (_PENDING_KEY,)).fetchone()
+    if not raw:
+        return 0
+    pending = json.loads(raw[0])
+    begin(conn)
+    try:
+        for _name, sql in pending:
+            conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+        conn.execute("DELETE FROM meta WHERE key = ?", (_PENDING_KEY,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return len(pending)
+
+
+def _pragma(conn: sqlite3.Connection, name: str):
+    return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+
+@contextmanager
+def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, fast_journal: bool | None = None,
+              cache_mb: int = 512) -> Iterator[dict]:
+    """Fast settings for a bulk load; everything restored on exit. `drop_indexes=None` and `fast_journal=None`
+    (in-memory rollback journal instead of WAL): only on an empty database.
+
+    Yields a dict: {"dropped": [...index names], "journal": mode used, "seconds_indexes": set on exit}."""
+    import time
+
+    if conn.in_transaction:
+        raise RuntimeError("bulk_mode must start outside a transaction")
+    restore_pending_indexes(conn)
+    empty = case_count(conn) == 0
+    if drop_indexes is None:
+        drop_indexes = empty
+    if fast_journal is None:
+        fast_journal = empty
+    saved = {k: _pragma(conn, k) for k in ("synchronous", "foreign_keys", "cache_size", "journal_mode")}
+    info: dict = {"dropped": [], "journal": saved["journal_mode"], "seconds_indexes": 0.0}
+    conn.execute("PRAGMA synchronous = OFF")
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
+    if fast_journal and str(saved["journal_mode"]).lower() == "wal":
+        # A fresh demo database: write pages once (no WAL copy + checkpoint). Needs no other connection;
+        # when one is open the mode simply stays WAL.
+        try:
+            info["journal"] = conn.execute("PRAGMA journal_mode = MEMORY").fetchone()[0]
+        except sqlite3.OperationalError:
+            pass
+    dropped: list[tuple[str, str]] = []
+    try:
+        if drop_indexes:
+            dropped = _secondary_indexes(conn)
+            begin(conn)
+            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)",
+                         (_PENDING_KEY, json.dumps(dropped, ensure_ascii=False)))
+            for name, _sql in dropped:
+                conn.execute(f"DROP INDEX {name}")
+            commit(conn)
+            info["dropped"] = [n for n, _ in dropped]
+        yield info
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        t0 = time.perf_counter()
+        if dropped:
+            restore_pending_indexes(conn)
+        info["seconds_indexes"] = time.perf_counter() - t0
+        if str(info["journal"]).lower() != str(saved["journal_mode"]).lower():
+            try:
+                conn.execute(f"PRAGMA journal_mode = {saved['journal_mode']}")
+            except sqlite3.OperationalError:
+                pass
+        conn.execute(f"PRAGMA cache_size = {saved['cache_size']}")
+        conn.execute(f"PRAGMA foreign_keys = {saved['foreign_keys']}")
+        conn.execute(f"PRAGMA synchronous = {saved['synchronous']}")
+
+
+def begin(conn: sqlite3.Connection) -> None:
+    conn.execute("BEGIN IMMEDIATE")
+
+
+def commit(conn: sqlite3.Connection) -> None:
+    conn.execute("COMMIT")
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        conn.execute("ROLLBACK")
+
+
+# ---- inserting ---------------------------------------------------------------------------------------
+def insert_cases(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_CASES, rows)
+
+
+def insert_petitioners(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_PETITIONERS, rows)
+
+
+def insert_clocks(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_CLOCKS, rows)
+
+
+def insert_events(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_EVENTS, rows)
+
+
+def insert_repeats(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_REPEATS, rows)
+
+
+def insert_users(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]]) -> None:
+    """(login, name, roles, created_at); existing logins are kept."""
+    conn.executemany("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)", rows)
+
+
+# ---- search index ------------------------------------------------------------------------------------
+def search_rows(conn: sqlite3.Connection, after_id: int, limit: int) -> list[tuple]:
+    """What the search document of cases with id > after_id needs, in id order:
+    (id, number, names, ids, body_parts) — the same inputs `Store.index_case` gives `search.document`."""
+    cases = conn.execute(
+        "SELECT id, number, work_order_no, summary, content, demands, place, category FROM cases "
+        "WHERE id > ? ORDER BY id LIMIT ?", (after_id, limit)).fetchall()
+    if not cases:
+        return []
+    lo, hi = cases[0][0], cases[-1][0]
+    people: dict[int, list[tuple[str, str, str]]] = {}
+    for case_id, name, id_number, phone in conn.execute(
+            "SELECT case_id, name, id_number, phone FROM petitioners WHERE case_id BETWEEN ? AND ? "
+            "ORDER BY case_id, pos", (lo, hi)):
+        people.setdefault(case_id, []).append((name, id_number, phone))
+    out = []
+    for cid, number, work_order, summary, content, demands, place, category in cases:
+        ps = people.get(cid, [])
+        out.append((cid, number, [p[0] for p in ps],
+                    [x for p in ps for x in (p[1], p[2]) if x] + [work_order],
+                    [summary, content, demands, place, category]))
+    return out
+
+
+def documents(rows: Sequence[tuple]) -> list[tuple[int, str, str, str, str]]:
+    """FTS rows (rowid, number, names, ids, body) for `search_rows` output; pure."""
+    out = []
+    for cid, number, names, ids, body in rows:
+        doc = search.document(number, names, ids, body)
+        out.append((cid, doc["number"], doc["names"], doc["ids"], doc["body"]))
+    return out
+
+
+def insert_search(conn: sqlite3.Connection, docs: Iterable[tuple]) -> None:
+    conn.executemany(_SQL_SEARCH, docs)
+
+
+def search_optimize(conn: sqlite3.Connection) -> None:
+    """Merge the FTS segments into one (after a large build: fewer segments, faster queries)."""
+    conn.execute("INSERT INTO case_search(case_search) VALUES ('optimize')")
+
+
+def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple]:
+    return conn.execute(f"SELECT * FROM pragma_foreign_key_check LIMIT {int(limit)}").fetchall()
