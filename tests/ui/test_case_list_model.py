@@ -16,7 +16,7 @@ def test_row_fields_follow_the_store():
     assert ROW_FIELDS == Store.LIST_COLUMNS
 
 
-def test_row_count_and_visible_roles(qtbot, ws):
+def test_row_count_and_visible_roles(qtbot, ws, actor):
     model = CaseListModel(ws)
     model.load(ListFilter())
     total = ws.count()
@@ -38,7 +38,7 @@ def test_row_count_and_visible_roles(qtbot, ws):
     assert model.data(last) == ws.list_rows([model.ids[-1]])[model.ids[-1]][1]
 
 
-def test_due_state_badges_match_the_due_filters(qtbot, ws):
+def test_due_state_badges_match_the_due_filters(qtbot, ws, actor):
     f = ws.due_filters()
     model = CaseListModel(ws)
     model.load(f["逾期"])
@@ -51,7 +51,7 @@ def test_due_state_badges_match_the_due_filters(qtbot, ws):
             model.index(0, COL_DUE), Qt.ToolTipRole)
 
 
-def test_sorting_changes_the_order(qtbot, ws):
+def test_sorting_changes_the_order(qtbot, ws, actor):
     model = CaseListModel(ws)
     model.load(ListFilter())
     default = list(model.ids)
@@ -67,8 +67,8 @@ def test_sorting_changes_the_order(qtbot, ws):
     assert model.order == "received_at"
 
 
-def test_header_click_sorts(qtbot, ws):
-    screen = CaseListScreen(ws, "clerk")
+def test_header_click_sorts(qtbot, ws, actor):
+    screen = CaseListScreen(ws, actor)
     qtbot.addWidget(screen)
     screen.apply_filters()
     screen._header_clicked(COL_STATUS)
@@ -79,8 +79,8 @@ def test_header_click_sorts(qtbot, ws):
     assert screen.model.descending
 
 
-def test_filters_narrow_the_list(qtbot, ws):
-    screen = CaseListScreen(ws, "clerk")
+def test_filters_narrow_the_list(qtbot, ws, actor):
+    screen = CaseListScreen(ws, actor)
     qtbot.addWidget(screen)
     screen.apply_filters()
     total = screen.model.rowCount()
@@ -104,7 +104,7 @@ def test_filters_narrow_the_list(qtbot, ws):
     assert screen.model.rowCount() == ws.count(ws.due_filters()["逾期"])
     screen.clear_filters()
     screen.mine.setChecked(True)
-    assert screen.model.rowCount() == ws.count(ListFilter(registered_by="clerk")) < total
+    assert screen.model.rowCount() == ws.count(ListFilter(registered_by=actor)) < total
     screen.clear_filters()
     # received date range
     screen.use_dates.setChecked(True)
@@ -116,8 +116,8 @@ def test_filters_narrow_the_list(qtbot, ws):
     assert screen.model.rowCount() == ws.count(f) < total
 
 
-def test_search_box_filters_as_you_type(qtbot, ws):
-    screen = CaseListScreen(ws, "clerk")
+def test_search_box_filters_as_you_type(qtbot, ws, actor):
+    screen = CaseListScreen(ws, actor)
     qtbot.addWidget(screen)
     screen.show()
     screen.apply_filters()
@@ -143,7 +143,7 @@ def test_search_box_filters_as_you_type(qtbot, ws):
     qtbot.waitUntil(lambda: screen.model.rowCount() == total, timeout=3000)
 
 
-def test_background_id_load(qtbot, ws, db_path):
+def test_background_id_load(qtbot, ws, db_path, actor):
     """Above sync_limit the first screen comes from first_page + count and the ids arrive from a worker."""
     model = CaseListModel(ws, db_path=db_path, sync_limit=100)
     total = ws.count()
@@ -163,7 +163,7 @@ def test_background_id_load(qtbot, ws, db_path):
     assert list(model.ids) == list(ws.list_ids(ListFilter(), "received_at", False))
 
 
-def test_stale_background_results_are_dropped(qtbot, ws, db_path):
+def test_stale_background_results_are_dropped(qtbot, ws, db_path, actor):
     model = CaseListModel(ws, db_path=db_path, sync_limit=100)
     model.load(ListFilter())
     narrow = replace(ListFilter(), channel="来信")
@@ -173,8 +173,8 @@ def test_stale_background_results_are_dropped(qtbot, ws, db_path):
     assert list(model.ids) == list(ws.list_ids(narrow))
 
 
-def test_jump_to_end_is_fast(qtbot, ws):
-    screen = CaseListScreen(ws, "clerk")
+def test_jump_to_end_is_fast(qtbot, ws, actor):
+    screen = CaseListScreen(ws, actor)
     qtbot.addWidget(screen)
     screen.resize(1280, 800)
     screen.show()

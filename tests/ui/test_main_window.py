@@ -14,15 +14,16 @@ from xinfang.ui.qt import QApplication, QMessageBox, Qt
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def make_window(qtbot, ws, db_path) -> MainWindow:
-    w = MainWindow(ws, "clerk", db_path)
+def make_window(qtbot, ws, db_path, actor="zhangmh") -> MainWindow:
+    w = MainWindow(ws, actor, db_path)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
+    qtbot.waitUntil(lambda: bool(w.dashboard.data), timeout=10_000)   # counts come from the worker
     return w
 
 
-def test_title_and_status_bar(qtbot, ws, db_path):
+def test_title_and_status_bar(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
     assert ws.setting("office_name") in w.windowTitle()
     assert db_path in w.windowTitle()
@@ -30,9 +31,9 @@ def test_title_and_status_bar(qtbot, ws, db_path):
     assert ws.profile.name in w.profile_label.text()
 
 
-def test_dashboard_counts_equal_the_service(qtbot, ws, db_path):
+def test_dashboard_counts_equal_the_service(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
-    expected = ws.dashboard("clerk")
+    expected = ws.dashboard(actor)
     for name, tile in w.dashboard.tiles.items():
         assert tile.number.text() == f"{expected[name]['count']:,}", name
     assert w.dashboard.counts() == {name: expected[name]["count"] for name in w.dashboard.tiles}
@@ -40,7 +41,7 @@ def test_dashboard_counts_equal_the_service(qtbot, ws, db_path):
     assert f"{expected['我登记的']['count']:,}" in w.dashboard.mine_title.text()
 
 
-def test_clicking_a_tile_shows_that_list(qtbot, ws, db_path):
+def test_clicking_a_tile_shows_that_list(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
     filters = ws.due_filters()
     for name in ("逾期", "待受理", "待答复"):
@@ -49,10 +50,10 @@ def test_clicking_a_tile_shows_that_list(qtbot, ws, db_path):
         qtbot.waitUntil(lambda: not w.case_list.model.loading, timeout=10_000)
         assert w.case_list.model.rowCount() == ws.count(filters[name]), name
     w.dashboard.showList.emit("我登记的")
-    assert w.case_list.model.rowCount() == ws.count(ListFilter(registered_by="clerk"))
+    assert w.case_list.model.rowCount() == ws.count(ListFilter(registered_by=actor))
 
 
-def test_shortcuts(qtbot, ws, db_path):
+def test_shortcuts(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow, timeout=2000)
@@ -65,7 +66,7 @@ def test_shortcuts(qtbot, ws, db_path):
     assert "刷新" in w.statusBar().currentMessage()
 
 
-def test_open_case_from_list_by_enter(qtbot, ws, db_path):
+def test_open_case_from_list_by_enter(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
     w.show_list()
     view = w.case_list.view
@@ -83,10 +84,11 @@ def test_open_case_from_list_by_enter(qtbot, ws, db_path):
     assert w.tabs.count() == n
 
 
-def test_open_case_from_dashboard(qtbot, ws, db_path):
+def test_open_case_from_dashboard(qtbot, ws, db_path, actor):
     w = make_window(qtbot, ws, db_path)
     view = w.dashboard.mine
     n = w.tabs.count()
+    assert w.dashboard.mine_model.rowCount() > 0, w.dashboard.data
     view.activated.emit(w.dashboard.mine_model.index(0, 0))
     assert w.tabs.count() == n + 1
     assert w.tabs.currentIndex() == n
@@ -146,7 +148,7 @@ def test_settings_profiles_and_categories(qtbot, scratch_ws):
     assert cats.tree.topLevelItemCount() == len({c[1] for c in scratch_ws.categories()})
 
 
-def test_excepthook_shows_chinese_message(qtbot, ws, db_path):
+def test_excepthook_shows_chinese_message(qtbot, ws, db_path, actor):
     from xinfang.ui.app import error_text, install_excepthook
     w = make_window(qtbot, ws, db_path)
     old = sys.excepthook
@@ -167,7 +169,7 @@ def test_app_screenshot_and_exit(tmp_path, db_path):
     png = tmp_path / "main.png"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     proc = subprocess.run([sys.executable, "-c", "import sys; from xinfang.ui.app import main; "
-                           f"sys.exit(main(['--db', {db_path!r}, '--user', 'clerk', '--page', 'list', "
+                           f"sys.exit(main(['--db', {db_path!r}, '--user', 'zhangmh', '--page', 'list', "
                            f"'--screenshot', {str(png)!r}]))"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr

@@ -188,7 +188,10 @@ def fill_demo(db_path: str, cases: int, parent=None) -> bool:
 
     def work(ws, ctx):
         kwargs = {}
-        report = lambda done, total=cases, text="": ctx.report(done, total, text or f"正在生成演示数据 {done:,}/{total:,}…")  # noqa: E731
+        def report(done, total=cases, *_):
+            ctx.report(done, total, f"正在生成演示数据 {min(done, cases):,}/{cases:,} 件…" if done < cases
+                       else "正在建立搜索索引…")
+            return not ctx.cancelled     # False asks the generator to stop
         for name in ("progress", "on_progress", "report"):
             if name in params:
                 kwargs[name] = report
@@ -197,7 +200,7 @@ def fill_demo(db_path: str, cases: int, parent=None) -> bool:
         return generate_demo(ws, cases=cases, seed=1, **kwargs)
 
     task = run_with_progress(parent, "生成演示数据", work, db_path, label=f"正在生成 {cases:,} 件演示信访件…",
-                             cancellable=False, show_after_ms=200,
+                             cancellable="progress" in params, show_after_ms=200,
                              on_done=lambda r: outcome.setdefault("ok", True),
                              on_failed=lambda m: outcome.setdefault("error", m))
     wait_for(task)

@@ -22,7 +22,7 @@ from ..services import ListFilter
 from .qt import (QAbstractItemView, QAbstractTableModel, QCheckBox, QColor, QComboBox, QDate, QDateEdit, QFrame,
                  QHBoxLayout, QHeaderView, QLabel, QLineEdit, QModelIndex, QPainter, QProgressBar, QPushButton,
                  QRectF, QStyle, QStyledItemDelegate, Qt, QTableView, QTimer, QVBoxLayout, QWidget, Signal)
-from .workers import run_task
+from .workers import Backend
 
 log = logging.getLogger(__name__)
 
@@ -70,24 +70,20 @@ def unit_choices(ws) -> list[tuple[str, str]]:
     return []
 
 
-def _load_ids(f: ListFilter, order: str, descending: bool):
-    def work(ws, ctx):
-        return ws.list_ids(f, order, descending)
-    return work
-
-
 class CaseListModel(QAbstractTableModel):
     """Rows = case ids; columns = COLUMNS. ``load()`` runs a query; ``set_ids()`` shows a fixed id list."""
 
     loadingChanged = Signal(bool)
     loaded = Signal(int)          # total rows, emitted when the full id list is in place
 
-    def __init__(self, ws, parent=None, *, db_path: str | None = None, sync_limit: int = 20_000,
-                 unit_names: dict[str, str] | None = None):
+    def __init__(self, ws, parent=None, *, backend: Backend | None = None, db_path: str | None = None,
+                 sync_limit: int = 20_000, unit_names: dict[str, str] | None = None):
         super().__init__(parent)
         self.ws = ws
-        # the id list loads in the background only for a database file (a worker opens its own connection)
-        self.db_path = None if not db_path or str(db_path) == ":memory:" else str(db_path)
+        # the id list loads in the background only for a database file (the worker has its own connection)
+        if backend is None and db_path and str(db_path) != ":memory:":
+            backend = Backend(str(db_path))
+        self.backend = backend
         self.sync_limit = sync_limit
         self.unit_names = unit_names if unit_names is not None else dict(unit_choices(ws))
         self.filter = ListFilter()
@@ -122,7 +118,7 @@ class CaseListModel(QAbstractTableModel):
         self._refresh_due_dates()
         f, order, desc = self.filter, self.order, self.descending
         total = self.ws.count(f)
-        if self.db_path is None or total <= self.sync_limit:
+        if self.backend is None or total <= self.sync_limit:
             ids = self.ws.list_ids(f, order, desc)
             self._reset(ids, len(ids))
             self._set_loading(False)
@@ -131,9 +127,10 @@ class CaseListModel(QAbstractTableModel):
         head = array("q", self.ws.first_page(f, PAGE)) if (order == "id" and desc) else array("q")
         self._reset(head, total)
         self._set_loading(True)
-        run_task(_load_ids(f, order, desc), self.db_path,
-                 on_done=lambda ids, g=gen: self._ids_arrived(g, ids),
-                 on_failed=lambda msg, g=gen: self._load_failed(g, msg))
+        self.backend.submit(lambda ws: ws.list_ids(f, order, desc),
+                            on_done=lambda ids, g=gen: self._ids_arrived(g, ids),
+                            on_failed=lambda msg, g=gen: self._load_failed(g, msg),
+                            stale=lambda g=gen: g != self._gen)
 
     def refresh(self) -> None:
         self.load()
@@ -155,6 +152,12 @@ class CaseListModel(QAbstractTableModel):
         self.endResetModel()
 
     def _ids_arrived(self, gen: int, ids) -> None:
+        try:
+            self._apply_ids(gen, ids)
+        except RuntimeError:   # the view was closed while the worker ran
+            pass
+
+    def _apply_ids(self, gen: int, ids) -> None:
         if gen != self._gen:
             return     # an older query finished after a newer one started
         if len(ids) != self._total:
@@ -365,12 +368,14 @@ class CaseListScreen(QWidget):
 
     openCase = Signal(int)
 
-    def __init__(self, ws, actor: str, parent=None, *, db_path: str | None = None, sync_limit: int = 20_000):
+    def __init__(self, ws, actor: str, parent=None, *, backend: Backend | None = None, db_path: str | None = None,
+                 sync_limit: int = 20_000):
         super().__init__(parent)
         self.ws = ws
         self.actor = actor
         self.units = unit_choices(ws)
-        self.model = CaseListModel(ws, self, db_path=db_path, sync_limit=sync_limit, unit_names=dict(self.units))
+        self.model = CaseListModel(ws, self, backend=backend, db_path=db_path, sync_limit=sync_limit,
+                                   unit_names=dict(self.units))
         self._building = True
         self._sort_column = -1
         self._sort_order = Qt.DescendingOrder
@@ -595,6 +600,7 @@ class CaseListScreen(QWidget):
         self.sort_by(section, order)
 
     def sort_by(self, section: int, order) -> None:
+        order = Qt.SortOrder(order)
         self._sort_column, self._sort_order = section, order
         self.view.horizontalHeader().setSortIndicator(section, order)
         self.model.sort(section, order)

@@ -28,7 +28,7 @@ class Tile(QPushButton):
         self.setStyleSheet(f"QPushButton#tile {{ border-top: 4px solid {color}; }}")
         self.setMinimumHeight(112)
         self.setToolTip(f"点击查看全部“{name}”信访件")
-        self.number = QLabel("0")
+        self.number = QLabel("…")
         self.number.setObjectName("tileNumber")
         self.number.setStyleSheet(f"color: {color};")
         self.title = QLabel(name)
@@ -55,11 +55,15 @@ class Dashboard(QWidget):
     showList = Signal(str)       # a tile was clicked: show that list
     openCase = Signal(int)
 
-    def __init__(self, ws, actor: str, parent=None):
+    refreshed = Signal()
+
+    def __init__(self, ws, actor: str, parent=None, *, backend=None):
         super().__init__(parent)
         self.ws = ws
         self.actor = actor
+        self.backend = backend      # counts run on the worker's connection when given
         self.data: dict = {}
+        self._gen = 0
 
         title = QLabel("工作台")
         title.setObjectName("pageTitle")
@@ -143,7 +147,25 @@ class Dashboard(QWidget):
         ws = self.ws
         today = ws.now().date()
         self.today_label.setText(f"{today.isoformat()} 星期{WEEKDAYS[today.weekday()]} · 用户 {self.actor}")
-        self.data = ws.dashboard(self.actor)
+        self._check_calendar(today.year)
+        self._gen += 1
+        if self.backend is None:
+            self._show(ws.dashboard(self.actor, today=today))
+            return
+        actor, gen = self.actor, self._gen
+        self.backend.submit(lambda w: w.dashboard(actor, today=today),
+                            on_done=lambda data, g=gen: self._arrived(g, data),
+                            stale=lambda g=gen: g != self._gen)
+
+    def _arrived(self, gen: int, data: dict) -> None:
+        try:
+            if gen == self._gen:
+                self._show(data)
+        except RuntimeError:   # closed meanwhile
+            pass
+
+    def _show(self, data: dict) -> None:
+        self.data = data
         for name, tile in self.tiles.items():
             tile.set_count(self.data.get(name, {}).get("count", 0))
         over = self.data.get("逾期", {})
@@ -154,7 +176,7 @@ class Dashboard(QWidget):
         mine = self.data.get("我登记的", {})
         self.mine_model.set_ids(mine.get("ids", []))
         self.mine_title.setText(f"我登记的（{mine.get('count', 0):,} 件）")
-        self._check_calendar(today.year)
+        self.refreshed.emit()
 
     def _check_calendar(self, year: int) -> None:
         cal = self.ws.calendar

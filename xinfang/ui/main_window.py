@@ -7,6 +7,7 @@ from .case_list import CaseListScreen
 from .dashboard import Dashboard
 from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QTimer, QVBoxLayout,
                  QWidget)
+from .workers import Backend
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +44,10 @@ class MainWindow(QMainWindow):
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
 
-        self.dashboard = Dashboard(ws, actor)
-        self.case_list = CaseListScreen(ws, actor, db_path=self.db_path, sync_limit=sync_limit)
+        # one worker thread with its own connection serves the background reads of all screens
+        self.backend = Backend(self.db_path) if self.db_path != ":memory:" else None
+        self.dashboard = Dashboard(ws, actor, backend=self.backend)
+        self.case_list = CaseListScreen(ws, actor, backend=self.backend, sync_limit=sync_limit)
         self.register_page = QWidget()
         self.register_form = None
         self.settings = None
@@ -200,6 +203,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self._pending_refresh.stop()
         self.case_list.stop_timers()
+        if self.backend is not None:
+            self.backend.stop()
         super().closeEvent(event)
 
     # ---- refresh -------------------------------------------------------------------------------
