@@ -58,6 +58,8 @@ QHeaderView::section { background: #f0f3f7; color: #3c4858; padding: 5px 6px; bo
 QStatusBar { background: #ffffff; border-top: 1px solid #dde3ea; color: #3c4858; }
 QLabel#statusItem { padding: 0 10px; color: #3c4858; }
 QListWidget#errorList { color: #b3261e; }
+QToolButton#tabClose { border: none; color: #6b7785; font-size: 12pt; padding: 0 2px; }
+QToolButton#tabClose:hover { color: #d93025; }
 QTabWidget#settingsTabs::pane { border: 1px solid #dde3ea; background: #ffffff; top: -1px; }
 QTabWidget#settingsTabs > QTabBar::tab { padding: 6px 16px; background: #eef1f5; border: 1px solid #dde3ea;
     border-bottom: none; margin-right: 2px; color: #3c4858; }
@@ -215,7 +217,7 @@ def take_screenshot(window, path: Path, timeout: float = 20.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if not window.case_list.model.loading:
+        if not window.case_list.model.loading and window.dashboard.data:
             break
         time.sleep(0.02)
     QApplication.processEvents()

@@ -5,8 +5,8 @@ import logging
 
 from .case_list import CaseListScreen
 from .dashboard import Dashboard
-from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QTimer, QVBoxLayout,
-                 QWidget)
+from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QTimer, QToolButton,
+                 QVBoxLayout, QWidget)
 from .workers import Backend
 
 log = logging.getLogger(__name__)
@@ -39,9 +39,7 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
-        self.tabs.setTabsClosable(True)
         self.tabs.setMovable(False)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.currentChanged.connect(self._tab_changed)
 
         # one worker thread with its own connection serves the background reads of all screens
@@ -54,9 +52,7 @@ class MainWindow(QMainWindow):
         self.settings_page = QWidget()
         for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"),
                          (self.register_page, "登记"), (self.settings_page, "设置")):
-            i = self.tabs.addTab(w, label)
-            self.tabs.tabBar().setTabButton(i, QTabBar.RightSide, None)
-            self.tabs.tabBar().setTabButton(i, QTabBar.LeftSide, None)
+            self.tabs.addTab(w, label)
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
         self.tabs.setTabToolTip(TAB_LIST, "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）")
         self.setCentralWidget(self.tabs)
@@ -125,8 +121,6 @@ class MainWindow(QMainWindow):
         old = self.tabs.widget(index)
         self.tabs.removeTab(index)
         self.tabs.insertTab(index, widget, label)
-        self.tabs.tabBar().setTabButton(index, QTabBar.RightSide, None)
-        self.tabs.tabBar().setTabButton(index, QTabBar.LeftSide, None)
         self.tabs.setCurrentIndex(current)
         self.tabs.blockSignals(False)
         if old is not None:
@@ -143,6 +137,8 @@ class MainWindow(QMainWindow):
         self.register_form = RegisterForm(self.ws, self.actor)
         if hasattr(self.register_form, "saved"):
             self.register_form.saved.connect(self._registered)
+        if hasattr(self.register_form, "open_case"):
+            self.register_form.open_case.connect(self.open_case)
         self._replace_tab(TAB_REGISTER, self.register_form, "登记")
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
 
@@ -180,10 +176,19 @@ class MainWindow(QMainWindow):
             detail = CaseDetail(self.ws, self.actor, uid)
             if hasattr(detail, "changed"):
                 detail.changed.connect(lambda _=None: self.schedule_refresh())
+            if hasattr(detail, "open_case"):      # a link to a 重复件
+                detail.open_case.connect(self.open_case)
         detail.setProperty("case_uuid", uid)
         self._case_tabs[uid] = detail
         i = self.tabs.addTab(detail, case.number)
         self.tabs.setTabToolTip(i, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")
+        close = QToolButton()
+        close.setObjectName("tabClose")
+        close.setText("×")
+        close.setToolTip("关闭（Ctrl+W）")
+        close.setAutoRaise(True)
+        close.clicked.connect(lambda _=False, d=detail: self.close_tab(self.tabs.indexOf(d)))
+        self.tabs.tabBar().setTabButton(i, QTabBar.RightSide, close)
         self.tabs.setCurrentIndex(i)
 
     def close_tab(self, index: int) -> None:
