@@ -146,8 +146,13 @@ class MainWindow(QMainWindow):
         from .settings import SettingsScreen
         self.settings = SettingsScreen(self.ws, self.actor)
         self.settings.profileChanged.connect(lambda _: self.update_status())
-        self.settings.holidaysImported.connect(lambda _: self.schedule_refresh())
+        self.settings.holidaysImported.connect(lambda _: self._reference_changed())
         self._replace_tab(TAB_SETTINGS, self.settings, "设置")
+
+    def _reference_changed(self) -> None:
+        if self.backend is not None:
+            self.backend.reopen()
+        self.schedule_refresh()
 
     def _registered(self, case_id: str) -> None:
         self.statusBar().showMessage("已登记，正在打开案件…", 4000)

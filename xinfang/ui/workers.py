@@ -224,6 +224,11 @@ class Backend(QThread):
                 job = self._jobs.get()
                 if job is None:
                     break
+                if job is _REOPEN:      # reference data changed elsewhere: drop this connection's caches
+                    if ws is not None:
+                        ws.close()
+                        ws = None
+                    continue
                 token, fn, stale = job
                 if stale is not None and stale():
                     self.done.emit(token, _STALE)
@@ -250,6 +255,11 @@ class Backend(QThread):
         if on_failed is not None:
             on_failed(message)
 
+    def reopen(self) -> None:
+        """Re-read cached reference data (holiday calendar, categories) before the next job."""
+        if self.isRunning():
+            self._jobs.put(_REOPEN)
+
     def cancel(self) -> None:
         self.stop()
 
@@ -259,6 +269,7 @@ class Backend(QThread):
 
 
 _STALE = object()
+_REOPEN = object()
 
 
 def wait_all(timeout_ms: int = 30_000) -> None:
