@@ -118,6 +118,11 @@ class Workspace(RoutingMixin):
     def settings(self) -> dict:
         return {k: self.setting(k) for k in SETTING_HELP}
 
+    def reload_calendar(self) -> WorkCalendar:
+        """Re-read holidays (after an import made through another connection)."""
+        self._calendar = None
+        return self.calendar
+
     @property
     def calendar(self) -> WorkCalendar:
         if self._calendar is None:

@@ -31,7 +31,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
     if str(path) != ":memory:":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
-    conn.execute("PRAGMA cache_size = -65536")   # 64 MB page cache
+    conn.execute("PRAGMA cache_size = -32768")   # 32 MB page cache per connection (the GUI holds two)
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
 

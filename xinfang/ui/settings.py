@@ -246,11 +246,7 @@ class HolidayPage(QWidget):
 
     def _done(self, result) -> None:
         n, problems = result
-        reload = getattr(self.ws, "reload_calendar", None)
-        if callable(reload):
-            reload()
-        else:   # the import ran on the worker's connection: drop this workspace's cached calendar
-            self.ws._calendar = None
+        self.ws.reload_calendar()   # the import ran on the worker's connection
         self.refresh()
         if n:
             self.result.setStyleSheet("color: #137333;")
