@@ -235,6 +235,15 @@ class RoutingMixin:
     def units_list(self) -> list[dict]:
         return [u.to_dict() for u in self.directory.units]
 
+    def principles(self) -> list[tuple[str, str]]:
+        """Every 分办原则 as (code, Chinese name), in the district's default order (for settings screens)."""
+        return [(p.value, PRINCIPLE_NAMES[p.value]) for p in DEFAULT_CHAIN]
+
+    def rule_versions(self) -> list[dict]:
+        """The 权责清单 versions, newest first: version, imported_at, imported_by, note, active, rules."""
+        return [{"version": v, "imported_at": at, "imported_by": by, "note": note, "active": bool(a), "rules": n}
+                for v, at, by, note, a, n in self.store.rule_sets()]
+
 
 def category_names_from_store(store) -> set[str]:
     names = set()

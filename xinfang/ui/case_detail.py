@@ -10,10 +10,11 @@ from ..domain.enums import DueState
 from ..domain.lifecycle import Action
 from ..domain.masking import mask_id_number, mask_phone
 from ..domain.problems import DomainError
-from .dialogs import ActionDialog
-from .qt import (QAbstractItemView, QCheckBox, QDesktopServices, QFileDialog, QFormLayout, QFrame, QGridLayout,
-                 QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea, QSplitter, Qt,
-                 QTreeWidget, QTreeWidgetItem, QUrl, QVBoxLayout, QWidget, Signal)
+from .dialogs import ERROR_STYLE, ActionDialog, attach_unit_completer
+from .qt import (QAbstractItemView, QCheckBox, QDesktopServices, QDialog, QDialogButtonBox, QFileDialog, QFormLayout,
+                 QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
+                 QPushButton, QScrollArea, QSplitter, Qt, QTreeWidget, QTreeWidgetItem, QUrl, QVBoxLayout, QWidget,
+                 Signal)
 
 BADGE_COLORS = {
     DueState.NORMAL.value: ("#2e7d32", "#ffffff"),
@@ -37,7 +38,7 @@ PAYLOAD_LABELS = {
     "served_on": "送达日期", "rating": "评价", "where": "告知去向", "to": "转往", "body": "受理机关",
     "note": "备注", "repeat_of": "重复件", "warnings": "提示", "attachments": "附件",
 }
-KEY_ORDER = ["number", "unit", "report_due", "to", "where", "outcome", "days", "approver", "reason", "served_on",
+KEY_ORDER = ["number", "from_unit", "unit", "report_due", "to", "where", "outcome", "days", "approver", "reason", "served_on",
              "rating", "body", "late", "repeat_of", "no_longer_accept_candidate", "warnings", "attachments", "note"]
 STEP_WORDS = {"dispose": "处置期限", "notice": "受理告知期限", "object": "异议期限", "handle": "办理期限",
               "review_request": "复查申请期", "review": "复查期限", "recheck_request": "复核申请期",
@@ -50,13 +51,21 @@ def describe_payload(action: str, payload: dict, sep: str = "；") -> str:
     keys = sorted(payload, key=lambda k: KEY_ORDER.index(k) if k in KEY_ORDER else len(KEY_ORDER))
     for key in keys:
         value = payload[key]
-        if key in ("unit_name", "clocks") or value in ("", None, [], {}, False):
+        if key in ("unit_name", "from_unit_name", "clocks") or value in ("", None, [], {}, False):
             continue
         if key == "route":
             if isinstance(value, dict) and (value.get("unit_name") or value.get("unit")):
-                parts.append(f"分流建议：{value.get('unit_name') or value.get('unit')}")
+                parts.append(f"{'指定承办单位' if value.get('overridden') else '分流建议'}："
+                             f"{value.get('unit_name') or value.get('unit')}")
+                if value.get("overridden") and value.get("override_reason"):
+                    parts.append(f"指定理由：{value['override_reason']}")
+            elif isinstance(value, dict) and value.get("needs_manual") and action == "route":
+                parts.append("分流建议：无，需人工指定承办单位")
             continue
-        if key == "unit":
+        if key == "from_unit":
+            name = payload.get("from_unit_name") or value
+            parts.append(f"退回单位：{name}" + (f"（{value}）" if name != value else ""))
+        elif key == "unit":
             name = payload.get("unit_name") or value
             label = "接收单位" if action in (Action.TRANSFER.value, Action.OBJECT.value) else "承办单位"
             parts.append(f"{label}：{name}" + (f"（{value}）" if name != value else ""))
@@ -86,6 +95,7 @@ def describe_payload(action: str, payload: dict, sep: str = "；") -> str:
     return sep.join(parts)
 
 
+INDENT = "&nbsp;" * 8   # hop reasons under their hop (rich text drops leading spaces)
 TIMELINE_WRAP = 36     # characters per line in the timeline (tree items do not wrap by themselves)
 
 
@@ -205,8 +215,12 @@ class CaseDetail(QWidget):
         self.unmasked_print.setToolTip("不勾选时，登记表上的身份证号和电话按规定遮蔽")
         self.print_button = QPushButton("打印登记表…")
         self.print_button.clicked.connect(lambda: self.print_sheet())
+        self.slip_button = QPushButton("打印转送单…")
+        self.slip_button.setToolTip("转送单/交办单：分办决定、办理期限和签收栏；检举控告件只对纪检监察机关显示举报人")
+        self.slip_button.clicked.connect(lambda: self.print_slip())
         act.addWidget(self.unmasked_print)
         act.addWidget(self.print_button)
+        act.addWidget(self.slip_button)
         outer.addLayout(act)
 
         # fields | timeline
@@ -223,6 +237,7 @@ class CaseDetail(QWidget):
         self.info_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.people_box = QGroupBox("信访人")
         self.people_grid = QVBoxLayout(self.people_box)
+        self.fields_layout.addWidget(self._build_route_box())
         self.fields_layout.addWidget(self.info_box)
         self.fields_layout.addWidget(self.people_box)
         self.fields_layout.addStretch(1)
@@ -257,6 +272,54 @@ class CaseDetail(QWidget):
         split.setSizes([460, 700])
         outer.addWidget(split, 1)
 
+    def _build_route_box(self) -> QGroupBox:
+        """分办: the current route (unit, principle, reasons on demand) and each hop of the case."""
+        box = QGroupBox("分办")
+        self.route_box = box
+        v = QVBoxLayout(box)
+        v.setSpacing(4)
+        self.route_label = QLabel()
+        self.route_label.setWordWrap(True)
+        self.route_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.manual_label = QLabel("需人工指定")
+        self.manual_label.setStyleSheet("QLabel { color: #b71c1c; font-weight: bold; }")
+        self.override_label = QLabel()
+        self.override_label.setWordWrap(True)
+        self.override_label.setStyleSheet("QLabel { color: #8a4b00; }")
+        self.reasons_button = QPushButton()
+        self.reasons_button.setObjectName("linkButton")
+        self.reasons_button.setStyleSheet("QPushButton { border: none; color: #1a56a6; background: transparent; "
+                                          "padding: 0; text-align: left; }")
+        self.reasons_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.reasons_button.clicked.connect(lambda: self.show_reasons(not self._reasons_open))
+        self.reasons_label = QLabel()
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reasons_label.setStyleSheet("QLabel { background: #f5f7fa; border: 1px solid #cfd8dc; "
+                                         "border-radius: 4px; padding: 6px; }")
+        self.reasons_label.setVisible(False)
+        self._reasons_open = False
+        self.hops_title = QLabel("流转")
+        self.hops_title.setStyleSheet("font-weight: bold;")
+        self.hops_box = QVBoxLayout()
+        self.hops_box.setSpacing(2)
+        self.reroute_button = QPushButton("重新分办…")
+        self.reroute_button.setToolTip("待处置的案件可按建议重新分办，或改派其他单位（须写明理由）")
+        self.reroute_button.clicked.connect(lambda: self.open_reroute())
+        top = QHBoxLayout()
+        top.addWidget(self.route_label, 1)
+        top.addWidget(self.reroute_button, 0, Qt.AlignmentFlag.AlignTop)
+        v.addLayout(top)
+        v.addWidget(self.manual_label)
+        v.addWidget(self.override_label)
+        v.addWidget(self.reasons_button, 0, Qt.AlignmentFlag.AlignLeft)
+        v.addWidget(self.reasons_label)
+        v.addWidget(self.hops_title)
+        v.addLayout(self.hops_box)
+        self.hop_labels: list[QLabel] = []
+        self.hops_data: list[dict] = []
+        return box
+
     # ---- loading -------------------------------------------------------------------------------------
     def reload(self) -> None:
         try:
@@ -273,6 +336,7 @@ class CaseDetail(QWidget):
         self._fill_fields()
         self._fill_deadlines()
         self._fill_actions()
+        self._fill_route()
         self._fill_timeline()
 
     def _fill_repeats(self) -> None:
@@ -327,9 +391,6 @@ class CaseDetail(QWidget):
             ("评价", c.rating),
             ("终结理由", c.closure_reason + (f"（{c.closed_at:%Y-%m-%d}）" if c.closed_at else "")),
         ]
-        if c.route and c.route.get("unit_name"):
-            principle = c.route.get("principle_name") or c.route.get("principle", "")
-            rows.append(("分流建议", " · ".join(x for x in (c.route.get("unit_name"), principle) if x)))
         if c.attachments:
             rows.append(("附件", "、".join(a.filename for a in c.attachments)))
         for label, value in rows:
@@ -421,6 +482,119 @@ class CaseDetail(QWidget):
             item.setToolTip(4, f"哈希 {e['hash']}\n记录于 {e['recorded_at']}")
             self.timeline.addTopLevelItem(item)
 
+    def _principle_names(self) -> dict[str, str]:
+        try:
+            return dict(self.ws.principles())
+        except Exception:
+            return {}
+
+    def _fill_route(self) -> None:
+        c = self.case
+        route = c.route if isinstance(c.route, dict) else {}
+        names = self._principle_names()
+        unit_name = route.get("unit_name") or route.get("unit") or ""
+        if c.handling_unit and c.status.value != "registered":
+            head = f"承办单位：<b>{escape(c.handling_unit_name or c.handling_unit)}</b>"
+        elif unit_name:
+            head = f"分办建议：<b>{escape(unit_name)}</b>"
+        else:
+            head = "分办建议：<span style='color:#607d8b'>（无）</span>"
+        principle = route.get("principle_name") or names.get(route.get("principle", ""), "")
+        if route.get("overridden"):
+            suggested = route.get("suggested_unit", "")
+            bits = ["人工指定"] + ([f"分办建议为 {self.ws.directory.name_of(suggested) or suggested}"] if suggested else [])
+        elif route.get("unit"):
+            bits = [x for x in (route.get("channel", ""), principle) if x]
+            if route.get("rule") is not None:
+                bits.append(f"权责清单第{route.get('rule_version') or '?'}版第{route['rule']}行")
+        else:
+            bits = []
+        if c.handling_unit and c.status.value != "registered" and unit_name and unit_name != (
+                c.handling_unit_name or c.handling_unit):
+            bits.append(f"建议为 {unit_name}")
+        self.route_label.setText(head + ("<br><span style='color:#455a64'>" + escape(" · ".join(bits)) + "</span>"
+                                         if bits else ""))
+        self.manual_label.setVisible(bool(route.get("needs_manual")) and c.status.value == "registered")
+        self.manual_label.setText("需人工指定承办单位")
+        reason = route.get("override_reason", "") if route.get("overridden") else ""
+        self.override_label.setText(f"改派理由：{reason}" if reason else "")
+        self.override_label.setVisible(bool(reason))
+        lines = [f"· {escape(str(r))}" for r in route.get("reasons") or []]
+        if route.get("basis"):
+            lines.append(f"依据：{escape(str(route['basis']))}")
+        alts = [a.get("unit_name") or a.get("unit") for a in route.get("alternatives") or [] if isinstance(a, dict)]
+        if alts:
+            lines.append("备选：" + escape("、".join(x for x in alts if x)))
+        self.reasons_label.setText("<br>".join(lines))
+        self.reasons_button.setVisible(bool(lines))
+        self.show_reasons(self._reasons_open and bool(lines))
+        self.reroute_button.setVisible(c.status.value == "registered")
+        self._fill_hops()
+
+    def show_reasons(self, on: bool) -> None:
+        self._reasons_open = on
+        self.reasons_label.setVisible(on)
+        self.reasons_button.setText("收起分办理由 ▴" if on else "展开分办理由 ▾")
+
+    def route_hops(self) -> list[dict]:
+        """ws.hops (转送/交办/受理/异议退回) with the re-routings (改派) between them, in event order."""
+        hops = list(self.ws.hops(self.case))
+        out, i = [], 0
+        for e in self.case.events:
+            if e.action == "route":
+                r = e.payload.get("route") or {}
+                out.append({"at": e.at.isoformat(sep=" "), "action": "route", "unit": r.get("unit", ""),
+                            "unit_name": r.get("unit_name") or r.get("unit", ""),
+                            "reason": r.get("override_reason", "") if r.get("overridden") else "",
+                            "overridden": bool(r.get("overridden")), "needs_manual": bool(r.get("needs_manual"))})
+            elif i < len(hops) and hops[i]["action"] == e.action and hops[i]["at"] == e.at.isoformat(sep=" "):
+                out.append(hops[i])
+                i += 1
+        return out + hops[i:]
+
+    @staticmethod
+    def hop_label(h: dict) -> str:
+        if h["action"] == "object":
+            return "异议退回"
+        if h["action"] == "route":
+            return "改派" if h.get("overridden") else "重新分办"
+        try:
+            return Action(h["action"]).label
+        except ValueError:
+            return h["action"]
+
+    def _fill_hops(self) -> None:
+        self._clear_layout(self.hops_box)
+        self.hop_labels = []
+        self.hops_data = self.route_hops()
+        for n, h in enumerate(self.hops_data, start=1):
+            word = self.hop_label(h)
+            unit = escape(h.get("unit_name") or h.get("unit") or "")
+            if h["action"] == "object":
+                text = f"<b>{word}</b>　{unit or '承办单位'}退回" + (
+                    f"<br>{INDENT}理由：{escape(h['reason'])}" if h.get("reason") else "")
+                color = "#b71c1c"
+            else:
+                target = unit or ("<span style='color:#b71c1c'>需人工指定</span>" if h.get("needs_manual") else "")
+                text = f"<b>{word}</b> → {target}" + (f"<br>{INDENT}理由：{escape(h['reason'])}"
+                                                       if h.get("reason") else "")
+                color = "#1f2d3d"
+            lab = QLabel(f"<span style='color:#607d8b'>{n}. {escape(h['at'][:16])}</span>　"
+                         f"<span style='color:{color}'>{text}</span>")
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self.hops_box.addWidget(lab)
+            self.hop_labels.append(lab)
+        if not self.hops_data:
+            none = QLabel("（尚未转送或交办）")
+            none.setStyleSheet("color: #607d8b;")
+            self.hops_box.addWidget(none)
+        self.hops_title.setText("流转：" + " → ".join(self.hop_label(h) for h in self.hops_data)
+                                if self.hops_data else "流转")
+
+    def hop_actions(self) -> list[str]:
+        return [h["action"] for h in self.hops_data]
+
     def timeline_rows(self) -> list[tuple[str, ...]]:
         out = []
         for i in range(self.timeline.topLevelItemCount()):
@@ -484,9 +658,125 @@ class CaseDetail(QWidget):
             self.open_last_pdf()
         return path
 
+    def print_slip(self, path: str | None = None, open_after: bool | None = None) -> str | None:
+        """Write the 转送单/交办单 PDF for the case's unit; ask where when no path is given."""
+        mask = not self.unmasked_print.isChecked()
+        if path is None:
+            default = str(Path.home() / f"转送单-{self.case.number}.pdf")
+            path, _ = QFileDialog.getSaveFileName(self, "保存转送单（交办单）", default, "PDF 文件 (*.pdf)")
+            if not path:
+                return None
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+        try:
+            data = self.ws.slip_pdf(self.case.id, self.actor, mask=mask)
+            Path(path).write_bytes(data)
+        except DomainError as e:
+            self.show_banner(f"无法打印转送单：{e.message}", "error")
+            return None
+        except OSError as e:
+            self.show_banner(f"无法写入文件 {path}：{e.strerror or e}。请换一个位置保存。", "error")
+            return None
+        except Exception as e:       # the report layer failed: say so rather than crash the window
+            self.show_banner(f"生成转送单失败：{e}", "error")
+            return None
+        self.last_pdf = path
+        self.show_banner(f"转送单已保存：{path}" + ("" if mask else "（含完整证件号，请妥善保管）"), "ok")
+        self.open_pdf_button.setVisible(True)
+        if open_after:
+            self.open_last_pdf()
+        return path
+
+    # ---- re-routing ----------------------------------------------------------------------------------
+    def open_reroute(self) -> "RerouteDialog":
+        dlg = RerouteDialog(self.ws, self.actor, self.case, self)
+        dlg.accepted.connect(lambda: self._rerouted(dlg))
+        self.active_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _rerouted(self, dlg: "RerouteDialog") -> None:
+        self.active_dialog = None
+        self.reload()
+        route = self.case.route if isinstance(self.case.route, dict) else {}
+        name = route.get("unit_name") or route.get("unit") or ""
+        if name:
+            self.show_banner(f"已重新分办：{name}" + ("（改派，已记录理由）" if route.get("overridden") else ""), "ok")
+        else:
+            self.show_banner("已重新分办，但没有适用的单位：请人工指定承办单位。", "warn")
+        self.changed.emit(self.case.id)
+
     def open_last_pdf(self) -> None:
         if self.last_pdf:
             QDesktopServices.openUrl(QUrl.fromLocalFile(self.last_pdf))
 
 
-__all__ = ["CaseDetail", "DeadlineBadge", "describe_payload"]
+class RerouteDialog(QDialog):
+    """重新分办: keep the suggestion (unit left empty) or choose another unit, which needs a reason."""
+
+    def __init__(self, ws, actor: str, case, parent=None):
+        super().__init__(parent)
+        self.ws, self.actor, self.case = ws, actor, case
+        self.result_case = None
+        self.setWindowTitle(f"重新分办 · {case.number}")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+        route = case.route if isinstance(case.route, dict) else {}
+        self.suggested = route.get("unit", "") if not route.get("overridden") else route.get("suggested_unit", "")
+        name = route.get("unit_name") or route.get("unit") or ""
+        hint = QLabel("不填单位则按当前分办建议重新分办；改派其他单位时请写明理由，理由记入办理过程。"
+                      "承办单位异议退回的，不再自动分给该单位。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #455a64;")
+        current = QLabel(f"当前分办建议：<b>{escape(name)}</b>" if name else
+                         "当前分办建议：<span style='color:#b71c1c'>需人工指定</span>")
+        current.setWordWrap(True)
+        self.unit = QLineEdit()
+        self.unit.setPlaceholderText("单位名称或编码（输入几个字可选择）")
+        attach_unit_completer(self.unit, ws)
+        self.reason = QPlainTextEdit()
+        self.reason.setPlaceholderText("改派理由，如“经协调由属地街道牵头办理”")
+        self.reason.setFixedHeight(80)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        form = QFormLayout()
+        form.addRow("承办单位", self.unit)
+        form.addRow("理由", self.reason)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("重新分办")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(hint)
+        lay.addWidget(current)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+
+    def submit(self) -> None:
+        text = self.unit.text().strip()
+        code = ""
+        if text:
+            unit = self.ws.directory.find(text)
+            if unit is None:
+                self.show_error(f"单位“{text}”不在单位目录中，请从提示列表中选择")
+                return
+            code = unit.code
+        try:
+            self.result_case = self.ws.route_case(self.case.id, self.actor, unit=code,
+                                                  reason=self.reason.toPlainText().strip())
+        except DomainError as e:
+            self.show_error(e.message)
+            return
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(True)
+
+
+__all__ = ["CaseDetail", "DeadlineBadge", "RerouteDialog", "describe_payload"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..domain.enums import Step
 from ..services import Workspace
+from .routing_settings import ChainPage, RulesPage, TrialPage, UnitsPage
 from .qt import (QAbstractItemView, QColor, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                  QListWidget, QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QSplitter, Qt, QTableWidget,
                  QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
@@ -407,10 +408,22 @@ class SettingsScreen(QWidget):
         self.profile = ProfilePage(ws, actor)
         self.categories = CategoryPage(ws)
         self.info = InfoPage(ws)
+        self.units = UnitsPage(ws, actor)
+        self.rules = RulesPage(ws, actor)
+        self.trial = TrialPage(ws, actor)
+        self.chain = ChainPage(ws, actor)
         self.tabs.addTab(self.holidays, "节假日")
         self.tabs.addTab(self.profile, "期限方案")
         self.tabs.addTab(self.categories, "信访事项类别")
+        self.tabs.addTab(self.units, "单位目录")
+        self.tabs.addTab(self.rules, "权责清单")
+        self.tabs.addTab(self.trial, "分办试算")
+        self.tabs.addTab(self.chain, "分办原则")
         self.tabs.addTab(self.info, "本库信息")
+        for page in (self.units, self.rules, self.chain):
+            page.changed.connect(self.info.refresh)
+        self.units.changed.connect(self.trial.refresh)
+        self.units.changed.connect(self.rules.refresh)
         self.profile.profileChanged.connect(self.profileChanged)
         self.holidays.imported.connect(self.holidaysImported)
         title = QLabel("设置")
@@ -424,5 +437,7 @@ class SettingsScreen(QWidget):
         self.holidays.refresh()
         self.profile.refresh()
         self.categories.refresh()
+        for page in (self.units, self.rules, self.trial, self.chain):
+            page.refresh()
         self.info.refresh()
 
