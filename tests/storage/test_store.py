@@ -33,7 +33,8 @@ def test_tampering_breaks_the_chain():
 
 
 @pytest.mark.parametrize("query", ["张", "张三", "拖欠", "拖欠农民工工资", "1949", "19491231", "002X", "02x",
-                                   "5678", "138123", "000001", "信-000001", "工地"])
+                                   "5678", "138123", "000001", "信-000001", "工地",
+                                   "2025", "025", "5月", "3万元", "8月在工"])
 def test_search_finds_any_fragment(query):
     ws, _ = make_workspace()
     case = register(ws)
@@ -48,6 +49,14 @@ def test_search_does_not_cross_punctuation_or_match_absent_text():
     assert list(ws.list_ids(ListFilter(text="圾清"))) == []
     assert list(ws.list_ids(ListFilter(text="不存在的词"))) == []
     assert search.match_expression("，。 ") is None
+
+
+def test_first_page_of_a_text_search_is_newest_first():
+    ws, _ = make_workspace()
+    rows = [register(ws, name=f"用户{i}", id_number="", phone=f"1390000{i:04d}").row for i in range(5)]
+    assert ws.first_page(ListFilter(text="拖欠"), 3) == rows[::-1][:3]
+    assert ws.first_page(ListFilter(text="13900000003"), 10) == [rows[3]]
+    assert ws.count(ListFilter(text="2025")) == 5
 
 
 def test_filters_combine():

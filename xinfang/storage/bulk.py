@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from . import search
+from .store import SEARCH_INSERT as _SQL_SEARCH
 
 CASE_COLUMNS = (
     "id", "uuid", "number", "office", "year", "seq", "channel", "work_order_no", "received_at", "registered_at",
@@ -51,7 +52,6 @@ _SQL_PETITIONERS = _insert_sql("petitioners", PETITIONER_COLUMNS)
 _SQL_CLOCKS = _insert_sql("clocks", CLOCK_COLUMNS)
 _SQL_EVENTS = _insert_sql("events", EVENT_COLUMNS)
 _SQL_REPEATS = _insert_sql("repeats", REPEAT_COLUMNS)
-_SQL_SEARCH = "INSERT INTO case_search(rowid, number, names, ids, body) VALUES (?, ?, ?, ?, ?)"
 
 
 # ---- reading what a load needs ----------------------------------------------------------------------
@@ -223,13 +223,9 @@ def search_rows(conn: sqlite3.Connection, after_id: int, limit: int) -> list[tup
     return out
 
 
-def documents(rows: Sequence[tuple]) -> list[tuple[int, str, str, str, str]]:
-    """FTS rows (rowid, number, names, ids, body) for `search_rows` output; pure."""
-    out = []
-    for cid, number, names, ids, body in rows:
-        doc = search.document(number, names, ids, body)
-        out.append((cid, doc["number"], doc["names"], doc["ids"], doc["body"]))
-    return out
+def documents(rows: Sequence[tuple]) -> list[tuple]:
+    """FTS rows (rowid, *search.COLUMNS) for `search_rows` output; pure."""
+    return [(cid, *search.document(number, names, ids, body)) for cid, number, names, ids, body in rows]
 
 
 def insert_search(conn: sqlite3.Connection, docs: Iterable[tuple]) -> None:

@@ -54,8 +54,25 @@ def code_tokens(text: str) -> tuple[str, str]:
     return " ".join(grams), " ".join(tails)
 
 
-def document(number: str, names: list[str], ids: list[str], body_parts: list[str]) -> dict[str, str]:
-    """The four indexed columns of a case (plus tails folded into `ids`)."""
+COLUMNS = ("number", "names", "ids", "codes", "body")
+
+
+def _grams_and_tails(values: list[str]) -> str:
+    """4-grams of every letter/digit run, runs apart; their 1–3 character tails at the end (behind a
+    separator, so the grams of one run stay adjacent for phrase queries)."""
+    grams, tails = [], []
+    for value in values:
+        for run in _ALNUM.findall(_fold(value)):
+            grams.append(" ".join(_grams(run)))
+            tails.extend(run[-k:] for k in range(1, min(3, len(run) - 1) + 1))
+    return f" {SEPARATOR} ".join(grams) + (f" {SEPARATOR} {' '.join(tails)}" if tails else "")
+
+
+def document(number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, ...]:
+    """The indexed columns of a case, in COLUMNS order.
+
+    `codes` repeats the letter/digit runs of names and text as 4-grams, so an all-digit query
+    ("2025", "3000", "13812") never walks the one-token-per-digit posting lists of `body`."""
     num_grams, num_tails = code_tokens(number)
     id_grams, id_tails = [], []
     for value in ids:
@@ -64,13 +81,13 @@ def document(number: str, names: list[str], ids: list[str], body_parts: list[str
             id_grams.append(g)
             id_tails.append(t)
     tails = " ".join(x for x in [num_tails, *id_tails] if x)
-    return {
-        "number": num_grams,
-        "names": f" {SEPARATOR} ".join(char_tokens(n) for n in names if n),
-        # tails live at the end of the ids column, behind a separator, so grams stay adjacent
-        "ids": f" {SEPARATOR} ".join(id_grams) + (f" {SEPARATOR} {tails}" if tails else ""),
-        "body": f" {SEPARATOR} ".join(char_tokens(p) for p in body_parts if p),
-    }
+    return (
+        num_grams,
+        f" {SEPARATOR} ".join(char_tokens(n) for n in names if n),
+        f" {SEPARATOR} ".join(id_grams) + (f" {SEPARATOR} {tails}" if tails else ""),
+        _grams_and_tails([*names, *body_parts]),
+        f" {SEPARATOR} ".join(char_tokens(p) for p in body_parts if p),
+    )
 
 
 def normalise_query(text: str) -> str:
@@ -82,15 +99,13 @@ def match_expression(text: str) -> str | None:
     q = normalise_query(text)
     if not q:
         return None
-    chars = " ".join(q)
-    parts = [f'{{names body}} : "{chars}"']
     if _ALNUM.fullmatch(q):
+        # letters/digits only: a match lies inside one run, which every column indexes as 4-grams
         if len(q) >= GRAM:
-            parts.append(f'{{number ids}} : "{" ".join(_grams(q))}"')
-        else:
-            parts.append(f"{{number ids}} : {q}*")
-    else:
-        grams, _ = code_tokens(q)
-        if grams:
-            parts.append(f'{{number ids}} : "{grams}"')
+            return f'{{number ids codes}} : "{" ".join(_grams(q))}"'
+        return f"{{number ids codes}} : {q}*"
+    parts = [f'{{names body}} : "{" ".join(q)}"']
+    grams, _ = code_tokens(q)          # e.g. "信-000123": ideographs and digits of a case number
+    if grams:
+        parts.append(f'{{number ids}} : "{grams}"')
     return " OR ".join(f"({p})" for p in parts)

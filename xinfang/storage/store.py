@@ -21,6 +21,8 @@ from . import search
 from .db import connect, migrate, transaction
 
 GENESIS = "0" * 64
+SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
+                 f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
 
 
 def _iso(value: date | datetime | None) -> str | None:
@@ -215,8 +217,7 @@ class Store:
             [p.name for p in draft.petitioners],
             [x for p in draft.petitioners for x in (p.id_number, p.phone) if x] + [draft.work_order_no],
             [draft.summary, draft.content, draft.demands, draft.place, draft.category])
-        self.conn.execute("INSERT INTO case_search(rowid, number, names, ids, body) VALUES (?, ?, ?, ?, ?)",
-                          (row, doc["number"], doc["names"], doc["ids"], doc["body"]))
+        self.conn.execute(SEARCH_INSERT, (row, *doc))
 
     def update_case(self, row: int, fields: dict, now: datetime) -> None:
         fields = {k: (_iso(v) if isinstance(v, (date, datetime)) else v) for k, v in fields.items()}
@@ -349,11 +350,13 @@ class Store:
         closure_reason, how-matched)."""
         hits: dict[int, str] = {}
         for idn in id_numbers:
-            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE id_number = ? LIMIT ?", (idn, limit)):
+            # the "<> ''" lets SQLite use the partial index petitioners_id_number
+            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE id_number = ? AND id_number <> '' LIMIT ?",
+                                 (idn, limit)):
                 hits.setdefault(cid, f"身份证号 {idn}")
         for name, phone in name_phones:
-            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE name = ? AND phone = ? LIMIT ?",
-                                 (name, phone, limit)):
+            for (cid,) in self.q("SELECT case_id FROM petitioners WHERE name = ? AND phone = ? AND phone <> '' "
+                                 "LIMIT ?", (name, phone, limit)):
                 hits.setdefault(cid, f"姓名+电话 {name}")
         hits.pop(exclude_row, None)
         if not hits:
@@ -407,6 +410,11 @@ class Store:
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_ids(self, f: ListFilter = ListFilter(), order: str = "id", descending: bool = True) -> array:
+        if order == "id" and f == ListFilter():
+            # all ids: read the smallest index (not the 1.5 GB table at 1M rows) and sort here
+            ids = array("q", sorted((r[0] for r in self.conn.execute(
+                "SELECT id FROM cases INDEXED BY cases_channel")), reverse=descending))
+            return ids
         column = {"id": "id", "received_at": "received_at", "next_due": "next_due", "number": "number",
                   "status": "status", "category": "category", "handling_unit": "handling_unit",
                   "channel": "channel", "petitioner_names": "petitioner_names"}.get(order, "id")
@@ -423,6 +431,13 @@ class Store:
         return ids
 
     def first_page(self, f: ListFilter, limit: int = 50) -> list[int]:
+        if f.text and f == ListFilter(text=f.text):
+            # text only: newest matches straight from the index, which FTS5 walks in rowid order
+            expr = search.match_expression(f.text)
+            if expr is None:
+                return []
+            return [r[0] for r in self.q("SELECT rowid FROM case_search WHERE case_search MATCH ? "
+                                         "ORDER BY rowid DESC LIMIT ?", (expr, limit))]
         where, params = self._where(f)
         return [r[0] for r in self.q(f"SELECT id FROM cases{where} ORDER BY id DESC LIMIT ?", (*params, limit))]
 

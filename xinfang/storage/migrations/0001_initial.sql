@@ -201,9 +201,10 @@ BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
 
--- One character per token: finds any substring of 1+ characters (tech-notes.md §3).
+-- One character per token (names, body) and 4-grams of letter/digit runs (number, ids, codes):
+-- finds any substring of 1+ characters without trigrams (tech-notes.md §3; storage/search.py).
 CREATE VIRTUAL TABLE case_search USING fts5(
-    number, names, ids, body,
+    number, names, ids, codes, body,
     content = '',
     tokenize = 'unicode61 remove_diacritics 0'
 );
