@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import inspect
 import logging
 import os
 import sys
@@ -178,31 +177,22 @@ def make_app(argv0: str = "xinfang-gui"):
 
 def fill_demo(db_path: str, cases: int, parent=None) -> bool:
     """Generate demo cases into an empty database in a worker thread behind a progress dialog."""
-    try:
-        from ..services.demo import generate_demo
-    except ImportError:
-        log.warning("demo generator not available")
-        return False
+    from ..services.demo import generate_demo
     from .qt import QMessageBox
     from .workers import run_with_progress, wait_for
-    params = inspect.signature(generate_demo).parameters
     outcome: dict = {}
 
     def work(ws, ctx):
-        kwargs = {}
         def report(done, total=cases, *_):
             ctx.report(done, total, f"正在生成演示数据 {min(done, cases):,}/{cases:,} 件…" if done < cases
                        else "正在建立搜索索引…")
             return not ctx.cancelled     # False asks the generator to stop
-        for name in ("progress", "on_progress", "report"):
-            if name in params:
-                kwargs[name] = report
-                break
         ctx.report(0, cases, f"正在生成 {cases:,} 件演示信访件…")
-        return generate_demo(ws, cases=cases, seed=1, **kwargs)
+        # workers=1: never fork a process that runs Qt threads
+        return generate_demo(ws, cases=cases, seed=1, progress=report, workers=1)
 
     task = run_with_progress(parent, "生成演示数据", work, db_path, label=f"正在生成 {cases:,} 件演示信访件…",
-                             cancellable="progress" in params, show_after_ms=200,
+                             cancellable=True, show_after_ms=200,
                              on_done=lambda r: outcome.setdefault("ok", True),
                              on_failed=lambda m: outcome.setdefault("error", m))
     wait_for(task)
