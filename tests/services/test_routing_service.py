@@ -46,6 +46,8 @@ def test_objection_reroutes_and_never_back_to_the_objector():
     ws.act(case.id, "forward", "clerk")
     clock.advance(days=2)
     objected = ws.act(case.id, "object", "unit-contact", data={"reason": "本局不负责劳务分包纠纷"}).case
+    with pytest.raises(DomainError, match="请先分办"):     # never a slip to the unit that objected
+        ws.slip_pdf(case.id, "clerk")
     assert objected.status.value == "registered" and objected.handling_unit == ""
     assert objected.route["unit"] != "420102-ZJJ"
     assert objected.route["needs_manual"] is True

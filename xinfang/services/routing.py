@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from ..domain.enums import Purpose, Step
+from ..domain.enums import Purpose, Status, Step
 from ..domain.model import Case, CaseDraft
 from ..domain.problems import DomainError
 from ..domain.rules import Rule, RuleSet, diff_rulesets
@@ -172,9 +172,13 @@ class RoutingMixin:
         case = self.case(key)
         route_info = case.route if isinstance(case.route, dict) else {}
         sent = [e for e in case.events if e.action in ("forward", "assign")]
-        last = sent[-1] if sent else None
+        if case.status == Status.REGISTERED:
+            # not sent yet, or sent back by an objection: the slip goes to the current routing
+            last, unit_code = None, route_info.get("unit", "")
+        else:
+            last = sent[-1] if sent else None
+            unit_code = case.handling_unit
         kind = "交办" if last is not None and last.action == "assign" else "转送"
-        unit_code = (last.payload.get("unit") if last is not None else "") or route_info.get("unit", "")
         unit = self.directory.find(unit_code) if unit_code else None
         if unit is None:
             raise DomainError("本件尚未确定承办单位，请先分办（转送或交办）后再打印转送单")
