@@ -135,3 +135,26 @@ def test_chain_order_is_configurable():
     assert decision.principle == "territorial" and decision.unit == "420102001"
     with pytest.raises(DomainError):
         ws.set_routing_chain(["谁都不管"], "admin")
+
+
+def test_units_can_be_edited_and_removed_with_checks():
+    ws, _ = make_workspace()
+    unit = ws.save_unit({"code": "420102-TEST", "name": "城东区测试局", "parent": "城东区人民政府",
+                         "kind": "党政部门", "level": "", "contact": "王", "phone": "027-1"}, "admin")
+    assert unit.parent == "420102" and unit.level == 4 and ws.directory.name_of("420102-TEST") == "城东区测试局"
+    ws.save_unit({"code": "420102-TEST", "name": "城东区测试局（改）", "parent": "420102", "kind": "党政部门",
+                  "level": "区县"}, "admin")
+    assert ws.directory.name_of("420102-TEST") == "城东区测试局（改）"
+    with pytest.raises(DomainError, match="上级单位不能是本单位自己或其下级单位"):
+        ws.save_unit({"code": "420102", "name": "城东区人民政府", "parent": "420102-TEST", "kind": "党政部门",
+                      "level": 4}, "admin")
+    with pytest.raises(DomainError, match="单位类型应为"):
+        ws.save_unit({"code": "X", "name": "某", "kind": "外星", "level": 4}, "admin")
+    with pytest.raises(DomainError, match="还有下级单位"):
+        ws.remove_unit("420102", "admin")
+    with pytest.raises(DomainError, match="权责清单第"):
+        ws.remove_unit("420102-RSJ-LDJC", "admin")
+    with pytest.raises(DomainError, match="不能删除本单位"):
+        ws.remove_unit(ws.office, "admin")
+    ws.remove_unit("420102-TEST", "admin")
+    assert ws.directory.get("420102-TEST") is None

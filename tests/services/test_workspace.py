@@ -151,3 +151,24 @@ def test_case_numbers_are_per_office_and_year():
     b = register(ws, received_at="2024-12-30 09:00", name="李四", id_number="440524188001010014", phone="13900001111")
     c = register(ws, name="王五", id_number="", phone="13900002222")
     assert (a.number, b.number, c.number) == ("2025-信-000001", "2024-信-000001", "2025-信-000002")
+
+
+def test_attachments_added_later_keep_earlier_files(tmp_path):
+    from xinfang.services import Workspace
+    from tests.helpers import Clock
+    clock = Clock(datetime(2025, 9, 30, 10))
+    ws = Workspace.open(tmp_path / "b.db", now=clock)
+    case = register(ws)
+    photo = tmp_path / "现场.jpg"
+    photo.write_bytes(b"first")
+    ws.add_attachments(case.id, [str(photo)], "clerk")
+    photo.write_bytes(b"second")
+    clock.advance(hours=1)
+    case = ws.add_attachments(case.id, [str(photo)], "clerk")
+    first, second = case.attachments
+    assert ws.attachment_path(first).read_bytes() == b"first" and ws.attachment_path(second).read_bytes() == b"second"
+    assert [e.action for e in case.events] == ["register", "attach", "attach"]
+    # attaching today does not block recording an earlier lifecycle step
+    ws.act(case.id, "accept", "clerk", at=datetime(2025, 9, 30, 10, 30))
+    with pytest.raises(DomainError, match="不存在"):
+        ws.add_attachments(case.id, [str(tmp_path / "nope.pdf")], "clerk")

@@ -199,6 +199,60 @@ class RoutingMixin:
             slip_no=f"{case.number}-{len(sent) or 1}", printed_at=self.now(), show_reporter=show_reporter,
             mask=mask)
 
+    def save_unit(self, data: dict, actor: str) -> Unit:
+        """Add or edit one unit from the 设置 screen; refuses what would break the directory."""
+        from ..domain.units import parse_kind, parse_level
+        code = str(data.get("code") or "").strip()
+        name = str(data.get("name") or "").strip()
+        parent = str(data.get("parent") or "").strip()
+        if not code or not name:
+            raise DomainError("请填写单位编码和名称")
+        d = self.directory
+        if parent:
+            up = d.find(parent)
+            if up is None:
+                raise DomainError(f"上级单位“{parent}”不在单位目录中")
+            parent = up.code
+            if parent == code or d.is_within(parent, code):
+                raise DomainError("上级单位不能是本单位自己或其下级单位")
+        kind = parse_kind(str(data.get("kind") or ""))
+        if kind is None:
+            raise DomainError(f"单位类型应为：{'、'.join(k.value for k in UnitKind)}")
+        level = parse_level(data.get("level") or "")
+        if level is None:
+            level = (d.get(parent).level + 1) if parent and d.get(parent) else None
+        if level is None or not 1 <= int(level) <= 7:
+            raise DomainError("请填写层级（国家、省、市、区县、街道乡镇、社区村、网格或 1–7）")
+        other = d.find(name)
+        if other is not None and other.code != code and other.name == name:
+            raise DomainError(f"单位名称“{name}”已被 {other.code} 使用")
+        areas = tuple(a for a in str(data.get("areas") or "").replace(",", "、").split("、") if a.strip())
+        unit = Unit(code=code, name=name, parent=parent, kind=kind, level=int(level),
+                    areas=tuple(a.strip() for a in areas), contact=str(data.get("contact") or "").strip(),
+                    phone=str(data.get("phone") or "").strip())
+        with self.store.transaction():
+            self.store.save_unit(_unit_row(unit))
+            if code == self.office:
+                self.store.set_setting("office_name", name)
+        self._forget_routing()
+        return unit
+
+    def remove_unit(self, code: str, actor: str) -> None:
+        """Take a unit out of the directory (its old cases keep its code and name in their events)."""
+        unit = self.directory.get(code)
+        if unit is None:
+            raise DomainError(f"单位“{code}”不在单位目录中")
+        if code == self.office:
+            raise DomainError("不能删除本单位，请先设定其他单位为本单位")
+        if self.directory.children(code):
+            raise DomainError(f"“{unit.name}”还有下级单位，请先删除或移走下级单位")
+        in_rules = [r.row for r in self.ruleset.rules if r.unit == code]
+        if in_rules:
+            raise DomainError(f"权责清单第 {'、'.join(map(str, in_rules[:10]))} 行指向“{unit.name}”，请先导入不含该单位的新版本")
+        with self.store.transaction():
+            self.store.deactivate_unit(code)
+        self._forget_routing()
+
     # ---- imports ---------------------------------------------------------------------------------
     def _read(self, path: str | Path):
         try:

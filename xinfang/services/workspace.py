@@ -262,11 +262,34 @@ class Workspace(RoutingMixin):
                 raise DomainError("内存数据库不能保存附件")
             digest = hashlib.sha256(src.read_bytes()).hexdigest()
             dest = self.data_dir / "attachments" / case_id / src.name
+            n = 2
+            while dest.exists():          # never overwrite an earlier attachment of the same name
+                dest = dest.with_name(f"{src.stem}({n}){src.suffix}")
+                n += 1
             dest.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(src, dest)
             self.store.add_attachment(row, src.name, str(dest.relative_to(self.data_dir)), digest, src.stat().st_size, now)
             names.append(f"{src.name} sha256:{digest[:12]}")
         return names
+
+    def add_attachments(self, key: str | int, paths: Iterable[str], actor: str) -> Case:
+        """Copy files into the data folder with their SHA-256 and note them on the timeline."""
+        row = self.row_of(key)
+        paths = list(paths)
+        if not paths:
+            raise DomainError("请选择要添加的附件")
+        now = self.now()
+        case_id = self.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+        with self.store.transaction():
+            names = self._store_attachments(row, case_id, paths, now)
+            self.store.ensure_user(actor, now=now)
+            self.store.append_event(row, case_id, "attach", now, now, actor, {"attachments": names})
+        return self.store.load_case(row)
+
+    def attachment_path(self, attachment) -> Path:
+        if self.data_dir is None:
+            raise DomainError("内存数据库没有附件目录")
+        return self.data_dir / attachment.stored_path
 
     # ---- actions -------------------------------------------------------------------------------
     def row_of(self, key: str | int) -> int:
@@ -440,6 +463,8 @@ def _event_label(action: str) -> str:
         return "登记"
     if action == lifecycle.REROUTE:
         return "改派"
+    if action == "attach":
+        return "添加附件"
     try:
         return Action(action).label
     except ValueError:

@@ -137,8 +137,15 @@ class Store:
         return self.q("SELECT code, name, parent, kind, level, areas, contact, phone FROM units WHERE active ORDER BY code")
 
     def replace_units(self, rows: Iterable[tuple]) -> int:
+        rows = list(rows)
         self.conn.execute("UPDATE units SET active = 0")
-        n = 0
+        self.replace_units_rows(rows)
+        return len(rows)
+
+    def save_unit(self, row: tuple) -> None:
+        self.replace_units_rows([row])
+
+    def replace_units_rows(self, rows: Iterable[tuple]) -> None:
         for code, name, parent, kind, level, areas, contact, phone in rows:
             self.conn.execute(
                 "INSERT INTO units(code, name, parent, kind, level, areas, contact, phone, active) "
@@ -146,8 +153,9 @@ class Store:
                 "parent=excluded.parent, kind=excluded.kind, level=excluded.level, areas=excluded.areas, "
                 "contact=excluded.contact, phone=excluded.phone, active=1",
                 (code, name, parent or "", kind, int(level), areas, contact or "", phone or ""))
-            n += 1
-        return n
+
+    def deactivate_unit(self, code: str) -> None:
+        self.conn.execute("UPDATE units SET active = 0 WHERE code = ?", (code,))
 
     def unit_name(self, code: str) -> str:
         return self.one("SELECT name FROM units WHERE code = ?", (code,)) or ""
@@ -308,7 +316,9 @@ class Store:
                     "WHERE case_id = ? ORDER BY seq", (row,))]
 
     def last_event_at(self, row: int) -> datetime | None:
-        return _dt(self.one("SELECT at FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1", (row,)))
+        """When the last step of the lifecycle happened (attachments and re-routing notes do not count)."""
+        return _dt(self.one("SELECT at FROM events WHERE case_id = ? AND action NOT IN ('attach', 'route') "
+                            "ORDER BY seq DESC LIMIT 1", (row,)))
 
     def broken_chains(self, limit: int = 100) -> list[str]:
         """Case numbers whose event chain does not verify (tampered, reordered or missing events)."""
