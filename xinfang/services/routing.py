@@ -219,8 +219,9 @@ class RoutingMixin:
         if kind is None:
             raise DomainError(f"单位类型应为：{'、'.join(k.value for k in UnitKind)}")
         level = parse_level(data.get("level") or "")
-        if level is None:
-            level = (d.get(parent).level + 1) if parent and d.get(parent) else None
+        if level is None:   # a street is level 5, a community 6; a department sits at its government's level
+            level = {UnitKind.TOWNSHIP: 5, UnitKind.COMMUNITY: 6}.get(kind) or (
+                d.get(parent).level if parent and d.get(parent) else None)
         if level is None or not 1 <= int(level) <= 7:
             raise DomainError("请填写层级（国家、省、市、区县、街道乡镇、社区村、网格或 1–7）")
         other = d.find(name)
