@@ -8,10 +8,11 @@ from pathlib import Path
 
 from ..domain.enums import LegalStatus, Purpose
 from ..domain.problems import DomainError
+from ..domain.units import LEVEL_NAMES, UnitKind
 from ..services.intake import draft_from_dict
-from .dialogs import attach_unit_completer
-from .qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QComboBox, QFileDialog, QFont, QFormLayout, QFrame,
-                 QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
+from .dialogs import ERROR_STYLE, attach_unit_completer
+from .qt import (QAbstractItemView, QBrush, QCheckBox, QColor, QComboBox, QCompleter, QDialog, QDialogButtonBox,
+                 QFileDialog, QFont, QFormLayout, QFrame, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMessageBox,
                  QPlainTextEdit, QPushButton, QSplitter, QStackedWidget, Qt, QTableWidget, QTableWidgetItem,
                  QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
 
@@ -129,8 +130,22 @@ class UnitsPage(_Page):
         self.office_btn.clicked.connect(self.set_office)
         self.import_btn = QPushButton("导入单位…")
         self.import_btn.clicked.connect(self.choose_file)
+        self.add_btn = QPushButton("新增单位…")
+        self.add_btn.setToolTip("在单位目录中新增一个单位（选中的单位作为默认上级）")
+        self.add_btn.clicked.connect(lambda: self.add_unit())
+        self.edit_btn = QPushButton("编辑…")
+        self.edit_btn.setToolTip("修改选中单位的名称、上级、类型、层级、属地或联系方式（也可双击单位）")
+        self.edit_btn.clicked.connect(lambda: self.edit_unit())
+        self.delete_btn = QPushButton("删除")
+        self.delete_btn.setToolTip("从单位目录中删除选中的单位（有下级单位或权责清单指向它时不能删除）")
+        self.delete_btn.clicked.connect(lambda: self.delete_unit())
+        self.dialog: UnitDialog | None = None
         top = QHBoxLayout()
         top.addWidget(self.filter, 1)
+        top.addWidget(self.add_btn)
+        top.addWidget(self.edit_btn)
+        top.addWidget(self.delete_btn)
+        top.addSpacing(12)
         top.addWidget(self.office_btn)
         top.addWidget(self.import_btn)
 
@@ -142,6 +157,7 @@ class UnitsPage(_Page):
             self.tree.setColumnWidth(c, w)
         self.tree.header().setStretchLastSection(True)
         self.tree.currentItemChanged.connect(self._selected)
+        self.tree.itemDoubleClicked.connect(lambda it, _col: self.edit_unit(it.data(0, Qt.UserRole)))
 
         self.result = QLabel()
         self.result.setWordWrap(True)
@@ -249,6 +265,59 @@ class UnitsPage(_Page):
     def _selected(self, item, _prev=None) -> None:
         code = item.data(0, Qt.UserRole) if item is not None else ""
         self.office_btn.setEnabled(bool(code) and code != self.ws.office)
+        self.edit_btn.setEnabled(bool(code))
+        self.delete_btn.setEnabled(bool(code) and code != self.ws.office)
+
+    def current_code(self) -> str:
+        item = self.tree.currentItem()
+        return item.data(0, Qt.UserRole) if item is not None else ""
+
+    # ---- 新增 / 编辑 / 删除 ----------------------------------------------------------------------------
+    def add_unit(self, parent_code: str | None = None) -> "UnitDialog":
+        """Open the unit dialog for a new unit (under the selected unit unless told otherwise)."""
+        parent_code = self.current_code() if parent_code is None else parent_code
+        return self._open_dialog(None, parent_code)
+
+    def edit_unit(self, code: str | None = None) -> "UnitDialog | None":
+        code = code or self.current_code()
+        unit = next((u for u in self.ws.units_list() if u["code"] == code), None)
+        if unit is None:
+            return None
+        return self._open_dialog(unit, "")
+
+    def _open_dialog(self, unit: dict | None, parent_code: str) -> "UnitDialog":
+        dlg = UnitDialog(self.ws, self.actor, unit, parent_code, self)
+        dlg.accepted.connect(lambda: self._saved(dlg, unit is None))
+        self.dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _saved(self, dlg: "UnitDialog", new: bool) -> None:
+        self.dialog = None
+        unit = dlg.saved_unit
+        self.refresh()
+        if unit is not None:
+            self.select(unit.code)
+            self._status(self.result, f"已{'新增' if new else '保存'}单位：{unit.name}（{unit.code}）。")
+        self.changed.emit()
+
+    def delete_unit(self, code: str | None = None) -> bool:
+        code = code or self.current_code()
+        unit = next((u for u in self.ws.units_list() if u["code"] == code), None)
+        if unit is None:
+            return False
+        if not self.ask("删除单位", f"从单位目录中删除“{unit['name']}”（{code}）吗？\n"
+                                   "已登记的信访件仍保留该单位的名称和编码。"):
+            return False
+        try:
+            self.ws.remove_unit(code, self.actor)
+        except DomainError as e:
+            self._status(self.result, f"不能删除：{e.message}", RED)
+            return False
+        self.refresh()
+        self._status(self.result, f"已删除单位：{unit['name']}（{code}）。")
+        self.changed.emit()
+        return True
 
     def set_office(self) -> None:
         item = self.tree.currentItem()
@@ -302,6 +371,155 @@ class UnitsPage(_Page):
         _fill_problems(self.problems, problems)
         self.problems_title.setText(f"文件中的问题（{len(problems)} 个，按行号；这些行不会导入）")
         self.problems_box.setVisible(bool(problems))
+
+
+NO_PARENT = "（无上级）"
+AUTO_LEVEL = "自动（街道乡镇、社区按类型，其他同上级）"
+
+
+class UnitDialog(QDialog):
+    """新增单位 / 编辑单位: OK calls ws.save_unit; a refusal is shown here and everything typed stays.
+
+    Tests fill it with `set_values` and press `ok_button`; `saved_unit` holds the Unit after a success.
+    """
+
+    def __init__(self, ws, actor: str, unit: dict | None = None, parent_code: str = "", parent=None):
+        super().__init__(parent)
+        self.ws, self.actor = ws, actor
+        self.editing = unit is not None
+        self.saved_unit = None
+        self.setWindowTitle(f"编辑单位 · {unit['name']}" if unit else "新增单位")
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(560)
+        units = ws.units_list()
+        places = _area_names(ws)
+
+        self.code = QLineEdit()
+        self.code.setPlaceholderText("如 420102-XFJ（保存后不能修改）")
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("单位全称，如 城东区信访局")
+        self.parent_box = QComboBox()
+        self.parent_box.setEditable(True)
+        self.parent_box.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.parent_box.addItem(NO_PARENT, "")
+        own = unit["code"] if unit else None
+        for u in units:
+            if u["code"] != own:
+                self.parent_box.addItem(f"{u['name']}（{u['code']}）", u["code"])
+        completer = self.parent_box.completer()
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.parent_box.lineEdit().setPlaceholderText("输入名称或编码的几个字可选择")
+        self.kind = QComboBox()
+        for k in UnitKind:
+            self.kind.addItem(k.value, k.value)
+        self.level = QComboBox()
+        self.level.addItem(AUTO_LEVEL, "")
+        for n, name in LEVEL_NAMES.items():
+            self.level.addItem(f"{name}（{n}）", str(n))
+        self.areas = QLineEdit()
+        self.areas.setPlaceholderText("属地的区划代码或地名，多个用“、”分隔（可不填）")
+        self.contact = QLineEdit()
+        self.contact.setPlaceholderText("可不填")
+        self.phone = QLineEdit()
+        self.phone.setPlaceholderText("可不填")
+        self.fields = {"code": self.code, "name": self.name, "parent": self.parent_box, "kind": self.kind,
+                       "level": self.level, "areas": self.areas, "contact": self.contact, "phone": self.phone}
+
+        hint = QLabel("编辑已有单位时编码不能修改。层级选“自动”时，街道乡镇为第 5 级、社区为第 6 级，"
+                      "其他单位与上级单位同级。" if unit else
+                      "编码在单位目录中唯一，保存后不能修改。层级选“自动”时，街道乡镇为第 5 级、社区为第 6 级，"
+                      "其他单位与上级单位同级。")
+        hint.setWordWrap(True)
+        hint.setStyleSheet("color: #455a64;")
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("单位编码", self.code)
+        form.addRow("单位名称", self.name)
+        form.addRow("上级单位", self.parent_box)
+        form.addRow("类型", self.kind)
+        form.addRow("层级", self.level)
+        form.addRow("属地", self.areas)
+        form.addRow("联系人", self.contact)
+        form.addRow("电话", self.phone)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setVisible(False)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("保存")
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(hint)
+        lay.addLayout(form)
+        lay.addWidget(self.error)
+        lay.addWidget(self.buttons)
+
+        if unit:
+            self.set_values({**unit, "level": str(unit["level"]),
+                             "areas": "、".join(places.get(a, a) for a in unit["areas"])})
+            self.code.setReadOnly(True)
+            self.code.setStyleSheet("QLineEdit { background: #eef1f5; color: #455a64; }")
+            self.name.setFocus()
+        else:
+            self.set_values({"parent": parent_code})
+            self.code.setFocus()
+
+    def set_values(self, data: dict) -> None:
+        """Fill the fields (parent as a code, a name or free text; level as 1–7, a level name or "")."""
+        for key in ("code", "name", "areas", "contact", "phone"):
+            if key in data:
+                self.fields[key].setText(str(data[key] or ""))
+        if "parent" in data:
+            parent = str(data["parent"] or "")
+            i = self.parent_box.findData(parent) if parent else 0
+            if i >= 0:
+                self.parent_box.setCurrentIndex(i)
+            else:
+                self.parent_box.setCurrentText(parent)
+        if "kind" in data:
+            i = self.kind.findData(data["kind"])
+            if i >= 0:
+                self.kind.setCurrentIndex(i)
+        if "level" in data:
+            level = str(data["level"] or "")
+            i = self.level.findData(level)
+            if i < 0:
+                i = next((j for j in range(self.level.count()) if self.level.itemText(j).startswith(level + "（")), 0)
+            self.level.setCurrentIndex(i)
+
+    def parent_value(self) -> str:
+        text = self.parent_box.currentText().strip()
+        if not text or text == NO_PARENT:
+            return ""
+        i = self.parent_box.findText(text, Qt.MatchFlag.MatchFixedString)
+        return self.parent_box.itemData(i) if i >= 0 else text
+
+    def values(self) -> dict:
+        return {"code": self.code.text().strip(), "name": self.name.text().strip(), "parent": self.parent_value(),
+                "kind": self.kind.currentData(), "level": self.level.currentData() or "",
+                "areas": self.areas.text().strip(), "contact": self.contact.text().strip(),
+                "phone": self.phone.text().strip()}
+
+    def submit(self) -> None:
+        data = self.values()
+        if not self.editing and any(u["code"] == data["code"] for u in self.ws.units_list()):
+            self.show_error(f"单位编码“{data['code']}”已在单位目录中，请换一个编码，或在目录中选中该单位后点“编辑”")
+            return
+        try:
+            self.saved_unit = self.ws.save_unit(data, self.actor)
+        except DomainError as e:
+            self.show_error(e.message)
+            return
+        self.accept()
+
+    def show_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(True)
 
 
 # ---- 权责清单 ------------------------------------------------------------------------------------------
@@ -833,4 +1051,4 @@ class ChainPage(_Page):
         return True
 
 
-__all__ = ["ChainPage", "RulesPage", "TrialPage", "UnitsPage"]
+__all__ = ["ChainPage", "RulesPage", "TrialPage", "UnitDialog", "UnitsPage"]
