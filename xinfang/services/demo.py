@@ -32,7 +32,9 @@ import json
 import math
 import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
@@ -1005,6 +1007,31 @@ def _chunk_worker(args: tuple[int, int]):
     return _chunk(_CTX, *args)
 
 
+def _file_worker(args: tuple[int, int, str]) -> dict:
+    """Generate cases lo..hi-1 into the transport file `path` (storage.bulk); returns the counts."""
+    lo, hi, path = args
+    ctx = _CTX
+    out = {"path": path, "cases": 0, "petitioners": 0, "clocks": 0, "events": 0, "repeats": 0,
+           "no_longer_candidates": 0, "statuses": {}}
+    statuses = out["statuses"]
+    conn = bulk.transport_create(path)
+    try:
+        for a in range(lo, hi, 5_000):
+            cs, ps, cl, ev, rp = _chunk(ctx, a, min(hi, a + 5_000))
+            bulk.transport_insert(conn, cs, ps, cl, ev, rp)
+            out["cases"] += len(cs)
+            out["petitioners"] += len(ps)
+            out["clocks"] += len(cl)
+            out["events"] += len(ev)
+            out["repeats"] += len(rp)
+            for row in cs:
+                statuses[row[26]] = statuses.get(row[26], 0) + 1
+                out["no_longer_candidates"] += row[31]
+    finally:
+        bulk.transport_close(conn)
+    return out
+
+
 def _docs_worker(rows):
     return bulk.documents(rows)
 
@@ -1131,45 +1158,64 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
     conn = ws.store.conn
     first_id = ctx.base_id
     workers = _auto_workers(cases) if workers is None else max(1, workers)
-    step = chunk or (2_000 if cases <= 20_000 else 10_000)
+    parallel = workers > 1 and cases > (chunk or 20_000)
+    step = chunk or (20_000 if parallel else 2_000 if cases <= 20_000 else 10_000)
     ranges = [(lo, min(cases, lo + step)) for lo in range(0, cases, step)]
     total_progress = cases * (2 if build_index else 1)
     stats = {"cases": 0, "events": 0, "petitioners": 0, "repeats": 0, "clocks": 0, "no_longer_candidates": 0,
-             "statuses": {}, "cancelled": False}
+             "statuses": {}, "cancelled": False, "seconds_copy": 0.0, "seconds_wait": 0.0}
     statuses: dict[str, int] = {}
-    pool = _pool(workers) if workers > 1 and len(ranges) > 1 else None
+    pool = _pool(workers) if parallel else None
+    tmpdir = tempfile.mkdtemp(prefix="xinfang-demo-") if parallel else None
     try:
         now_s = ws.now().isoformat()
         with bulk.bulk_mode(conn) as info:
             bulk.begin(conn)
             bulk.insert_users(conn, [(login, name, "登记", now_s) for login, name in CLERKS])
-            pending = 0
-            if pool is None:
-                results = (_chunk(ctx, lo, hi) for lo, hi in ranges)
+            if pool is not None:
+                # each worker generates AND writes its share (a transport file per batch); this process only
+                # copies the files in order with INSERT … SELECT, so Python's per-row binding runs on all cores
+                bulk.commit(conn)
+                tasks = [(lo, hi, os.path.join(tmpdir, f"{lo:09d}.db")) for lo, hi in ranges]
+                t_wait = time.perf_counter()
+                for res in _ordered(pool, _file_worker, tasks, workers * 2):
+                    t_copy = time.perf_counter()
+                    stats["seconds_wait"] += t_copy - t_wait
+                    bulk.copy_transport(conn, res["path"])
+                    t_wait = time.perf_counter()
+                    stats["seconds_copy"] += t_wait - t_copy
+                    for key in ("cases", "petitioners", "clocks", "events", "repeats", "no_longer_candidates"):
+                        stats[key] += res[key]
+                    for st, n in res["statuses"].items():
+                        statuses[st] = statuses.get(st, 0) + n
+                    if progress is not None and progress(stats["cases"], total_progress) is False:
+                        stats["cancelled"] = True
+                        break
+                bulk.begin(conn)
             else:
-                results = _ordered(pool, _chunk_worker, ranges, workers * 2)
-            for cs, ps, cl, ev, rp in results:
-                bulk.insert_cases(conn, cs)
-                bulk.insert_petitioners(conn, ps)
-                bulk.insert_clocks(conn, cl)
-                bulk.insert_events(conn, ev)
-                bulk.insert_repeats(conn, rp)
-                stats["cases"] += len(cs)
-                stats["petitioners"] += len(ps)
-                stats["clocks"] += len(cl)
-                stats["events"] += len(ev)
-                stats["repeats"] += len(rp)
-                for row in cs:
-                    statuses[row[26]] = statuses.get(row[26], 0) + 1
-                    stats["no_longer_candidates"] += row[31]
-                pending += len(cs)
-                if pending >= 100_000:
-                    bulk.commit(conn)
-                    bulk.begin(conn)
-                    pending = 0
-                if progress is not None and progress(stats["cases"], total_progress) is False:
-                    stats["cancelled"] = True
-                    break
+                pending = 0
+                for cs, ps, cl, ev, rp in (_chunk(ctx, lo, hi) for lo, hi in ranges):
+                    bulk.insert_cases(conn, cs)
+                    bulk.insert_petitioners(conn, ps)
+                    bulk.insert_clocks(conn, cl)
+                    bulk.insert_events(conn, ev)
+                    bulk.insert_repeats(conn, rp)
+                    stats["cases"] += len(cs)
+                    stats["petitioners"] += len(ps)
+                    stats["clocks"] += len(cl)
+                    stats["events"] += len(ev)
+                    stats["repeats"] += len(rp)
+                    for row in cs:
+                        statuses[row[26]] = statuses.get(row[26], 0) + 1
+                        stats["no_longer_candidates"] += row[31]
+                    pending += len(cs)
+                    if pending >= 100_000:
+                        bulk.commit(conn)
+                        bulk.begin(conn)
+                        pending = 0
+                    if progress is not None and progress(stats["cases"], total_progress) is False:
+                        stats["cancelled"] = True
+                        break
             bulk.commit(conn)
         stats["seconds_indexes"] = info["seconds_indexes"]
         t1 = time.perf_counter()
@@ -1184,6 +1230,8 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
     finally:
         if pool is not None:
             pool.terminate()
+        if tmpdir is not None:
+            shutil.rmtree(tmpdir, ignore_errors=True)
         _CTX = None
     stats["statuses"] = dict(sorted(statuses.items()))
     stats["rate_per_s"] = stats["cases"] / stats["seconds_insert"] if stats["seconds_insert"] else 0.0
