@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from html import escape
+from pathlib import Path
 
 from ..domain.enums import Channel, LegalStatus, PartyKind, PetitionerRole, Purpose
 from ..domain.masking import mask_id_number
@@ -16,9 +17,10 @@ from ..domain.problems import DomainError, Problem
 from ..domain.validation import check_id_number, check_phone, check_uscc
 from ..services import intake
 from .dialogs import attach_unit_completer
-from .qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFormLayout, QFrame, QGridLayout,
-                 QGroupBox, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPlainTextEdit, QPushButton,
-                 QScrollArea, QSpinBox, Qt, QTimer, QVBoxLayout, QWidget, Signal)
+from .qt import (QAbstractItemView, QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFileDialog,
+                 QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QListWidget,
+                 QListWidgetItem, QMessageBox, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox, Qt, QTimer,
+                 QVBoxLayout, QWidget, Signal)
 
 DEBOUNCE_MS = 300
 
@@ -49,6 +51,15 @@ def _set_msg(label: QLabel, text: str, color: str = RED) -> None:
     label.setText(text)
     label.setStyleSheet(f"font-size: 12px; color: {color};")
     label.setVisible(bool(text))
+
+
+def file_size_text(size: int) -> str:
+    """A file size as the office reads it: 820 字节, 12.3 KB, 4.5 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
 
 
 def _show_person(person: str) -> str:
@@ -391,6 +402,35 @@ class RegisterForm(QWidget):
         self.override_label = QLabel("改派理由")
         f.addRow(self.override_label, self.override_reason)
         col.addWidget(matter)
+
+        # 附件: files copied into the data folder when the case is saved
+        files = QGroupBox("附件")
+        fl = QHBoxLayout(files)
+        self.attachment_list = QListWidget()
+        self.attachment_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.attachment_list.setFixedHeight(78)
+        self.attachment_list.setToolTip("保存登记时，这些文件会复制到数据目录，并记录 SHA-256 校验值")
+        self.attachment_list.currentRowChanged.connect(lambda *_: self._attachment_buttons())
+        self.attachment_list.itemSelectionChanged.connect(self._attachment_buttons)
+        self.add_attachment_button = QPushButton("添加附件…")
+        self.add_attachment_button.setToolTip("选择信件扫描件、照片等文件（可多选）")
+        self.add_attachment_button.clicked.connect(lambda: self.choose_attachments())
+        self.remove_attachment_button = QPushButton("移除")
+        self.remove_attachment_button.setToolTip("从附件列表中移除选中的文件（不删除原文件）")
+        self.remove_attachment_button.clicked.connect(lambda: self.remove_attachments())
+        self.attachment_hint = QLabel("可不添加。保存时复制到数据目录，原文件不受影响。")
+        self.attachment_hint.setStyleSheet(f"color: {GREY}; font-size: 12px;")
+        self.attachment_hint.setWordWrap(True)
+        fb = QVBoxLayout()
+        fb.addWidget(self.add_attachment_button)
+        fb.addWidget(self.remove_attachment_button)
+        fb.addStretch(1)
+        fleft = QVBoxLayout()
+        fleft.addWidget(self.attachment_list)
+        fleft.addWidget(self.attachment_hint)
+        fl.addLayout(fleft, 1)
+        fl.addLayout(fb)
+        col.addWidget(files)
         col.addStretch(1)
 
         # right: live panels and the buttons
@@ -539,6 +579,52 @@ class RegisterForm(QWidget):
         self.cat1.setCurrentIndex(max(0, self.cat1.findData(l1)))
         self.cat2.setCurrentIndex(max(0, self.cat2.findData(path if l2 else l1)))
 
+    # ---- attachments -------------------------------------------------------------------------------
+    def choose_attachments(self) -> list[str]:
+        paths, _ = QFileDialog.getOpenFileNames(self, "添加附件", "", "所有文件 (*)")
+        return self.add_attachments(paths)
+
+    def add_attachments(self, paths) -> list[str]:
+        """Put files on the attachment list (the same file only once); returns the paths added."""
+        have = set(self.attachment_paths())
+        added = []
+        for raw in paths:
+            path = str(Path(raw))
+            if not path or path in have:
+                continue
+            p = Path(path)
+            try:
+                size = file_size_text(p.stat().st_size)
+            except OSError:
+                size = "文件不存在"
+            item = QListWidgetItem(f"{p.name}　（{size}）")
+            item.setData(Qt.ItemDataRole.UserRole, path)
+            item.setToolTip(path)
+            self.attachment_list.addItem(item)
+            have.add(path)
+            added.append(path)
+        self._attachment_buttons()
+        return added
+
+    def attachment_paths(self) -> list[str]:
+        return [self.attachment_list.item(i).data(Qt.ItemDataRole.UserRole)
+                for i in range(self.attachment_list.count())]
+
+    def remove_attachments(self) -> None:
+        """Take the selected files (or the current one) off the list."""
+        rows = sorted({self.attachment_list.row(it) for it in self.attachment_list.selectedItems()}, reverse=True)
+        if not rows and self.attachment_list.currentRow() >= 0:
+            rows = [self.attachment_list.currentRow()]
+        for r in rows:
+            self.attachment_list.takeItem(r)
+        self._attachment_buttons()
+
+    def _attachment_buttons(self) -> None:
+        n = self.attachment_list.count()
+        self.remove_attachment_button.setEnabled(n > 0)
+        self.attachment_hint.setText(f"共 {n} 个文件，保存时复制到数据目录，原文件不受影响。" if n else
+                                     "可不添加。保存时复制到数据目录，原文件不受影响。")
+
     # ---- petitioners -------------------------------------------------------------------------------
     def add_petitioner(self, focus: bool = False) -> PetitionerRow:
         row = PetitionerRow(self.ws.now().date())
@@ -588,7 +674,8 @@ class RegisterForm(QWidget):
             chain += r.focus_chain()
         chain += [self.add_person_button, self.cat1, self.cat2, self.summary, self.demands, self.content,
                   self.place, self.place_code, self.caused_by, self.accused, self.legal, self.unit,
-                  self.override_reason, self.save_button, self.clear_button]
+                  self.override_reason, self.add_attachment_button, self.remove_attachment_button,
+                  self.save_button, self.clear_button]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
 
@@ -652,6 +739,7 @@ class RegisterForm(QWidget):
             "unit": self.unit.text().strip(),
             "override_reason": self.override_reason.text().strip(),
             "petitioners": [r.to_dict() for r in self.rows if not r.is_blank()],
+            "attachments": self.attachment_paths(),
         }
 
     def draft(self):
@@ -771,6 +859,8 @@ class RegisterForm(QWidget):
         case = registered.case
         self.last_registered = registered
         text = f"已登记 {case.number}（{case.status.label}）"
+        if case.attachments:
+            text += f"，附件 {len(case.attachments)} 个已保存"
         kind = "ok"
         if registered.repeats:
             text += "；疑似重复件：" + "、".join(m.number for m in registered.repeats)
@@ -806,7 +896,7 @@ class RegisterForm(QWidget):
         d = self.collect()
         return any(d[k] for k in ("summary", "demands", "content", "place", "place_code", "work_order_no",
                                   "reception_leader", "caused_by", "accused_unit", "unit", "category",
-                                  "petitioners"))
+                                  "petitioners", "attachments"))
 
     def clear(self, confirm: bool = True) -> bool:
         if confirm and self.has_input():
@@ -839,6 +929,8 @@ class RegisterForm(QWidget):
             w.clear()
         self.demands.clear()
         self.content.clear()
+        self.attachment_list.clear()
+        self._attachment_buttons()
         self.headcount.setValue(1)
         self.public.setChecked(False)
         self.legal.setCurrentIndex(0)
