@@ -172,7 +172,21 @@ def make_app(argv0: str = "xinfang-gui"):
     apply_app_font(app)
     install_translations(app)
     app.setStyleSheet(STYLE)
+    icon = app_icon()
+    if icon is not None:
+        app.setWindowIcon(icon)
     return app
+
+
+def app_icon():
+    """The program icon (resources/icons/xinfang.png, drawn by make_icon.py); None when it is missing."""
+    from ..resources import resource_path
+    from .qt import QIcon
+    path = resource_path("icons", "xinfang.png")
+    if not path.exists():
+        log.warning("icon missing: %s", path)
+        return None
+    return QIcon(str(path))
 
 
 def fill_demo(db_path: str, cases: int, parent=None) -> bool:
@@ -254,8 +268,14 @@ def main(argv: list[str] | None = None) -> int:
                 ws.close()
                 fill_demo(str(db), n)
                 ws = Workspace.open(db)
+        if not args.screenshot and not args.demo:
+            from .first_run import ask_office
+            ask_office(ws, user)      # 选择本单位, once per database (cancel: asked again next time)
 
         window = MainWindow(ws, user, str(db))
+        icon = app_icon()
+        if icon is not None:
+            window.setWindowIcon(icon)
         w, _, h = args.size.partition("x")
         window.resize(int(w or 1280), int(h or 800))
         window.tabs.setCurrentIndex(PAGES[args.page])

@@ -520,6 +520,7 @@ class UnitDialog(QDialog):
     def show_error(self, text: str) -> None:
         self.error.setText(text)
         self.error.setVisible(True)
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
 
 # ---- 权责清单 ------------------------------------------------------------------------------------------
