@@ -113,6 +113,13 @@ def data_queries(ws: Workspace, rng: random.Random) -> list[str]:
     return out
 
 
+def query_class(q: str) -> str:
+    """1 char, 2 chars, 3–8 chars (words, phrases and names) or digits / codes (anything with a digit)."""
+    if any(ch.isdigit() for ch in q):
+        return "digits / codes"
+    return "1 char" if len(q) == 1 else "2 chars" if len(q) == 2 else "3–8 chars"
+
+
 def bench_search(ws: Workspace) -> None:
     rng = random.Random(42)
     queries = QUERIES + data_queries(ws, rng)
@@ -132,6 +139,14 @@ def bench_search(ws: Workspace) -> None:
     row("search first page p95", ms(pct(first, 95)), "≤ 100 ms", pct(first, 95) <= 0.100)
     row("search total count p50", ms(pct(count, 50)))
     row("search total count p95", ms(pct(count, 95)), "≤ 500 ms", pct(count, 95) <= 0.500)
+    classes: dict[str, list[tuple[float, float]]] = {}
+    for c, f, q, _n in slow:
+        classes.setdefault(query_class(q), []).append((f, c))
+    for name in ("1 char", "2 chars", "3–8 chars", "digits / codes"):
+        got = classes.get(name, [])
+        if got:
+            row(f"  {name} ({len(got)} queries): first page / count p95",
+                f"{ms(pct([f for f, _ in got], 95))} / {ms(pct([c for _, c in got], 95))}")
     print("    slowest (count, first page, query, hits):")
     for c, f, q, n in sorted(slow, reverse=True)[:8]:
         print(f"      {c * 1000:8.1f} ms {f * 1000:8.1f} ms  {q!r:<26} {n:>9,}")
@@ -290,10 +305,13 @@ def main(argv: list[str] | None = None) -> int:
     print(f"foundation benchmark: {a.cases:,} cases in {a.db}")
     stats = build(a.db, a.cases, a.rebuild)
     if stats:
-        row("demo insert rate (rows + B-tree indexes)", f"{stats['rate_per_s']:,.0f} cases/s", "≥ 20,000/s",
+        row("demo insert rate (rows + B-tree indexes, 2 workers)", f"{stats['rate_per_s']:,.0f} cases/s", "≥ 20,000/s",
             stats["rate_per_s"] >= 20_000)
         row("demo insert time", f"{stats['seconds_insert']:.1f} s")
         row("  of which B-tree index rebuild", f"{stats.get('seconds_indexes', 0):.1f} s")
+        if stats.get("seconds_copy"):
+            row("  main process copying worker files (INSERT … SELECT)", f"{stats['seconds_copy']:.1f} s")
+            row("  main process waiting for the workers", f"{stats['seconds_wait']:.1f} s")
         row("search index build (FTS5, separate)", f"{stats['seconds_index']:.1f} s")
         row("rows: events / petitioners / repeats",
             f"{stats['events'] / stats['cases']:.2f} / {stats['petitioners'] / stats['cases']:.2f} / "

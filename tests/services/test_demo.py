@@ -38,14 +38,20 @@ def _snapshot(w: Workspace) -> list[tuple]:
 
 
 def test_same_seed_same_data_different_seed_different():
-    a, b, c = _open(), _open(), _open()
+    a, b, c, d = _open(), _open(), _open(), _open()
     generate_demo(a, 800, seed=3)
     generate_demo(b, 800, seed=3, chunk=300)        # batch size does not matter
     generate_demo(c, 800, seed=4)
+    st = generate_demo(d, 800, seed=3, chunk=300, workers=2)   # nor worker processes with transport files
     sa = _snapshot(a)
-    assert sa == _snapshot(b)
+    assert sa == _snapshot(b) == _snapshot(d)
     assert sa != _snapshot(c)
     assert len(sa) == 800
+    assert st["seconds_copy"] > 0 and st["cases"] == 800
+    ids = "SELECT group_concat(id) FROM (SELECT id FROM {} ORDER BY id)"
+    for table in ("events", "petitioners"):                  # same rowids as a single-process load
+        assert a.store.one(ids.format(table)) == d.store.one(ids.format(table))
+    assert d.check()["ok"]
 
 
 def test_check_ok_and_stats_match_db(ws):

@@ -22,8 +22,10 @@ wall clock.
   `clocks.apply_ops` and compares.
 
 Large loads use a bulk mode (storage.bulk): secondary indexes rebuilt after the rows, `synchronous=OFF` only
-during the load, rows generated in worker processes (fork) while the main process inserts. The search index is
-built afterwards from the stored rows (`index_demo`), timed separately.
+during the load. With worker processes (fork), each worker generates a batch of cases AND writes it into a
+transport SQLite file of its own (`bulk.transport_*`); the main process copies the files in batch order with
+`INSERT … SELECT` (`bulk.copy_transport`), so ids and row order are those of a single-process load. The search
+index is built afterwards from the stored rows (`index_demo`), timed separately.
 """
 from __future__ import annotations
 
@@ -479,23 +481,38 @@ def _person(ctx: _Ctx, r: random.Random, street: tuple, comm: tuple) -> tuple:
         address = f"江城市{ctx.city_district}{street[1]}{comm[1]}{1 + int(r.random() * 30)}栋{1 + int(r.random() * 4)}单元{int(r.random() * 30) + 1:02d}0{1 + int(r.random() * 4)}室"
     else:
         address = f"江城市{ctx.city_district}{_ROADS[int(r.random() * len(_ROADS))]}{1 + int(r.random() * 300)}号"
-    return ("个人", name, idn, phone, address, "男" if male else "女", birth.isoformat())
+    return ("个人", name, idn, phone, address, "男" if male else "女", _DISO[birth])
 
 
 _ID_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
-_ID_PREFIX: dict[str, int] = {}
+_ID_AREA: dict[str, int] = {}           # weighted digit sums of the parts of an ID number, filled lazily
+_ID_DATE: dict[date, tuple[str, int]] = {}
+_ID_SEQ = tuple(("%03d" % k, sum(int(d) * w for d, w in zip("%03d" % k, _ID_W[14:]))) for k in range(1000))
 
 
 def _id_number(area: str, birth: date, seq: int) -> str:
-    """make_id_number(area, birth, seq), with the weighted sum of the area+date part cached."""
-    head = f"{area}{birth.year:04d}{birth.month:02d}{birth.day:02d}"
-    s = _ID_PREFIX.get(head)
-    if s is None:
-        s = _ID_PREFIX[head] = sum(int(d) * w for d, w in zip(head, _ID_W))
-    tail = "%03d" % seq
-    s += int(tail[0]) * 8 + int(tail[1]) * 4 + int(tail[2]) * 2
-    return head + tail + _ID_CHECK[s % 11]
+    """make_id_number(area, birth, seq) from cached weighted sums of the area, date and sequence parts."""
+    a = _ID_AREA.get(area)
+    if a is None:
+        a = _ID_AREA[area] = sum(int(d) * w for d, w in zip(area, _ID_W))
+    ds = _ID_DATE.get(birth)
+    if ds is None:
+        digits = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
+        ds = _ID_DATE[birth] = (digits, sum(int(d) * w for d, w in zip(digits, _ID_W[6:])))
+    tail, t = _ID_SEQ[seq]
+    return area + ds[0] + tail + _ID_CHECK[(a + ds[1] + t) % 11]
+
+
+class _IsoDates(dict):
+    """date -> date.isoformat(), filled on first use (a few thousand distinct dates)."""
+    def __missing__(self, d: date) -> str:
+        s = self[d] = d.isoformat()
+        return s
+
+
+_DISO = _IsoDates()
+_DAYS60 = timedelta(days=60)
 
 
 def _organisation(ctx: _Ctx, r: random.Random) -> tuple:
@@ -705,24 +722,23 @@ class _Sim:
         day = self.day = at.date()
         clocks = self.clocks
         changed: dict[str, str] = {}
-        day_s = None
         for op in ops:
             kind, step = op[0], op[1]
             if kind == "stop":
                 c = clocks.get(step)
                 if c is not None and c[7] is None:
                     c[7] = day
-                    changed[step] = "stopped " + (day_s or (day_s := day.isoformat()))
+                    changed[step] = "stopped " + _DISO[day]
             elif kind == "start":
                 days, unit, roll = self.ctx.policies[step]
                 due = _due(self.ctx, day, step)
                 clocks[step] = [day, days, unit, roll, 0, 0, due, None]
-                changed[step] = "due " + due.isoformat()
+                changed[step] = "due " + _DISO[due]
             else:                                             # extend / toll
                 c = clocks[step]
                 c[4 if kind == "extend" else 5] += op[2]
                 c[6] = _due(self.ctx, c[0], step, c[4], c[5])
-                changed[step] = "due " + c[6].isoformat()
+                changed[step] = "due " + _DISO[c[6]]
         payload = dict(data) if data else {}
         unit = payload.get("unit")
         if unit:
@@ -836,7 +852,7 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             assign = r.random() < 0.3
             data = {"unit": unit}
             if assign:
-                data["report_due"] = (disp.date() + timedelta(days=60)).isoformat()
+                data["report_due"] = _DISO[disp.date() + _DAYS60]
             if not s.act("assign" if assign else "forward", disp, r, "pending_acceptance", data,
                          [("stop", "dispose"), ("start", "notice"), ("start", "object")],
                          {"handling_unit": unit, "disposition": "交办" if assign else "转送"}):
@@ -904,7 +920,7 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                  [("stop", "handle")], {"outcome": outcome}):
         return
     at = _after(s.last, 1 + r.random() * 6, r)
-    if not s.act("serve", at, r, "served", {"served_on": at.date().isoformat()}, [("start", "review_request")]):
+    if not s.act("serve", at, r, "served", {"served_on": _DISO[at.date()]}, [("start", "review_request")]):
         return
     rating = _pick(r, _RATING_T) if r.random() < 0.7 else ""
     if rating and not s.act("rate", _after(s.last, r.random() * 8, r), r, "rated", {"rating": rating}, (),
@@ -925,7 +941,7 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
         at = _after(s.last, 10 + r.random() * 19 if r.random() < 0.95 else 31 + r.random() * 10, r)
         review_outcome = ("维持", "维持", "维持", "维持", "变更", "撤销重办")[int(r.random() * 6)]
         if not s.act("review-decision", at, r, "reviewed",
-                     {"outcome": review_outcome, "served_on": at.date().isoformat()},
+                     {"outcome": review_outcome, "served_on": _DISO[at.date()]},
                      [("stop", "review"), ("start", "recheck_request")]):
             return
         window = s.clocks["recheck_request"][6]
@@ -948,7 +964,7 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             at = _after(s.last, 10 + r.random() * 18 + extra / 2, r)
             if not s.act("recheck-decision", at, r, "rechecked",
                          {"outcome": ("维持", "维持", "维持", "变更")[int(r.random() * 4)],
-                          "served_on": at.date().isoformat()}, [("stop", "recheck")]):
+                          "served_on": _DISO[at.date()]}, [("stop", "recheck")]):
                 return
             if r.random() < 0.8:
                 _close(s, r, _after(s.last, 1 + r.random() * 10, r), ClosureReason.RECHECK_SERVED.value)
@@ -977,7 +993,7 @@ def _finish(ctx: _Ctx, c: _Case, s: _Sim) -> None:
              int(c.channel == "来访" and c.headcount >= 5), c.leader, c.public, c.caused_by, c.accused, c.legal,
              names, s.status, f["disposition"], f["handling_unit"], c.restricted, c.repeat_of, int(c.candidate),
              f["outcome"], f["rating"], f["closure_reason"], closed.isoformat() if closed else None,
-             nd[0].isoformat() if nd else None, nd[2] if nd else None, "{}", f["updated_at"].isoformat())
+             _DISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"].isoformat())
 
 
 def _generate(ctx: _Ctx, i: int) -> _Case:
@@ -990,14 +1006,15 @@ def _generate(ctx: _Ctx, i: int) -> _Case:
 
 def _chunk(ctx: _Ctx, lo: int, hi: int) -> tuple[list, list, list, list, list]:
     cases, pets, clocks, events, repeats = [], [], [], [], []
+    diso = _DISO
     for i in range(lo, hi):
         c = _generate(ctx, i)
         cases.append(c.row)
         cid = c.id
         pets.extend((cid, pos, k, n, idn, ph, addr, role, anon, sex, birth)
                     for pos, (k, n, idn, ph, addr, role, anon, sex, birth) in enumerate(c.people))
-        clocks.extend((cid, k, v[0].isoformat(), v[1], v[2], int(v[3]), v[4], v[5], v[6].isoformat(),
-                       v[7].isoformat() if v[7] else None) for k, v in c.clocks.items())
+        clocks.extend((cid, k, diso[v[0]], v[1], v[2], int(v[3]), v[4], v[5], diso[v[6]],
+                       diso[v[7]] if v[7] else None) for k, v in c.clocks.items())
         events.extend(c.events)
         repeats.extend(c.repeat_rows)
     return cases, pets, clocks, events, repeats
@@ -1148,7 +1165,9 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
     forked processes (default: 2 for ≥ 50,000 cases on a multi-core POSIX machine, else 1).
 
     Returns {"cases", "events", "petitioners", "repeats", "clocks", "no_longer_candidates", "statuses",
-    "seconds_insert" (rows and B-tree indexes), "seconds_index" (search index), "rate_per_s", "cancelled"}."""
+    "seconds_insert" (rows and B-tree indexes), "seconds_indexes" (B-tree rebuild, part of seconds_insert),
+    "seconds_copy" / "seconds_wait" (main process copying worker files / waiting for them), "seconds_index"
+    (search index), "rate_per_s", "cancelled"}."""
     global _CTX
     if cases < 0:
         raise ValueError("cases must be >= 0")
