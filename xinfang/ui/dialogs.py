@@ -12,11 +12,10 @@ from ..domain.enums import ClosureReason, Rating, ReplyOutcome, Status, Transfer
 from ..domain.lifecycle import CLOSE_REASONS, Action, ReviewOutcome
 from ..domain.model import Case
 from ..domain.problems import DomainError
-from .qt import (QCheckBox, QComboBox, QCompleter, Qt, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog, QDialogButtonBox,
+from .qt import (QCheckBox, QComboBox, QCompleter, Qt, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog,
                  QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget)
+from .widgets import ERROR_STYLE, error_label, ok_cancel_buttons  # noqa: F401  (ERROR_STYLE: importable from here)
 
-ERROR_STYLE = ("QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0; "
-               "border-radius: 4px; padding: 6px; }")
 WARN_STYLE = ("QLabel { color: #6d4c00; background: #fff8e1; border: 1px solid #ffe08a; "
               "border-radius: 4px; padding: 6px; }")
 
@@ -71,6 +70,14 @@ def _qdate(d: date) -> QDate:
 
 def _pydate(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
+
+
+def _days(most: int, value: int) -> QSpinBox:
+    box = QSpinBox()
+    box.setRange(1, most)
+    box.setValue(value)
+    box.setSuffix(" 日")
+    return box
 
 
 def _pydatetime(edit: QDateTimeEdit) -> datetime:
@@ -152,18 +159,10 @@ class ActionDialog(QDialog):
         self.fields["note"] = self.note
         form.addRow("备注", self.note)
 
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
+        self.error = error_label()
         outer.addWidget(self.error)
 
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText(f"确定{self.action.label}")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
+        buttons, self.ok_button = ok_cancel_buttons(self, f"确定{self.action.label}")
         outer.addWidget(buttons)
 
         first = next((w for k, w in self.fields.items() if k not in ("at", "note")), self.at)
@@ -211,11 +210,7 @@ class ActionDialog(QDialog):
         elif a == Action.ARCHIVE:
             self._text("reason", "存档理由", "必填")
         elif a == Action.EXTEND:
-            days = QSpinBox()
-            days.setRange(1, 30)
-            days.setValue(30)
-            days.setSuffix(" 日")
-            self._add("days", "延长天数", days)
+            self._add("days", "延长天数", _days(30, 30))
             self._line("approver", "批准人", "本单位负责人姓名（必填）")
             self._text("reason", "延期理由", "必填，将告知信访人")
         elif a == Action.REPLY:
@@ -231,11 +226,7 @@ class ActionDialog(QDialog):
             self._add("outcome", what, _combo([o.value for o in ReviewOutcome]))
             self._add("served_on", "送达日期", self._date_edit(now.date()))
         elif a == Action.HEARING:
-            days = QSpinBox()
-            days.setRange(1, 365)
-            days.setValue(1)
-            days.setSuffix(" 日")
-            self._add("days", "听证天数", days)
+            self._add("days", "听证天数", _days(365, 1))
         elif a == Action.CLOSE:
             reasons = [r.value for r in ClosureReason if case.status in CLOSE_REASONS[r]]
             self._add("reason", "终结理由", _combo(reasons))

@@ -6,8 +6,8 @@ Tests choose a unit with `choose(code)` and press `ok_button`.
 from __future__ import annotations
 
 from ..domain.problems import DomainError
-from .dialogs import ERROR_STYLE
-from .qt import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout, Qt
+from .qt import QComboBox, QDialog, QLabel, QVBoxLayout, Qt
+from .widgets import error_label, make_searchable, ok_cancel_buttons
 
 CONFIRMED = "office_confirmed"
 
@@ -29,31 +29,17 @@ class OfficeDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #455a64;")
         self.units = QComboBox()
-        self.units.setEditable(True)
-        self.units.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        make_searchable(self.units, "输入单位名称或编码的几个字查找")
         self.units.setMaxVisibleItems(16)
         for u in ws.units_list():
             self.units.addItem(f"{u['name']}（{u['code']}）", u["code"])
-        completer = self.units.completer()
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.units.lineEdit().setPlaceholderText("输入单位名称或编码的几个字查找")
         current = ws.setting("office") or ""
         i = self.units.findData(current)
         self.units.setCurrentIndex(i if i >= 0 else (0 if self.units.count() else -1))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
-        self.error.setVisible(False)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.ok_button.setText("确定")
-        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        self.cancel_button.setText("以后再说")
+        self.error = error_label()
+        self.buttons, self.ok_button = ok_cancel_buttons(self, "确定", "以后再说")
+        self.cancel_button = self.buttons.button(self.buttons.StandardButton.Cancel)
         self.cancel_button.setToolTip("暂用当前的本单位，下次启动时再问")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(title)
         lay.addWidget(hint)
