@@ -2,7 +2,8 @@
 area names and the page base class with its yes/no question and status line."""
 from __future__ import annotations
 
-from ..qt import QAbstractItemView, QColor, QHeaderView, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QWidget, Signal
+from ..qt import (QAbstractItemView, QColor, QHeaderView, QLabel, QMessageBox, QTableWidget, QTableWidgetItem, QWidget,
+                  Signal)
 
 RED = "#b3261e"
 GREEN = "#137333"
