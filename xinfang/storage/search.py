@@ -104,7 +104,14 @@ def match_expression(text: str) -> str | None:
         if len(q) >= GRAM:
             return f'{{number ids codes}} : "{" ".join(_grams(q))}"'
         return f"{{number ids codes}} : {q}*"
-    parts = [f'{{names body}} : "{" ".join(q)}"']
+    text_match = f'{{names body}} : "{" ".join(q)}"'
+    runs = [r for r in _ALNUM.findall(q) if len(r) >= GRAM]
+    if runs:
+        # a digit/letter run of the query lies inside one run of the text, which `codes` indexes as
+        # 4-grams: requiring it lets FTS5 skip ahead instead of walking every per-digit posting list
+        longest = max(runs, key=len)
+        text_match = f'{text_match} AND {{codes}} : "{" ".join(_grams(longest))}"'
+    parts = [text_match]
     grams, _ = code_tokens(q)          # e.g. "信-000123": ideographs and digits of a case number
     if grams:
         parts.append(f'{{number ids}} : "{grams}"')
