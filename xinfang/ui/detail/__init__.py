@@ -1,0 +1,1 @@
+"""One case on screen: the CaseDetail widget (widget.py) and its sections."""
