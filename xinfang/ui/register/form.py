@@ -281,24 +281,6 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self.saved.emit(case.id)
         return case.id
 
-    def _refocus_first_problem(self, problems) -> None:
-        order = {"category": self.cat1, "summary": self.summary, "received_at": self.received,
-                 "headcount": self.headcount, "petitioners": self.rows[0].name if self.rows else None}
-        typed = [r for r in self.rows if not r.is_blank()]
-        for p in problems:
-            if p.level != "error":
-                continue
-            if p.field.startswith("petitioners["):
-                i = int(p.field[len("petitioners["):p.field.index("]")])
-                if i < len(typed):
-                    sub = p.field.split(".", 1)[1] if "." in p.field else "name"
-                    getattr(typed[i], sub, typed[i].name).setFocus()
-                    return
-            w = order.get(p.field)
-            if w is not None:
-                w.setFocus()
-                return
-
     # ---- clearing ----------------------------------------------------------------------------------------
     def has_input(self) -> bool:
         d = self.collect()
