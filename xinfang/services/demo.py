@@ -376,6 +376,8 @@ class _Ctx:
     court_unit: str
     mix_key: int = 0
     due_cache: dict = field(default_factory=dict)
+    now_s: int = 0                      # whole seconds of now (see _secs)
+    now_iso: str = ""
 
 
 _CTX: _Ctx | None = None
@@ -403,12 +405,14 @@ def _index_at(ctx: _Ctx, when: datetime) -> int:
     return min(ctx.total - 1, max(0, int(u * ctx.total)))
 
 
-def _due(ctx: _Ctx, trigger: date, step: str, extra: int = 0, tolled: int = 0) -> date:
-    days, unit, roll = ctx.policies[step]
+def _due(ctx: _Ctx, trigger: int, step: str, extra: int = 0, tolled: int = 0) -> int:
+    """Due date (day ordinal) of a clock of `step` triggered on day ordinal `trigger`, memoised per context."""
     key = (trigger, step, extra, tolled)
     hit = ctx.due_cache.get(key)
     if hit is None:
-        hit = ctx.due_cache[key] = due_date(trigger, days, unit, ctx.cal, roll, extra, tolled)
+        days, unit, roll = ctx.policies[step]
+        hit = ctx.due_cache[key] = due_date(date.fromordinal(trigger), days, unit, ctx.cal, roll, extra,
+                                            tolled).toordinal()
     return hit
 
 
@@ -512,7 +516,6 @@ class _IsoDates(dict):
 
 
 _DISO = _IsoDates()
-_DAYS60 = timedelta(days=60)
 
 
 def _organisation(ctx: _Ctx, r: random.Random) -> tuple:
@@ -665,53 +668,80 @@ def _make_repeat(ctx: _Ctx, c: _Case, r: random.Random) -> None:
     c.repeat_numbers = [o.number]
     # the earlier case's state when this one was registered
     state, reason = "registered", ""
+    reg = _secs(c.registered)
     for at, st, why in o.timeline:
-        if at > c.registered:
+        if at > reg:
             break
         state, reason = st, why
     c.candidate = state == "rechecked" or reason == ClosureReason.RECHECK_SERVED.value
 
 
 # ---- the lifecycle (mirrors lifecycle.plan + clocks.apply_ops) ----------------------------------------------
+# Inside the simulation, times are whole seconds (day ordinal * 86400 + second of the day) and dates are day
+# ordinals: no datetime/date objects per event. ISO strings come from caches keyed by day ordinal and second of
+# the day. ws.now() may carry microseconds: `at > now` on whole seconds is `at > floor(now)`, and a recorded
+# time clamped to now is written as now.isoformat().
+class _OrdIso(dict):
+    """day ordinal -> ISO date string, filled on first use."""
+    def __missing__(self, o: int) -> str:
+        s = self[o] = date.fromordinal(o).isoformat()
+        return s
+
+
+class _TodIso(dict):
+    """second of the day -> 'Thh:mm:ss', filled on first use."""
+    def __missing__(self, t: int) -> str:
+        s = self[t] = "T%02d:%02d:%02d" % (t // 3600, t // 60 % 60, t % 60)
+        return s
+
+
+_OISO = _OrdIso()
+_TOD = _TodIso()
+
+
+def _secs(dt: datetime) -> int:
+    """Whole seconds of dt (microseconds dropped) on the simulation's time line."""
+    return dt.toordinal() * 86400 + dt.hour * 3600 + dt.minute * 60 + dt.second
+
+
+def _iso(ts: int) -> str:
+    d, t = divmod(ts, 86400)
+    return _OISO[d] + _TOD[t]
+
+
 class _Sim:
-    __slots__ = ("ctx", "c", "now", "status", "clocks", "fields", "last", "events", "prev", "seq", "stopped", "day")
+    __slots__ = ("ctx", "c", "now", "now_iso", "status", "clocks", "fields", "last", "events", "prev", "seq",
+                 "stopped", "day", "policies", "units", "due_cache", "uuid", "cid", "track")
 
     def __init__(self, ctx: _Ctx, c: _Case):
-        self.ctx, self.c, self.now = ctx, c, ctx.now
+        self.ctx, self.c, self.now, self.now_iso = ctx, c, ctx.now_s, ctx.now_iso
+        self.policies, self.units, self.due_cache = ctx.policies, ctx.units, ctx.due_cache
+        self.uuid, self.cid, self.track = c.uuid, c.id, c.track
         self.status = "registered"
         self.clocks: dict[str, list] = {}
         self.fields = {"disposition": "", "handling_unit": "", "outcome": "", "rating": "", "closure_reason": "",
-                       "closed_at": None, "updated_at": c.registered}
-        self.last = c.received
+                       "closed_at": None, "updated_at": c.registered.isoformat()}
+        self.last = 0
         self.events: list[tuple] = []
         self.prev = GENESIS
         self.seq = 0
         self.stopped = False
 
-    # clocks: step -> [trigger, days, unit, roll, extra, tolled, due, stopped_on]
-    def start(self, step: str, on: date, changed: dict) -> None:
-        days, unit, roll = self.ctx.policies[step]
+    # clocks: step -> [trigger, days, unit, roll, extra, tolled, due, stopped_on] (dates as day ordinals)
+    def start(self, step: str, on: int) -> None:
+        days, unit, roll = self.policies[step]
         self.clocks[step] = [on, days, unit, roll, 0, 0, _due(self.ctx, on, step), None]
-        changed[step] = self.clocks[step]
 
-    def stop(self, changed: dict, *steps: str) -> None:
-        for s in steps:
-            c = self.clocks.get(s)
-            if c is not None and c[7] is None:
-                c[7] = self.day
-                changed[s] = c
-
-    def event(self, action: str, at: datetime, recorded: datetime, actor: str, payload: dict) -> None:
+    def event(self, action: str, at_s: str, rec_s: str, actor: str, payload: dict) -> None:
         self.seq += 1
         body = _ENC(payload)
-        at_s, rec_s = at.isoformat(), recorded.isoformat()
-        h = hashlib.sha256(
-            f'["{self.prev}","{self.c.uuid}",{self.seq},"{action}","{at_s}","{rec_s}","{actor}",{encode_basestring(body)}]'
+        h = sha256(
+            f'["{self.prev}","{self.uuid}",{self.seq},"{action}","{at_s}","{rec_s}","{actor}",{encode_basestring(body)}]'
             .encode()).hexdigest()
-        self.events.append((self.c.id, self.seq, action, at_s, rec_s, actor, body, self.prev, h))
+        self.events.append((self.cid, self.seq, action, at_s, rec_s, actor, body, self.prev, h))
         self.prev = h
 
-    def act(self, action: str, at: datetime, r: random.Random, to: str | None, data: dict | None = None,
+    def act(self, action: str, at: int, r: random.Random, to: str | None, data: dict | None = None,
             ops=(), updates: dict | None = None) -> bool:
         """Apply one step at `at` unless it lies in the future; returns False (and stops) then."""
         if self.stopped or at > self.now:
@@ -719,7 +749,7 @@ class _Sim:
             return False
         if at < self.last:
             at = self.last
-        day = self.day = at.date()
+        day = self.day = at // 86400
         clocks = self.clocks
         changed: dict[str, str] = {}
         for op in ops:
@@ -728,21 +758,23 @@ class _Sim:
                 c = clocks.get(step)
                 if c is not None and c[7] is None:
                     c[7] = day
-                    changed[step] = "stopped " + _DISO[day]
+                    changed[step] = "stopped " + _OISO[day]
             elif kind == "start":
-                days, unit, roll = self.ctx.policies[step]
-                due = _due(self.ctx, day, step)
+                days, unit, roll = self.policies[step]
+                due = self.due_cache.get((day, step, 0, 0))
+                if due is None:
+                    due = _due(self.ctx, day, step)
                 clocks[step] = [day, days, unit, roll, 0, 0, due, None]
-                changed[step] = "due " + _DISO[due]
+                changed[step] = "due " + _OISO[due]
             else:                                             # extend / toll
                 c = clocks[step]
                 c[4 if kind == "extend" else 5] += op[2]
                 c[6] = _due(self.ctx, c[0], step, c[4], c[5])
-                changed[step] = "due " + _DISO[c[6]]
+                changed[step] = "due " + _OISO[c[6]]
         payload = dict(data) if data else {}
         unit = payload.get("unit")
         if unit:
-            payload["unit_name"] = self.ctx.units.get(unit) or unit
+            payload["unit_name"] = self.units.get(unit) or unit
         if changed:
             payload["clocks"] = changed
         if to:
@@ -750,59 +782,63 @@ class _Sim:
         fields = self.fields
         if updates:
             fields.update(updates)
-        recorded = at + _DELAYS[int(r.random() * 120)]
+        recorded = at + 60 * int(r.random() * 120)
+        at_s = _OISO[day] + _TOD[at % 86400]
         if recorded > self.now:
-            recorded = self.now
-        fields["updated_at"] = recorded
+            rec_s = self.now_iso
+        else:
+            rec_s = _OISO[recorded // 86400] + _TOD[recorded % 86400]
+        fields["updated_at"] = rec_s
         # the event, hash-chained as Store.append_event does
         self.seq += 1
         body = _ENC(payload)
-        at_s, rec_s = at.isoformat(), recorded.isoformat()
-        actor = CLERKS[int(r.random() * 6)][0]
-        h = hashlib.sha256(
-            f'["{self.prev}","{self.c.uuid}",{self.seq},"{action}","{at_s}","{rec_s}","{actor}",{encode_basestring(body)}]'
+        actor = _CLERK_LOGINS[int(r.random() * 6)]
+        prev = self.prev
+        h = sha256(
+            f'["{prev}","{self.uuid}",{self.seq},"{action}","{at_s}","{rec_s}","{actor}",{encode_basestring(body)}]'
             .encode()).hexdigest()
-        self.events.append((self.c.id, self.seq, action, at_s, rec_s, actor, body, self.prev, h))
+        self.events.append((self.cid, self.seq, action, at_s, rec_s, actor, body, prev, h))
         self.prev = h
         self.last = at
-        if self.c.track:
+        if self.track:
             self.c.timeline.append((at, self.status, fields["closure_reason"]))
         return True
 
 
-_DELAYS = tuple(timedelta(seconds=60 * k) for k in range(121))
-_OFFICE = tuple(timedelta(hours=8, minutes=30, seconds=60 * k) for k in range(541))
+_CLERK_LOGINS = tuple(login for login, _ in CLERKS)
+sha256 = hashlib.sha256
 
 
-def _workday_at(d: datetime, r: random.Random) -> datetime:
-    """A time during office hours on the same day as d (or later that day)."""
-    return datetime(d.year, d.month, d.day) + _OFFICE[int(r.random() * 541)]
+def _workday_at(day: int, r: random.Random) -> int:
+    """A time during office hours (08:30–17:30, whole minutes) on day ordinal `day`."""
+    return day * 86400 + 30600 + 60 * int(r.random() * 541)
 
 
-def _after(last: datetime, days: float, r: random.Random) -> datetime:
-    t = _workday_at(last + timedelta(days=days), r)
-    return t if t > last else last + timedelta(minutes=10 + int(r.random() * 120))
+def _after(last: int, days: float, r: random.Random) -> int:
+    """A time during office hours on the day `days` after `last`, and later than `last`."""
+    d, sod = divmod(last, 86400)
+    t = (d + int((sod + days * 86400.0) // 86400)) * 86400 + 30600 + 60 * int(r.random() * 541)
+    return t if t > last else last + 60 * (10 + int(r.random() * 120))
 
 
 def _lifecycle(ctx: _Ctx, c: _Case) -> None:
     r = c.r
     s = _Sim(ctx, c)
-    day0 = c.received.date()
-    changed: dict = {}
+    day0 = c.received.toordinal()
     s.day = day0
-    s.start("dispose", day0, changed)
-    s.event("register", c.received, c.registered, c.clerk, {
+    s.start("dispose", day0)
+    s.event("register", c.received.isoformat(), c.registered.isoformat(), c.clerk, {
         "number": c.number, "warnings": [], "repeat_of": c.repeat_numbers,
         "no_longer_accept_candidate": c.candidate, "route": {}, "attachments": []})
     if c.track:
-        c.timeline.append((c.received, "registered", ""))
-    s.last = c.registered
+        c.timeline.append((_secs(c.received), "registered", ""))
+    s.last = _secs(c.registered)
     _path(ctx, c, s, r)
     c.clocks, c.events = s.clocks, s.events
     _finish(ctx, c, s)
 
 
-def _close(s: _Sim, r: random.Random, at: datetime, reason: str) -> bool:
+def _close(s: _Sim, r: random.Random, at: int, reason: str) -> bool:
     return s.act("close", at, r, "closed", {"reason": reason},
                  [("stop", k) for k in sorted(s.clocks, key=_STEP_ORDER.__getitem__)],
                  {"closure_reason": reason, "closed_at": at if at >= s.last else s.last})
@@ -852,7 +888,7 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             assign = r.random() < 0.3
             data = {"unit": unit}
             if assign:
-                data["report_due"] = _DISO[disp.date() + _DAYS60]
+                data["report_due"] = _OISO[disp // 86400 + 60]
             if not s.act("assign" if assign else "forward", disp, r, "pending_acceptance", data,
                          [("stop", "dispose"), ("start", "notice"), ("start", "object")],
                          {"handling_unit": unit, "disposition": "交办" if assign else "转送"}):
@@ -861,10 +897,10 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             if y < 0.03 and attempt < 2:    # objection within the 5 working days, then re-forwarded
                 window = s.clocks["object"][6]
                 at = _after(s.last, r.random() * 3, r)
-                if at.date() > window:
-                    at = _workday_at(datetime(window.year, window.month, window.day), r)
+                if at // 86400 > window:
+                    at = _workday_at(window, r)
                 if at < s.last:
-                    at = s.last + timedelta(minutes=5)
+                    at = s.last + 300
                 if not s.act("object", at, r, "registered",
                              {"reason": _OBJECT_REASONS[int(r.random() * len(_OBJECT_REASONS))], "unit": ""},
                              [("stop", "notice"), ("stop", "object"), ("start", "dispose")],
@@ -898,13 +934,13 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
         _close(s, r, _after(s.last, 10 + r.random() * 40, r), ClosureReason.MEDIATION_AGREEMENT.value)
         return
     handle = s.clocks["handle"]
-    limit = (handle[6] - s.last.date()).days
+    limit = handle[6] - s.last // 86400
     if r.random() < 0.08:               # extension approved before the due date
         at = _after(s.last, max(1, limit - 2 - r.random() * 15), r)
-        if at.date() > handle[6]:
-            at = _workday_at(datetime(handle[6].year, handle[6].month, handle[6].day), r)
+        if at // 86400 > handle[6]:
+            at = _workday_at(handle[6], r)
         if at < s.last:
-            at = s.last + timedelta(minutes=5)
+            at = s.last + 300
         days = (15, 20, 30, 30)[int(r.random() * 4)]
         days = min(days, ctx.max_extension)
         if not s.act("extend", at, r, None,
@@ -912,15 +948,15 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                       "reason": _EXTEND_REASONS[int(r.random() * len(_EXTEND_REASONS))]},
                      [("extend", "handle", days)]):
             return
-        limit = (handle[6] - s.last.date()).days
-    left = max(1, (handle[6] - s.last.date()).days)
+        limit = handle[6] - s.last // 86400
+    left = max(1, handle[6] - s.last // 86400)
     reply_in = left * (0.3 + r.random() * 0.65) if r.random() < 0.92 else left + 1 + r.random() * 40
     outcome = _pick(r, _OUTCOME_T)
     if not s.act("reply", _after(s.last, reply_in, r), r, "replied", {"outcome": outcome},
                  [("stop", "handle")], {"outcome": outcome}):
         return
     at = _after(s.last, 1 + r.random() * 6, r)
-    if not s.act("serve", at, r, "served", {"served_on": _DISO[at.date()]}, [("start", "review_request")]):
+    if not s.act("serve", at, r, "served", {"served_on": _OISO[at // 86400]}, [("start", "review_request")]):
         return
     rating = _pick(r, _RATING_T) if r.random() < 0.7 else ""
     if rating and not s.act("rate", _after(s.last, r.random() * 8, r), r, "rated", {"rating": rating}, (),
@@ -930,10 +966,10 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
     window = s.clocks["review_request"][6]
     if r.random() < p_review:
         at = _after(s.last, 2 + r.random() * 20, r)
-        if at.date() > window:
-            at = _workday_at(datetime(window.year, window.month, window.day), r)
+        if at // 86400 > window:
+            at = _workday_at(window, r)
             if at < s.last:
-                at = s.last + timedelta(minutes=5)
+                at = s.last + 300
         if not s.act("review-request", at, r, "review_requested",
                      {"body": _REVIEW_BODIES[int(r.random() * len(_REVIEW_BODIES))]},
                      [("stop", "review_request"), ("start", "review")]):
@@ -941,16 +977,16 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
         at = _after(s.last, 10 + r.random() * 19 if r.random() < 0.95 else 31 + r.random() * 10, r)
         review_outcome = ("维持", "维持", "维持", "维持", "变更", "撤销重办")[int(r.random() * 6)]
         if not s.act("review-decision", at, r, "reviewed",
-                     {"outcome": review_outcome, "served_on": _DISO[at.date()]},
+                     {"outcome": review_outcome, "served_on": _OISO[at // 86400]},
                      [("stop", "review"), ("start", "recheck_request")]):
             return
         window = s.clocks["recheck_request"][6]
         if r.random() < (0.8 if c.persistent else 0.35):
             at = _after(s.last, 2 + r.random() * 20, r)
-            if at.date() > window:
-                at = _workday_at(datetime(window.year, window.month, window.day), r)
+            if at // 86400 > window:
+                at = _workday_at(window, r)
                 if at < s.last:
-                    at = s.last + timedelta(minutes=5)
+                    at = s.last + 300
             if not s.act("recheck-request", at, r, "recheck_requested",
                          {"body": _RECHECK_BODIES[int(r.random() * len(_RECHECK_BODIES))]},
                          [("stop", "recheck_request"), ("start", "recheck")]):
@@ -964,20 +1000,20 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             at = _after(s.last, 10 + r.random() * 18 + extra / 2, r)
             if not s.act("recheck-decision", at, r, "rechecked",
                          {"outcome": ("维持", "维持", "维持", "变更")[int(r.random() * 4)],
-                          "served_on": _DISO[at.date()]}, [("stop", "recheck")]):
+                          "served_on": _OISO[at // 86400]}, [("stop", "recheck")]):
                 return
             if r.random() < 0.8:
                 _close(s, r, _after(s.last, 1 + r.random() * 10, r), ClosureReason.RECHECK_SERVED.value)
             return
         if r.random() < 0.75:
-            _close(s, r, _after(datetime(window.year, window.month, window.day), 1 + r.random() * 15, r),
+            _close(s, r, _after(window * 86400, 1 + r.random() * 15, r),
                    ClosureReason.NO_TIMELY_REQUEST.value)
         return
     q = r.random()
     if q < 0.35:
         _close(s, r, _after(s.last, 2 + r.random() * 20, r), ClosureReason.SATISFIED_AFTER_REPLY.value)
     elif q < 0.85:
-        _close(s, r, _after(datetime(window.year, window.month, window.day), 1 + r.random() * 15, r),
+        _close(s, r, _after(window * 86400, 1 + r.random() * 15, r),
                ClosureReason.NO_TIMELY_REQUEST.value)
 
 
@@ -992,8 +1028,8 @@ def _finish(ctx: _Ctx, c: _Case, s: _Sim) -> None:
              ctx.categories[c.cat][0], c.place, c.place_code, c.summary, c.content, c.demands, c.headcount,
              int(c.channel == "来访" and c.headcount >= 5), c.leader, c.public, c.caused_by, c.accused, c.legal,
              names, s.status, f["disposition"], f["handling_unit"], c.restricted, c.repeat_of, int(c.candidate),
-             f["outcome"], f["rating"], f["closure_reason"], closed.isoformat() if closed else None,
-             _DISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"].isoformat())
+             f["outcome"], f["rating"], f["closure_reason"], _iso(closed) if closed else None,
+             _OISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"])
 
 
 def _generate(ctx: _Ctx, i: int) -> _Case:
@@ -1006,15 +1042,15 @@ def _generate(ctx: _Ctx, i: int) -> _Case:
 
 def _chunk(ctx: _Ctx, lo: int, hi: int) -> tuple[list, list, list, list, list]:
     cases, pets, clocks, events, repeats = [], [], [], [], []
-    diso = _DISO
+    oiso = _OISO
     for i in range(lo, hi):
         c = _generate(ctx, i)
         cases.append(c.row)
         cid = c.id
         pets.extend((cid, pos, k, n, idn, ph, addr, role, anon, sex, birth)
                     for pos, (k, n, idn, ph, addr, role, anon, sex, birth) in enumerate(c.people))
-        clocks.extend((cid, k, diso[v[0]], v[1], v[2], int(v[3]), v[4], v[5], diso[v[6]],
-                       diso[v[7]] if v[7] else None) for k, v in c.clocks.items())
+        clocks.extend((cid, k, oiso[v[0]], v[1], v[2], int(v[3]), v[4], v[5], oiso[v[6]],
+                       oiso[v[7]] if v[7] else None) for k, v in c.clocks.items())
         events.extend(c.events)
         repeats.extend(c.repeat_rows)
     return cases, pets, clocks, events, repeats
@@ -1128,7 +1164,8 @@ def _context(ws, total: int, seed: int) -> _Ctx:
                max_extension=ws.profile.policy(Step.HANDLE).max_extension or 30, cal=ws.calendar,
                categories=cats, cat_cum=tuple(cum), cat_total=acc, accusation_cats=accusation, units=units,
                units_by_l1=by_l1, all_units=all_units, streets=streets, city_district=district, jw_unit=jw,
-               zf_unit=zf, court_unit=court, mix_key=_mix(seed * 0x9E3779B1 + 12345))
+               zf_unit=zf, court_unit=court, mix_key=_mix(seed * 0x9E3779B1 + 12345),
+               now_s=_secs(now), now_iso=now.isoformat())
     # first index of each year (received time is increasing in the index)
     first_year, last_year = _received(ctx, 0).year, _received(ctx, total - 1).year
     for y in range(first_year, last_year + 1):
