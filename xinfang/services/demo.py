@@ -378,6 +378,7 @@ class _Ctx:
     due_cache: dict = field(default_factory=dict)
     now_s: int = 0                      # whole seconds of now (see _secs)
     now_iso: str = ""
+    unit_json: dict = field(default_factory=dict)
 
 
 _CTX: _Ctx | None = None
@@ -741,9 +742,13 @@ class _Sim:
         self.events.append((self.cid, self.seq, action, at_s, rec_s, actor, body, self.prev, h))
         self.prev = h
 
-    def act(self, action: str, at: int, r: random.Random, to: str | None, data: dict | None = None,
+    def act(self, action: str, at: int, r: random.Random, to: str | None, pre: str = "", post: str = "",
             ops=(), updates: dict | None = None) -> bool:
-        """Apply one step at `at` unless it lies in the future; returns False (and stops) then."""
+        """Apply one step at `at` unless it lies in the future; returns False (and stops) then.
+
+        The payload is written as JSON directly, as json.dumps(…, ensure_ascii=False, sort_keys=True) would:
+        `pre` holds the members whose keys sort before "clocks", `post` those after it (values already
+        encoded with encode_basestring), and the changed clocks go in between, sorted by step."""
         if self.stopped or at > self.now:
             self.stopped = True
             return False
@@ -751,32 +756,35 @@ class _Sim:
             at = self.last
         day = self.day = at // 86400
         clocks = self.clocks
-        changed: dict[str, str] = {}
+        changed = []
         for op in ops:
             kind, step = op[0], op[1]
             if kind == "stop":
                 c = clocks.get(step)
                 if c is not None and c[7] is None:
                     c[7] = day
-                    changed[step] = "stopped " + _OISO[day]
+                    changed.append(f'"{step}": "stopped {_OISO[day]}"')
             elif kind == "start":
                 days, unit, roll = self.policies[step]
                 due = self.due_cache.get((day, step, 0, 0))
                 if due is None:
                     due = _due(self.ctx, day, step)
                 clocks[step] = [day, days, unit, roll, 0, 0, due, None]
-                changed[step] = "due " + _OISO[due]
+                changed.append(f'"{step}": "due {_OISO[due]}"')
             else:                                             # extend / toll
                 c = clocks[step]
                 c[4 if kind == "extend" else 5] += op[2]
                 c[6] = _due(self.ctx, c[0], step, c[4], c[5])
-                changed[step] = "due " + _OISO[c[6]]
-        payload = dict(data) if data else {}
-        unit = payload.get("unit")
-        if unit:
-            payload["unit_name"] = self.units.get(unit) or unit
+                changed.append(f'"{step}": "due {_OISO[c[6]]}"')
         if changed:
-            payload["clocks"] = changed
+            if len(changed) > 1:
+                changed.sort()
+            mid = '"clocks": {' + ", ".join(changed) + "}"
+            body = "{" + (f"{pre}, {mid}" if pre else mid) + (f", {post}}}" if post else "}")
+        elif pre:
+            body = f"{{{pre}, {post}}}" if post else f"{{{pre}}}"
+        else:
+            body = f"{{{post}}}"
         if to:
             self.status = to
         fields = self.fields
@@ -791,7 +799,6 @@ class _Sim:
         fields["updated_at"] = rec_s
         # the event, hash-chained as Store.append_event does
         self.seq += 1
-        body = _ENC(payload)
         actor = _CLERK_LOGINS[int(r.random() * 6)]
         prev = self.prev
         h = sha256(
@@ -806,6 +813,27 @@ class _Sim:
 
 
 _CLERK_LOGINS = tuple(login for login, _ in CLERKS)
+_J = encode_basestring
+_OPS_DISPOSED = (("stop", "dispose"),)
+_OPS_ACCEPT = (("stop", "dispose"), ("stop", "notice"), ("stop", "object"), ("start", "handle"))
+_OPS_FORWARD = (("stop", "dispose"), ("start", "notice"), ("start", "object"))
+_OPS_OBJECT = (("stop", "notice"), ("stop", "object"), ("start", "dispose"))
+_OPS_DECLINE = (("stop", "dispose"), ("stop", "notice"), ("stop", "object"))
+_OPS_REPLY = (("stop", "handle"),)
+_OPS_SERVE = (("start", "review_request"),)
+_OPS_REVIEW = (("stop", "review_request"), ("start", "review"))
+_OPS_REVIEWED = (("stop", "review"), ("start", "recheck_request"))
+_OPS_RECHECK = (("stop", "recheck_request"), ("start", "recheck"))
+_OPS_RECHECKED = (("stop", "recheck"),)
+
+
+def _unit_json(ctx: _Ctx, code: str) -> str:
+    """The '"unit": …, "unit_name": …' members of a payload (just '"unit": ""' without a unit)."""
+    hit = ctx.unit_json.get(code)
+    if hit is None:
+        hit = ctx.unit_json[code] = (f'"unit": {_J(code)}, "unit_name": {_J(ctx.units.get(code) or code)}'
+                                     if code else '"unit": ""')
+    return hit
 sha256 = hashlib.sha256
 
 
@@ -839,7 +867,7 @@ def _lifecycle(ctx: _Ctx, c: _Case) -> None:
 
 
 def _close(s: _Sim, r: random.Random, at: int, reason: str) -> bool:
-    return s.act("close", at, r, "closed", {"reason": reason},
+    return s.act("close", at, r, "closed", "", f'"reason": {_J(reason)}',
                  [("stop", k) for k in sorted(s.clocks, key=_STEP_ORDER.__getitem__)],
                  {"closure_reason": reason, "closed_at": at if at >= s.last else s.last})
 
@@ -852,45 +880,44 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
     if x < 0.003:                       # never disposed: an overdue 待处置
         return
     if c.candidate or (c.repeat_of and x < 0.03):
-        if s.act("archive", disp, r, "archived", {"reason": _ARCHIVE_REASONS[3 if c.candidate else 1]},
-                 [("stop", "dispose")], {"disposition": "存档"}) and r.random() < 0.5:
+        if s.act("archive", disp, r, "archived", "",
+                 f'"reason": {_J(_ARCHIVE_REASONS[3 if c.candidate else 1])}', _OPS_DISPOSED, {"disposition": "存档"}) and r.random() < 0.5:
             _close(s, r, _after(s.last, 5 + r.random() * 30, r), ClosureReason.OTHER_CHANNEL.value)
         return
     if c.purpose == "检举控告" and (l1 == "纪检监察" or r.random() < 0.6):
-        if s.act("transfer", disp, r, "transferred", {"to": "纪检监察", "unit": ctx.jw_unit},
-                 [("stop", "dispose")], {"disposition": "转纪检监察", "handling_unit": ctx.jw_unit}) \
+        if s.act("transfer", disp, r, "transferred", "",
+                 f'"to": "纪检监察", {_unit_json(ctx, ctx.jw_unit)}', _OPS_DISPOSED, {"disposition": "转纪检监察", "handling_unit": ctx.jw_unit}) \
                 and r.random() < 0.5:
             _close(s, r, _after(s.last, 20 + r.random() * 70, r), ClosureReason.OTHER_CHANNEL.value)
         return
     if lit and x < 0.6:
-        if s.act("transfer", disp, r, "transferred", {"to": "政法", "unit": ctx.zf_unit},
-                 [("stop", "dispose")], {"disposition": "转政法", "handling_unit": ctx.zf_unit}) and r.random() < 0.5:
+        if s.act("transfer", disp, r, "transferred", "",
+                 f'"to": "政法", {_unit_json(ctx, ctx.zf_unit)}', _OPS_DISPOSED, {"disposition": "转政法", "handling_unit": ctx.zf_unit}) and r.random() < 0.5:
             _close(s, r, _after(s.last, 10 + r.random() * 40, r), ClosureReason.OTHER_CHANNEL.value)
         return
     if x < 0.06:
-        if s.act("inform", disp, r, "informed", {"where": _INFORM_WHERE[int(r.random() * len(_INFORM_WHERE))]},
-                 [("stop", "dispose")], {"disposition": "告知"}) and r.random() < 0.6:
+        if s.act("inform", disp, r, "informed", "",
+                 f'"where": {_J(_INFORM_WHERE[int(r.random() * len(_INFORM_WHERE))])}', _OPS_DISPOSED, {"disposition": "告知"}) and r.random() < 0.6:
             _close(s, r, _after(s.last, 5 + r.random() * 30, r), ClosureReason.OTHER_CHANNEL.value)
         return
     if x < 0.08:
-        if s.act("archive", disp, r, "archived", {"reason": _ARCHIVE_REASONS[int(r.random() * 3)]},
-                 [("stop", "dispose")], {"disposition": "存档"}) and r.random() < 0.4:
+        if s.act("archive", disp, r, "archived", "",
+                 f'"reason": {_J(_ARCHIVE_REASONS[int(r.random() * 3)])}', _OPS_DISPOSED, {"disposition": "存档"}) and r.random() < 0.4:
             _close(s, r, _after(s.last, 5 + r.random() * 30, r), ClosureReason.OTHER_CHANNEL.value)
         return
     if x < 0.27:                        # accepted directly by the office
-        if not s.act("accept", disp, r, "handling", {"unit": c.unit},
-                     [("stop", "dispose"), ("stop", "notice"), ("stop", "object"), ("start", "handle")],
+        if not s.act("accept", disp, r, "handling", "", _unit_json(ctx, c.unit), _OPS_ACCEPT,
                      {"disposition": "直接受理", "handling_unit": c.unit}):
             return
     else:
         unit = c.unit
         for attempt in range(3):
             assign = r.random() < 0.3
-            data = {"unit": unit}
+            data = _unit_json(ctx, unit)
             if assign:
-                data["report_due"] = _OISO[disp // 86400 + 60]
-            if not s.act("assign" if assign else "forward", disp, r, "pending_acceptance", data,
-                         [("stop", "dispose"), ("start", "notice"), ("start", "object")],
+                data = f'"report_due": "{_OISO[disp // 86400 + 60]}", {data}'
+            if not s.act("assign" if assign else "forward", disp, r, "pending_acceptance", "", data,
+                         _OPS_FORWARD,
                          {"handling_unit": unit, "disposition": "交办" if assign else "转送"}):
                 return
             y = r.random()
@@ -901,9 +928,9 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                     at = _workday_at(window, r)
                 if at < s.last:
                     at = s.last + 300
-                if not s.act("object", at, r, "registered",
-                             {"reason": _OBJECT_REASONS[int(r.random() * len(_OBJECT_REASONS))], "unit": ""},
-                             [("stop", "notice"), ("stop", "object"), ("start", "dispose")],
+                if not s.act("object", at, r, "registered", "",
+                             f'"reason": {_J(_OBJECT_REASONS[int(r.random() * len(_OBJECT_REASONS))])}, "unit": ""',
+                             _OPS_OBJECT,
                              {"handling_unit": "", "disposition": ""}):
                     return
                 others = [u for u in (ctx.units_by_l1.get(l1) or ctx.all_units) if u != unit] or ctx.all_units
@@ -912,14 +939,13 @@ def _path(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                 continue
             if y < 0.07:
                 if s.act("decline", _after(s.last, 3 + r.random() * 11, r), r, "declined",
-                         {"reason": _DECLINE_REASONS[int(r.random() * len(_DECLINE_REASONS))]},
-                         [("stop", "dispose"), ("stop", "notice"), ("stop", "object")]) and r.random() < 0.7:
+                         "", f'"reason": {_J(_DECLINE_REASONS[int(r.random() * len(_DECLINE_REASONS))])}',
+                         _OPS_DECLINE) and r.random() < 0.7:
                     _close(s, r, _after(s.last, 5 + r.random() * 15, r), ClosureReason.NOT_ACCEPTED.value)
                 return
             late = r.random() < 0.05
             if not s.act("accept", _after(s.last, 16 + r.random() * 15 if late else 1 + r.random() * 12, r), r,
-                         "handling", None, [("stop", "dispose"), ("stop", "notice"), ("stop", "object"),
-                                            ("start", "handle")]):
+                         "handling", "", "", _OPS_ACCEPT):
                 return
             break
         else:
@@ -943,23 +969,23 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             at = s.last + 300
         days = (15, 20, 30, 30)[int(r.random() * 4)]
         days = min(days, ctx.max_extension)
-        if not s.act("extend", at, r, None,
-                     {"days": days, "approver": _APPROVERS[int(r.random() * len(_APPROVERS))],
-                      "reason": _EXTEND_REASONS[int(r.random() * len(_EXTEND_REASONS))]},
-                     [("extend", "handle", days)]):
+        approver = _APPROVERS[int(r.random() * len(_APPROVERS))]
+        why = _EXTEND_REASONS[int(r.random() * len(_EXTEND_REASONS))]
+        if not s.act("extend", at, r, None, f'"approver": {_J(approver)}', f'"days": {days}, "reason": {_J(why)}',
+                     (("extend", "handle", days),)):
             return
         limit = handle[6] - s.last // 86400
     left = max(1, handle[6] - s.last // 86400)
     reply_in = left * (0.3 + r.random() * 0.65) if r.random() < 0.92 else left + 1 + r.random() * 40
     outcome = _pick(r, _OUTCOME_T)
-    if not s.act("reply", _after(s.last, reply_in, r), r, "replied", {"outcome": outcome},
-                 [("stop", "handle")], {"outcome": outcome}):
+    if not s.act("reply", _after(s.last, reply_in, r), r, "replied", "", f'"outcome": {_J(outcome)}',
+                 _OPS_REPLY, {"outcome": outcome}):
         return
     at = _after(s.last, 1 + r.random() * 6, r)
-    if not s.act("serve", at, r, "served", {"served_on": _OISO[at // 86400]}, [("start", "review_request")]):
+    if not s.act("serve", at, r, "served", "", f'"served_on": "{_OISO[at // 86400]}"', _OPS_SERVE):
         return
     rating = _pick(r, _RATING_T) if r.random() < 0.7 else ""
-    if rating and not s.act("rate", _after(s.last, r.random() * 8, r), r, "rated", {"rating": rating}, (),
+    if rating and not s.act("rate", _after(s.last, r.random() * 8, r), r, "rated", "", f'"rating": {_J(rating)}', (),
                             {"rating": rating}):
         return
     p_review = 0.9 if c.persistent else (0.3 if rating == "不满意" else 0.05)
@@ -971,14 +997,12 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
             if at < s.last:
                 at = s.last + 300
         if not s.act("review-request", at, r, "review_requested",
-                     {"body": _REVIEW_BODIES[int(r.random() * len(_REVIEW_BODIES))]},
-                     [("stop", "review_request"), ("start", "review")]):
+                     f'"body": {_J(_REVIEW_BODIES[int(r.random() * len(_REVIEW_BODIES))])}', "", _OPS_REVIEW):
             return
         at = _after(s.last, 10 + r.random() * 19 if r.random() < 0.95 else 31 + r.random() * 10, r)
         review_outcome = ("维持", "维持", "维持", "维持", "变更", "撤销重办")[int(r.random() * 6)]
         if not s.act("review-decision", at, r, "reviewed",
-                     {"outcome": review_outcome, "served_on": _OISO[at // 86400]},
-                     [("stop", "review"), ("start", "recheck_request")]):
+                     "", f'"outcome": {_J(review_outcome)}, "served_on": "{_OISO[at // 86400]}"', _OPS_REVIEWED):
             return
         window = s.clocks["recheck_request"][6]
         if r.random() < (0.8 if c.persistent else 0.35):
@@ -988,19 +1012,19 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                 if at < s.last:
                     at = s.last + 300
             if not s.act("recheck-request", at, r, "recheck_requested",
-                         {"body": _RECHECK_BODIES[int(r.random() * len(_RECHECK_BODIES))]},
-                         [("stop", "recheck_request"), ("start", "recheck")]):
+                         f'"body": {_J(_RECHECK_BODIES[int(r.random() * len(_RECHECK_BODIES))])}', "",
+                         _OPS_RECHECK):
                 return
             extra = 0
             if r.random() < 0.25:
                 extra = 3 + int(r.random() * 8)
-                if not s.act("hearing", _after(s.last, 5 + r.random() * 10, r), r, None, {"days": extra},
-                             [("toll", "recheck", extra)]):
+                if not s.act("hearing", _after(s.last, 5 + r.random() * 10, r), r, None, "", f'"days": {extra}',
+                             (("toll", "recheck", extra),)):
                     return
             at = _after(s.last, 10 + r.random() * 18 + extra / 2, r)
             if not s.act("recheck-decision", at, r, "rechecked",
-                         {"outcome": ("维持", "维持", "维持", "变更")[int(r.random() * 4)],
-                          "served_on": _OISO[at // 86400]}, [("stop", "recheck")]):
+                         "", f'"outcome": {_J(("维持", "维持", "维持", "变更")[int(r.random() * 4)])}, '
+                         f'"served_on": "{_OISO[at // 86400]}"', _OPS_RECHECKED):
                 return
             if r.random() < 0.8:
                 _close(s, r, _after(s.last, 1 + r.random() * 10, r), ClosureReason.RECHECK_SERVED.value)
