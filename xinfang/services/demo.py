@@ -457,6 +457,7 @@ class _Case:
     restricted: int
     unit: str
     persistent: bool
+    seq: int = 0
     repeat_of: str = ""
     repeat_rows: list = field(default_factory=list)
     repeat_numbers: list = field(default_factory=list)
@@ -472,7 +473,7 @@ def _person(ctx: _Ctx, r: random.Random, street: tuple, comm: tuple) -> tuple:
     """(kind, name, id_number, phone, address, sex, birth) of a private person."""
     area = _AREAS[int(r.random() * len(_AREAS))]
     year = 1940 + min(64, int(abs(r.gauss(26, 13))) if r.random() < 0.85 else int(r.random() * 65))
-    birth = date(year, 1, 1) + timedelta(days=int(r.random() * 365))
+    birth = _JAN1[year] + int(r.random() * 365)
     seq = int(r.random() * 1000)
     male = seq & 1
     surname = _SURNAMES[bisect_right(_SURNAME_WEIGHTS, r.random() * _SURNAME_WEIGHTS[-1])]
@@ -486,24 +487,27 @@ def _person(ctx: _Ctx, r: random.Random, street: tuple, comm: tuple) -> tuple:
         address = f"江城市{ctx.city_district}{street[1]}{comm[1]}{1 + int(r.random() * 30)}栋{1 + int(r.random() * 4)}单元{int(r.random() * 30) + 1:02d}0{1 + int(r.random() * 4)}室"
     else:
         address = f"江城市{ctx.city_district}{_ROADS[int(r.random() * len(_ROADS))]}{1 + int(r.random() * 300)}号"
-    return ("个人", name, idn, phone, address, "男" if male else "女", _DISO[birth])
+    return ("个人", name, idn, phone, address, "男" if male else "女", _OISO[birth])
 
 
 _ID_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
 _ID_AREA: dict[str, int] = {}           # weighted digit sums of the parts of an ID number, filled lazily
-_ID_DATE: dict[date, tuple[str, int]] = {}
+_ID_DATE: dict = {}                     # date or day ordinal -> (digits, weighted sum)
+_JAN1 = {y: date(y, 1, 1).toordinal() for y in range(1900, 2101)}
 _ID_SEQ = tuple(("%03d" % k, sum(int(d) * w for d, w in zip("%03d" % k, _ID_W[14:]))) for k in range(1000))
 
 
-def _id_number(area: str, birth: date, seq: int) -> str:
-    """make_id_number(area, birth, seq) from cached weighted sums of the area, date and sequence parts."""
+def _id_number(area: str, birth: date | int, seq: int) -> str:
+    """make_id_number(area, birth, seq) from cached weighted sums of the area, date and sequence parts
+    (`birth` a date or a day ordinal)."""
     a = _ID_AREA.get(area)
     if a is None:
         a = _ID_AREA[area] = sum(int(d) * w for d, w in zip(area, _ID_W))
     ds = _ID_DATE.get(birth)
     if ds is None:
-        digits = f"{birth.year:04d}{birth.month:02d}{birth.day:02d}"
+        d = date.fromordinal(birth) if isinstance(birth, int) else birth
+        digits = f"{d.year:04d}{d.month:02d}{d.day:02d}"
         ds = _ID_DATE[birth] = (digits, sum(int(d) * w for d, w in zip(digits, _ID_W[6:])))
     tail, t = _ID_SEQ[seq]
     return area + ds[0] + tail + _ID_CHECK[(a + ds[1] + t) % 11]
@@ -608,7 +612,7 @@ def _base(ctx: _Ctx, i: int) -> _Case:
                  topic=topic, facts=facts, summary_variant=v, summary=summary, content=content, demands=demands,
                  place=place, place_code=comm[0], people=people, headcount=headcount, work_order=work_order,
                  leader=leader, public=public, caused_by=caused_by, accused=accused, legal=legal,
-                 restricted=int(purpose == "检举控告"), unit=unit, persistent=persistent)
+                 restricted=int(purpose == "检举控告"), unit=unit, persistent=persistent, seq=seq)
 
 
 def _is_repeat(ctx: _Ctx, i: int) -> bool:
@@ -733,9 +737,9 @@ class _Sim:
         days, unit, roll = self.policies[step]
         self.clocks[step] = [on, days, unit, roll, 0, 0, _due(self.ctx, on, step), None]
 
-    def event(self, action: str, at_s: str, rec_s: str, actor: str, payload: dict) -> None:
+    def event(self, action: str, at_s: str, rec_s: str, actor: str, body: str) -> None:
+        """The first event (payload `body` already JSON, as _ENC would write it)."""
         self.seq += 1
-        body = _ENC(payload)
         h = sha256(
             f'["{self.prev}","{self.uuid}",{self.seq},"{action}","{at_s}","{rec_s}","{actor}",{encode_basestring(body)}]'
             .encode()).hexdigest()
@@ -855,15 +859,17 @@ def _lifecycle(ctx: _Ctx, c: _Case) -> None:
     day0 = c.received.toordinal()
     s.day = day0
     s.start("dispose", day0)
-    s.event("register", c.received.isoformat(), c.registered.isoformat(), c.clerk, {
-        "number": c.number, "warnings": [], "repeat_of": c.repeat_numbers,
-        "no_longer_accept_candidate": c.candidate, "route": {}, "attachments": []})
+    rec_iso, reg_iso = c.received.isoformat(), c.registered.isoformat()
+    s.event("register", rec_iso, reg_iso, c.clerk,
+            f'{{"attachments": [], "no_longer_accept_candidate": {"true" if c.candidate else "false"}, '
+            f'"number": {_J(c.number)}, "repeat_of": [{", ".join(map(_J, c.repeat_numbers))}], '
+            f'"route": {{}}, "warnings": []}}')
     if c.track:
         c.timeline.append((_secs(c.received), "registered", ""))
     s.last = _secs(c.registered)
     _path(ctx, c, s, r)
     c.clocks, c.events = s.clocks, s.events
-    _finish(ctx, c, s)
+    _finish(ctx, c, s, rec_iso, reg_iso)
 
 
 def _close(s: _Sim, r: random.Random, at: int, reason: str) -> bool:
@@ -1041,14 +1047,23 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                ClosureReason.NO_TIMELY_REQUEST.value)
 
 
-def _finish(ctx: _Ctx, c: _Case, s: _Sim) -> None:
-    running = [(cl[6], _STEP_ORDER[k], k) for k, cl in s.clocks.items() if cl[7] is None and k not in _WINDOWS]
-    nd = min(running) if running else None
+def _finish(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> None:
+    nd = None
+    for k, cl in s.clocks.items():
+        if cl[7] is None and k not in _WINDOWS:
+            key = (cl[6], _STEP_ORDER[k], k)
+            if nd is None or key < nd:
+                nd = key
     f = s.fields
-    names = "、".join(p[1] or ("匿名" if p[6] else "") for p in c.people if p[1] or p[6])
+    people = c.people
+    if len(people) == 1:
+        p = people[0]
+        names = p[1] or ("匿名" if p[6] else "")
+    else:
+        names = "、".join(p[1] or ("匿名" if p[6] else "") for p in people if p[1] or p[6])
     closed = f["closed_at"]
-    c.row = (c.id, c.uuid, c.number, ctx.office, c.received.year, int(c.number.rsplit("-", 1)[1]), c.channel,
-             c.work_order, c.received.isoformat(), c.registered.isoformat(), c.clerk, c.purpose,
+    c.row = (c.id, c.uuid, c.number, ctx.office, c.received.year, c.seq, c.channel,
+             c.work_order, rec_iso, reg_iso, c.clerk, c.purpose,
              ctx.categories[c.cat][0], c.place, c.place_code, c.summary, c.content, c.demands, c.headcount,
              int(c.channel == "来访" and c.headcount >= 5), c.leader, c.public, c.caused_by, c.accused, c.legal,
              names, s.status, f["disposition"], f["handling_unit"], c.restricted, c.repeat_of, int(c.candidate),
