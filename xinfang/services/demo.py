@@ -632,8 +632,10 @@ def _make_repeat(ctx: _Ctx, c: _Case, r: random.Random) -> None:
     gap = timedelta(days=15 + r.expovariate(1 / 120))
     j = min(_index_at(ctx, c.received - gap), c.i - 1)
     if r.random() < 0.3:                         # prefer a persistent petitioner (review/recheck path)
+        key = ctx.mix_key
         for k in range(j, max(-1, j - 3000), -1):
-            if _is_persistent(ctx, k) and not _is_repeat(ctx, k):
+            h = _mix(key ^ k)                    # _is_persistent and not _is_repeat, one hash
+            if ((h >> 20) % 1000) < 25 and not (k > 0 and ((h >> 8) % 1000) < 80):
                 j = k
                 break
     while j >= 0 and _is_repeat(ctx, j):
@@ -1086,8 +1088,11 @@ def _chunk(ctx: _Ctx, lo: int, hi: int) -> tuple[list, list, list, list, list]:
         c = _generate(ctx, i)
         cases.append(c.row)
         cid = c.id
-        pets.extend((cid, pos, k, n, idn, ph, addr, role, anon, sex, birth)
-                    for pos, (k, n, idn, ph, addr, role, anon, sex, birth) in enumerate(c.people))
+        people = c.people
+        if len(people) == 1:
+            pets.append((cid, 0) + people[0])
+        else:
+            pets.extend((cid, pos) + p for pos, p in enumerate(people))
         clocks.extend((cid, k, oiso[v[0]], v[1], v[2], int(v[3]), v[4], v[5], oiso[v[6]],
                        oiso[v[7]] if v[7] else None) for k, v in c.clocks.items())
         events.extend(c.events)
