@@ -470,23 +470,22 @@ class _Case:
 
 def _person(ctx: _Ctx, r: random.Random, street: tuple, comm: tuple) -> tuple:
     """(kind, name, id_number, phone, address, sex, birth) of a private person."""
-    rnd = r.random
-    area = _AREAS[int(rnd() * len(_AREAS))]
-    year = 1940 + min(64, int(abs(r.gauss(26, 13))) if rnd() < 0.85 else int(rnd() * 65))
-    birth = _JAN1[year] + int(rnd() * 365)
-    seq = int(rnd() * 1000)
+    area = _AREAS[int(r.random() * len(_AREAS))]
+    year = 1940 + min(64, int(abs(r.gauss(26, 13))) if r.random() < 0.85 else int(r.random() * 65))
+    birth = _JAN1[year] + int(r.random() * 365)
+    seq = int(r.random() * 1000)
     male = seq & 1
-    surname = _SURNAMES[bisect_right(_SURNAME_WEIGHTS, rnd() * _SURNAME_WEIGHTS[-1])]
+    surname = _SURNAMES[bisect_right(_SURNAME_WEIGHTS, r.random() * _SURNAME_WEIGHTS[-1])]
     given = (_MALE if male else _FEMALE)
-    name = surname + given[int(rnd() * len(given))]
-    if rnd() < 0.12:       # 3-character names with a doubled given name or two picks
-        name = surname + given[int(rnd() * len(given))][:1] + given[int(rnd() * len(given))][-1:]
+    name = surname + given[int(r.random() * len(given))]
+    if r.random() < 0.12:       # 3-character names with a doubled given name or two picks
+        name = surname + given[int(r.random() * len(given))][:1] + given[int(r.random() * len(given))][-1:]
     idn = _id_number(area, birth, seq)
-    phone = _MOBILE[int(rnd() * len(_MOBILE))] + "%08d" % int(rnd() * 100000000)
-    if rnd() < 0.6:
-        address = f"江城市{ctx.city_district}{street[1]}{comm[1]}{1 + int(rnd() * 30)}栋{1 + int(rnd() * 4)}单元{int(rnd() * 30) + 1:02d}0{1 + int(rnd() * 4)}室"
+    phone = _MOBILE[int(r.random() * len(_MOBILE))] + "%08d" % int(r.random() * 100000000)
+    if r.random() < 0.6:
+        address = f"江城市{ctx.city_district}{street[1]}{comm[1]}{1 + int(r.random() * 30)}栋{1 + int(r.random() * 4)}单元{int(r.random() * 30) + 1:02d}0{1 + int(r.random() * 4)}室"
     else:
-        address = f"江城市{ctx.city_district}{_ROADS[int(rnd() * len(_ROADS))]}{1 + int(rnd() * 300)}号"
+        address = f"江城市{ctx.city_district}{_ROADS[int(r.random() * len(_ROADS))]}{1 + int(r.random() * 300)}号"
     return ("个人", name, idn, phone, address, "男" if male else "女", _OISO[birth])
 
 
