@@ -452,10 +452,10 @@ class Store:
         return [r[0] for r in self.q(f"SELECT id FROM cases{where} ORDER BY id DESC LIMIT ?", (*params, limit))]
 
     def count(self, f: ListFilter = ListFilter()) -> int:
-        where, params = self._where(f)
-        if f.text and where.count(" AND ") == 0:
+        if f.text and f == ListFilter(text=f.text):
             expr = search.match_expression(f.text)
             return self.one("SELECT count(*) FROM case_search WHERE case_search MATCH ?", (expr,)) if expr else 0
+        where, params = self._where(f)
         return self.one(f"SELECT count(*) FROM cases{where}", params)
 
     LIST_COLUMNS = ("id", "number", "received_at", "channel", "petitioner_names", "category", "summary", "status",
