@@ -189,7 +189,8 @@ class RoutingMixin:
         report_due = None
         if last is not None and last.payload.get("report_due"):
             report_due = date.fromisoformat(last.payload["report_due"])
-        reasons = [r for r in route_info.get("reasons", [])]
+        # the slip states the decision; principles that did not apply stay in the case record
+        reasons = [r for r in route_info.get("reasons", []) if "不适用" not in r]
         if route_info.get("overridden"):
             reasons.append(f"登记人改派：{route_info.get('override_reason', '')}")
         show_reporter = not case.restricted or unit.kind == UnitKind.DISCIPLINE
