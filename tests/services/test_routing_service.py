@@ -158,3 +158,17 @@ def test_units_can_be_edited_and_removed_with_checks():
         ws.remove_unit(ws.office, "admin")
     ws.remove_unit("420102-TEST", "admin")
     assert ws.directory.get("420102-TEST") is None
+
+
+def test_slip_states_the_decision_on_one_page(tmp_path):
+    ws, clock = make_workspace()
+    case = add(ws, **WAGE)
+    clock.advance(hours=1)
+    ws.act(case.id, "forward", "clerk")
+    pdf = tmp_path / "slip.pdf"
+    pdf.write_bytes(ws.slip_pdf(case.id, "clerk"))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info
+    assert "谁主管谁负责：适用" in text and "不适用" not in text and "签收回执" in text
+    assert "2025-10-15" in text and "2025-10-14" in text      # notice and objection deadlines
