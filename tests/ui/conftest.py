@@ -96,3 +96,10 @@ def _finish_workers():
     yield
     from xinfang.ui.workers import wait_all
     wait_all()
+
+
+@pytest.fixture
+def cjk_font(qapp):
+    """The bundled CJK font as the application font (what the app does at start-up)."""
+    from xinfang.ui.fonts import apply_app_font
+    apply_app_font(qapp)

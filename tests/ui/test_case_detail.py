@@ -15,7 +15,6 @@ from xinfang.services import intake  # noqa: E402
 from xinfang.services.workspace import Workspace  # noqa: E402
 from xinfang.ui.case_detail import BADGE_COLORS, CaseDetail, describe_payload  # noqa: E402
 from xinfang.ui.dialogs import ActionDialog  # noqa: E402
-from xinfang.ui.qt import QApplication, QFont, QFontDatabase  # noqa: E402
 
 GOOD_ID = "11010519491231002X"
 PHONE = "13812345678"
@@ -32,13 +31,7 @@ class Clock:
         self.t += timedelta(**kw)
 
 
-@pytest.fixture(autouse=True)
-def cjk_font(qapp):
-    from xinfang.resources import resource_path
-    fid = QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
-    families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-    if families:
-        QApplication.setFont(QFont(families[0], 10))
+pytestmark = pytest.mark.usefixtures("cjk_font")
 
 
 @pytest.fixture

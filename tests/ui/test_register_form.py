@@ -13,7 +13,7 @@ from xinfang.services import intake  # noqa: E402
 from xinfang.services.workspace import Workspace  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent  # noqa: E402
 
-from xinfang.ui.qt import QApplication, QComboBox, QEvent, QFont, QFontDatabase, QMessageBox, Qt  # noqa: E402
+from xinfang.ui.qt import QApplication, QComboBox, QEvent, QMessageBox, Qt  # noqa: E402
 from xinfang.ui.register_form import RegisterForm  # noqa: E402
 
 NOW = datetime(2025, 6, 10, 9, 30)
@@ -21,13 +21,7 @@ GOOD_ID = "11010519491231002X"
 PHONE = "13812345678"
 
 
-@pytest.fixture(autouse=True)
-def cjk_font(qapp):
-    from xinfang.resources import resource_path
-    fid = QFontDatabase.addApplicationFont(str(resource_path("fonts", "wqy-microhei.ttc")))
-    families = QFontDatabase.applicationFontFamilies(fid) if fid >= 0 else []
-    if families:
-        QApplication.setFont(QFont(families[0], 10))
+pytestmark = pytest.mark.usefixtures("cjk_font")
 
 
 @pytest.fixture
