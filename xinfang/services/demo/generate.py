@@ -49,6 +49,18 @@ def _chunk(ctx: _Ctx, lo: int, hi: int) -> tuple[list, list, list, list, list]:
     return cases, pets, clocks, events, repeats
 
 
+def _tally(counts: dict, statuses: dict, cs, ps, cl, ev, rp) -> None:
+    """Add one generated chunk to the row counts and the status histogram."""
+    counts["cases"] += len(cs)
+    counts["petitioners"] += len(ps)
+    counts["clocks"] += len(cl)
+    counts["events"] += len(ev)
+    counts["repeats"] += len(rp)
+    for row in cs:
+        statuses[row[26]] = statuses.get(row[26], 0) + 1
+        counts["no_longer_candidates"] += row[31]
+
+
 def _chunk_worker(args: tuple[int, int]):
     return _chunk(_CTX, *args)
 
@@ -65,14 +77,7 @@ def _file_worker(args: tuple[int, int, str]) -> dict:
         for a in range(lo, hi, 5_000):
             cs, ps, cl, ev, rp = _chunk(ctx, a, min(hi, a + 5_000))
             bulk.transport_insert(conn, cs, ps, cl, ev, rp)
-            out["cases"] += len(cs)
-            out["petitioners"] += len(ps)
-            out["clocks"] += len(cl)
-            out["events"] += len(ev)
-            out["repeats"] += len(rp)
-            for row in cs:
-                statuses[row[26]] = statuses.get(row[26], 0) + 1
-                out["no_longer_candidates"] += row[31]
+            _tally(out, statuses, cs, ps, cl, ev, rp)
     finally:
         bulk.transport_close(conn)
     return out
@@ -160,14 +165,7 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
                     bulk.insert_clocks(conn, cl)
                     bulk.insert_events(conn, ev)
                     bulk.insert_repeats(conn, rp)
-                    stats["cases"] += len(cs)
-                    stats["petitioners"] += len(ps)
-                    stats["clocks"] += len(cl)
-                    stats["events"] += len(ev)
-                    stats["repeats"] += len(rp)
-                    for row in cs:
-                        statuses[row[26]] = statuses.get(row[26], 0) + 1
-                        stats["no_longer_candidates"] += row[31]
+                    _tally(stats, statuses, cs, ps, cl, ev, rp)
                     pending += len(cs)
                     if pending >= 100_000:
                         bulk.commit(conn)
