@@ -118,7 +118,7 @@ CREATE TABLE cases (
     next_due         TEXT,                       -- earliest due date of the running duty clocks
     next_step        TEXT,
     route            TEXT NOT NULL DEFAULT '{}', -- routing decision (JSON)
-    updated_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL, reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '',
     UNIQUE (office, year, seq)
 );
 CREATE INDEX cases_received ON cases(received_at);
@@ -128,6 +128,10 @@ CREATE INDEX cases_unit ON cases(handling_unit, received_at);
 CREATE INDEX cases_category ON cases(category, received_at);
 CREATE INDEX cases_channel ON cases(channel, received_at);
 CREATE INDEX cases_registered_by ON cases(registered_by, id);
+-- 越级情况 (reached_level: 本级/到区/到市/到省/进京) and 非正常上访 (irregular + irregular_note) come from
+-- migration 0009; the statistics read the covering indexes below (xinfang/storage/stats_store.py).
+CREATE INDEX cases_stats ON cases(received_at, channel, headcount, purpose, category, reached_level, irregular, handling_unit, repeat_of);
+CREATE INDEX cases_status_received ON cases(status, received_at);
 
 CREATE TABLE petitioners (
     id        INTEGER PRIMARY KEY,
@@ -170,6 +174,9 @@ CREATE TABLE clocks (
     stopped_on   TEXT,
     PRIMARY KEY (case_id, step)
 ) WITHOUT ROWID;
+CREATE INDEX clocks_step_due ON clocks(step, due, stopped_on);
+CREATE INDEX clocks_step_trigger ON clocks(step, trigger);
+CREATE INDEX clocks_stopped_due ON clocks(stopped_on, due);
 
 CREATE TABLE attachments (
     id          INTEGER PRIMARY KEY,
@@ -196,6 +203,7 @@ CREATE TABLE events (
     hash        TEXT NOT NULL,
     UNIQUE (case_id, seq)
 );
+CREATE INDEX events_action_at ON events(action, at, case_id);
 CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
@@ -208,3 +216,16 @@ CREATE VIRTUAL TABLE case_search USING fts5(
     content = '',
     tokenize = 'unicode61 remove_diacritics 0'
 );
+
+-- Issued notices (受理告知书 …): one number per kind and year, never reused; a reprint finds its row.
+CREATE TABLE notices (
+    case_id   INTEGER NOT NULL REFERENCES cases(id),
+    kind      TEXT NOT NULL,
+    year      INTEGER NOT NULL,
+    seq       INTEGER NOT NULL,
+    number    TEXT NOT NULL,
+    issued_at TEXT NOT NULL,
+    issued_by TEXT NOT NULL,
+    PRIMARY KEY (case_id, kind),
+    UNIQUE (kind, year, seq)
+) WITHOUT ROWID;

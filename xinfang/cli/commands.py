@@ -131,7 +131,9 @@ def _filter(args, ws: Workspace) -> ListFilter:
     base = ListFilter(
         status=tuple(args.status), channel=args.channel, category=args.category, unit=args.unit,
         received_from=date.fromisoformat(args.date_from) if args.date_from else None,
-        received_to=date.fromisoformat(args.date_to) if args.date_to else None, text=args.text)
+        received_to=date.fromisoformat(args.date_to) if args.date_to else None, text=args.text,
+        reached_level=getattr(args, "level", "") or "",
+        irregular=True if getattr(args, "irregular", False) else None)
     if args.due:
         key = {"overdue": "逾期", "near": "临期"}.get(args.due, args.due)
         due = ws.due_filters()[key]

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", default=""); p.add_argument("--from", dest="date_from"); p.add_argument("--to", dest="date_to")
     p.add_argument("--due", choices=["逾期", "临期", "overdue", "near"], help="到期状态")
     p.add_argument("--text", default=""); p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--level", choices=["本级", "到区", "到市", "到省", "进京"], help="越级情况")
+    p.add_argument("--irregular", action="store_true", help="只列非正常上访")
 
     p = add("search", "全文检索（姓名、内容、身份证号、电话、编号的任意片段）")
     p.add_argument("text"); p.add_argument("--limit", type=int, default=50)

@@ -161,3 +161,13 @@ class LegalStatus(str, Enum):
     ARBITRATION = "已申请仲裁"
     ADMIN_REVIEW = "已申请复议"
     OTHER = "其他法定途径"
+
+
+class ReachedLevel(str, Enum):
+    """越级情况: the highest level the petitioner went to with this matter (default 本级)."""
+
+    LOCAL = "本级"
+    DISTRICT = "到区"
+    CITY = "到市"
+    PROVINCE = "到省"
+    BEIJING = "进京"

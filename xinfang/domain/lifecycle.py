@@ -242,6 +242,9 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
     elif action == Action.REPLY:
         pay["outcome"] = _choice(data, "outcome", ReplyOutcome, "答复意见")
         upd["outcome"] = pay["outcome"]
+        for key in ("facts", "decision", "basis"):   # 查明事实、处理意见、依据: the 处理意见书 prints them
+            if str(data.get(key) or "").strip():
+                pay[key] = str(data[key]).strip()
         ops += _running(clocks, Step.HANDLE)
     elif action == Action.SERVE:
         served = _date(data, "served_on", day)

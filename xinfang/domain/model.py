@@ -57,6 +57,9 @@ class CaseDraft:
     unit: str = ""                     # responsible unit chosen by the clerk (overrides the suggestion)
     override_reason: str = ""          # why the clerk chose another unit than the suggested one
     attachments: tuple[str, ...] = ()  # file paths to copy in
+    reached_level: str = "本级"         # 越级情况: 本级/到区/到市/到省/进京
+    irregular: bool = False            # 非正常上访
+    irregular_note: str = ""           # … and what happened (short description)
 
     @property
     def is_collective(self) -> bool:

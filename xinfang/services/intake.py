@@ -9,12 +9,13 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from ..domain import similarity
-from ..domain.enums import Channel, ClosureReason, PartyKind, PetitionerRole, Purpose, Status
+from ..domain.enums import Channel, ClosureReason, PartyKind, PetitionerRole, Purpose, ReachedLevel, Status
 from ..domain.model import CaseDraft, Petitioner
 from ..domain.problems import DomainError, Problem, error, warning
 from ..domain.validation import check_id_number, check_phone, check_uscc
 
 _TRUE = {"1", "true", "yes", "是", "y", "t"}
+_FALSE = {"", "0", "false", "no", "否", "n", "f"}
 
 
 def _enum(enum: type, value: Any, what: str, default=None):
@@ -94,7 +95,17 @@ def draft_from_dict(d: Mapping[str, Any]) -> CaseDraft:
         unit=str(d.get("unit") or "").strip(),
         override_reason=str(d.get("override_reason") or "").strip(),
         attachments=tuple(str(a) for a in attachments),
+        reached_level=_enum(ReachedLevel, d.get("reached_level"), "越级情况", ReachedLevel.LOCAL).value,
+        **_irregular(d.get("irregular"), d.get("irregular_note")),
     )
+
+
+def _irregular(flag: Any, note: Any) -> dict:
+    """`irregular` is true/false, or the description itself (a non-empty text means yes)."""
+    note = str(note or "").strip()
+    if isinstance(flag, str) and flag.strip().lower() not in _TRUE | _FALSE:
+        return {"irregular": True, "irregular_note": note or flag.strip()}
+    return {"irregular": _bool(flag), "irregular_note": note}
 
 
 def _normalise_petitioner(p: Petitioner, i: int, today: date) -> tuple[Petitioner, list[Problem]]:

@@ -62,6 +62,8 @@ class ListFilter:
     office: str = ""
     restricted: bool | None = None
     registered_by: str = ""
+    reached_level: str = ""          # 越级情况 (本级/到区/到市/到省/进京)
+    irregular: bool | None = None    # 非正常上访
 
 
 class Store:
@@ -201,15 +203,16 @@ class Store:
             "INSERT INTO cases(uuid, number, office, year, seq, channel, work_order_no, received_at, registered_at, "
             "purpose, category, place, place_code, summary, content, demands, headcount, collective, "
             "reception_leader, public_reception, caused_by, accused_unit, legal_status, petitioner_names, status, "
-            "handling_unit, restricted, repeat_of, no_longer_candidate, route, updated_at, registered_by) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "handling_unit, restricted, repeat_of, no_longer_candidate, route, updated_at, registered_by, "
+            "reached_level, irregular, irregular_note) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (case_uuid, number, office, year, seq, draft.channel.value, draft.work_order_no,
              _iso(draft.received_at), _iso(registered_at), draft.purpose.value, draft.category, draft.place,
              draft.place_code, draft.summary, draft.content, draft.demands, draft.headcount,
              int(draft.is_collective), draft.reception_leader, int(draft.public_reception), draft.caused_by,
              draft.accused_unit, draft.legal_status, names, status.value, handling_unit, int(restricted),
              repeat_of, int(no_longer_candidate), json.dumps(route, ensure_ascii=False), _iso(registered_at),
-             registered_by))
+             registered_by, draft.reached_level, int(draft.irregular), draft.irregular_note))
         row = cur.lastrowid
         self.conn.executemany(
             "INSERT INTO petitioners(case_id, pos, kind, name, id_number, phone, address, role, anonymous, sex, birth) "
@@ -246,7 +249,8 @@ class Store:
             "SELECT id, uuid, number, office, channel, work_order_no, received_at, registered_at, purpose, category, "
             "place, place_code, summary, content, demands, headcount, reception_leader, public_reception, caused_by, "
             "accused_unit, legal_status, status, disposition, handling_unit, restricted, repeat_of, "
-            "no_longer_candidate, outcome, rating, closure_reason, closed_at, route "
+            "no_longer_candidate, outcome, rating, closure_reason, closed_at, route, "
+            "reached_level, irregular, irregular_note "
             "FROM cases WHERE id = ?", (row,)).fetchone()
         if r is None:
             raise KeyError(row)
@@ -260,7 +264,8 @@ class Store:
             channel=Channel(r[4]), work_order_no=r[5], received_at=_dt(r[6]), purpose=Purpose(r[8]),
             category=r[9], place=r[10], place_code=r[11], summary=r[12], content=r[13], demands=r[14],
             headcount=r[15], reception_leader=r[16], public_reception=bool(r[17]), caused_by=r[18],
-            accused_unit=r[19], legal_status=r[20], petitioners=petitioners, unit=r[23])
+            accused_unit=r[19], legal_status=r[20], petitioners=petitioners, unit=r[23],
+            reached_level=r[32], irregular=bool(r[33]), irregular_note=r[34])
         repeats = self.q("SELECT c.uuid, c.number FROM repeats r JOIN cases c ON c.id = r.earlier_id "
                          "WHERE r.case_id = ? ORDER BY c.id", (row,))
         return Case(
@@ -410,6 +415,10 @@ class Store:
             clauses.append("registered_by = ?"); params.append(f.registered_by)
         if f.restricted is not None:
             clauses.append("restricted = ?"); params.append(int(f.restricted))
+        if f.reached_level:
+            clauses.append("reached_level = ?"); params.append(f.reached_level)
+        if f.irregular is not None:
+            clauses.append("irregular = ?"); params.append(int(f.irregular))
         if f.text:
             expr = search.match_expression(f.text)
             if expr is None:
