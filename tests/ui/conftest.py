@@ -11,6 +11,8 @@ from xinfang.domain.enums import Channel  # noqa: E402
 from xinfang.services import Workspace  # noqa: E402
 from xinfang.services.intake import draft_from_dict  # noqa: E402
 
+from tests.ui_teardown import close_windows_then  # noqa: E402
+
 NOW = datetime(2026, 11, 20, 10, 0)
 ACTOR = "zhangmh"     # one of the demo generator's clerks; the fallback below registers as them too
 CASES = 2000
@@ -79,7 +81,7 @@ def actor():
 def ws(db_path):
     w = Workspace.open(db_path, now=clock)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 @pytest.fixture
@@ -88,7 +90,7 @@ def scratch_ws():
     w = Workspace.open(":memory:", now=clock)
     populate(w, 30, seed=7)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 @pytest.fixture(autouse=True)

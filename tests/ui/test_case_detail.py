@@ -9,6 +9,8 @@ from datetime import datetime, timedelta  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.ui_teardown import close_windows_then  # noqa: E402
+
 from xinfang.domain.lifecycle import Action  # noqa: E402
 from xinfang.domain.problems import DomainError  # noqa: E402
 from xinfang.services import intake  # noqa: E402
@@ -43,7 +45,7 @@ def clock():
 def ws(clock):
     w = Workspace.open(":memory:", now=clock)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 def register(ws, purpose="申诉求决", summary="某建筑公司拖欠农民工工资三个月", **extra):

@@ -10,6 +10,8 @@ from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.ui_teardown import close_windows_then  # noqa: E402
+
 from xinfang.services import Workspace  # noqa: E402
 from xinfang.ui.case_detail import CaseDetail  # noqa: E402
 from xinfang.ui.first_run import OfficeDialog, ask_office, office_confirmed  # noqa: E402
@@ -31,7 +33,7 @@ def clock():
 def ws():
     w = Workspace.open(":memory:", now=clock)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def file_ws(tmp_path):
     """A database file: attachments need its files folder (":memory:" has none)."""
     w = Workspace.open(tmp_path / "x.db", now=clock)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 def show(qtbot, w, size=(1280, 800)):

@@ -9,6 +9,8 @@ from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.ui_teardown import close_windows_then  # noqa: E402
+
 from xinfang.services import intake  # noqa: E402
 from xinfang.services.workspace import Workspace  # noqa: E402
 from PySide6.QtGui import QInputMethodEvent, QKeyEvent  # noqa: E402
@@ -28,7 +30,7 @@ pytestmark = pytest.mark.usefixtures("cjk_font")
 def ws():
     w = Workspace.open(":memory:", now=lambda: NOW)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.ui_teardown import close_windows_then  # noqa: E402
+
 from xinfang.services import Workspace  # noqa: E402
 from xinfang.services.intake import draft_from_dict  # noqa: E402
 from xinfang.ui.case_detail import CaseDetail, RerouteDialog  # noqa: E402
@@ -27,7 +29,7 @@ RULES_CSV = ("事项类别,关键词,属地,责任单位,优先级,依据,生效
 def ws():
     w = Workspace.open(":memory:", now=lambda: NOW)
     yield w
-    w.close()
+    close_windows_then(w)
 
 
 def show(qtbot, w):

@@ -72,6 +72,7 @@ class Acted:
 class Workspace(RoutingMixin):
     def __init__(self, store: Store, now: Now = datetime.now, data_dir: Path | None = None):
         self.store = store
+        self.closed = False
         self.now = lambda: now().replace(microsecond=0)
         self.data_dir = data_dir
         self._calendar: WorkCalendar | None = None
@@ -88,7 +89,10 @@ class Workspace(RoutingMixin):
         return ws
 
     def close(self) -> None:
-        self.store.close()
+        """Close the database; a second close is harmless, and ``closed`` tells late callers (timers) to stop."""
+        if not self.closed:
+            self.closed = True
+            self.store.close()
 
     # ---- configuration ---------------------------------------------------------------------
     def setting(self, key: str):

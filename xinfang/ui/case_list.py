@@ -15,7 +15,8 @@ from .case_list_model import (CACHE_PAGES, CLOSED_STATES, COL_CATEGORY, COL_CHAN
                               StatusRole, unit_choices)
 from .qt import (QAbstractItemView, QCheckBox, QColor, QComboBox, QDate, QDateEdit, QFrame, QHBoxLayout, QHeaderView,
                  QLabel, QLineEdit, QPainter, QProgressBar, QPushButton, QRectF, QStyle, QStyledItemDelegate, Qt,
-                 QTableView, QTimer, QVBoxLayout, QWidget, Signal)
+                 QTableView, QVBoxLayout, QWidget, Signal)
+from .timers import WorkspaceTimer
 from .workers import Backend
 
 
@@ -96,10 +97,7 @@ class CaseListScreen(QWidget):
         self._building = True
         self._sort_column = -1
         self._sort_order = Qt.DescendingOrder
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.apply_filters)
+        self._debounce = WorkspaceTimer(self, ws, 250, self.apply_filters)
 
         self.search = QLineEdit()
         self.search.setObjectName("searchBox")

@@ -5,8 +5,9 @@ import logging
 
 from .case_list import CaseListScreen
 from .dashboard import Dashboard
-from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QTimer, QToolButton,
+from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
                  QVBoxLayout, QWidget)
+from .timers import WorkspaceTimer, stop_timers
 from .workers import Backend
 
 log = logging.getLogger(__name__)
@@ -79,10 +80,7 @@ class MainWindow(QMainWindow):
             sc.setContext(Qt.WindowShortcut)
             sc.activated.connect(slot)
 
-        self._pending_refresh = QTimer(self)
-        self._pending_refresh.setSingleShot(True)
-        self._pending_refresh.setInterval(100)
-        self._pending_refresh.timeout.connect(self.refresh_data)
+        self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
 
         self.dashboard.refresh()
         self.update_status(summary)
@@ -211,8 +209,7 @@ class MainWindow(QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def closeEvent(self, event) -> None:
-        self._pending_refresh.stop()
-        self.case_list.stop_timers()
+        stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
         if self.backend is not None:
             self.backend.stop()
         super().closeEvent(event)

@@ -264,6 +264,8 @@ class Backend(QThread):
         self.stop()
 
     def stop(self) -> None:
+        # Results already queued for the GUI thread are dropped: their screens (and Workspace) are closing (F7).
+        self._callbacks.clear()
         if self.isRunning():
             self._jobs.put(None)
 

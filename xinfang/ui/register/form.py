@@ -14,8 +14,9 @@ from ...domain.enums import Channel, PetitionerRole, Purpose
 from ...domain.problems import DomainError
 from ...services import intake
 from ..qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFrame, QGridLayout, QGroupBox,
-                  QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, Qt, QTimer,
+                  QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, Qt,
                   QVBoxLayout, QWidget, Signal)
+from ..timers import WorkspaceTimer, stop_timers
 from .attachments import AttachmentsMixin
 from .matter import MatterMixin
 from .messages import AMBER, RED, msg_label, set_msg
@@ -39,10 +40,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self.last_preview = None
         self.last_registered = None
         self._field_msgs: dict[str, QLabel] = {}
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(DEBOUNCE_MS)
-        self._timer.timeout.connect(self.refresh_preview)
+        self._timer = WorkspaceTimer(self, ws, DEBOUNCE_MS, self.refresh_preview)
         self._categories = [(l1, l2, path) for path, l1, l2, _lit in ws.categories()]
         self.collective_threshold = int(ws.setting("collective_threshold") or 5)
         self.max_representatives = int(ws.setting("max_representatives") or 5)
@@ -346,6 +344,10 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
             self.save()
             return True
         return super().eventFilter(obj, event)
+
+    def closeEvent(self, event) -> None:
+        stop_timers(self)   # the preview debounce must not fire after the form (or its Workspace) is gone
+        super().closeEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._is_save_key(event):
