@@ -130,8 +130,8 @@ def cmd_case_act(args, out, default_db):
 def _filter(args, ws: Workspace) -> ListFilter:
     base = ListFilter(
         status=tuple(args.status), channel=args.channel, category=args.category, unit=args.unit,
-        received_from=date.fromisoformat(args.date_from) if args.date_from else None,
-        received_to=date.fromisoformat(args.date_to) if args.date_to else None, text=args.text,
+        received_from=parse_datetime(args.date_from, "--from 日期").date() if args.date_from else None,
+        received_to=parse_datetime(args.date_to, "--to 日期").date() if args.date_to else None, text=args.text,
         reached_level=getattr(args, "level", "") or "",
         irregular=True if getattr(args, "irregular", False) else None)
     if args.due:

@@ -9,9 +9,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..domain.problems import DomainError
+from ..services.errors import describe
 from . import commands
+from .chinese_argparse import ChineseArgumentParser, UsageError, bounded_int
 
 EXIT_ERROR = 2
+EXIT_INTERRUPTED = 130
 
 
 def default_db() -> Path:
@@ -20,7 +23,7 @@ def default_db() -> Path:
 
 
 def _common() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(add_help=False)
+    p = ChineseArgumentParser(add_help=False)
     p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON")
     p.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # fixed clock for scripts/tests
@@ -29,7 +32,7 @@ def _common() -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
-    parser = argparse.ArgumentParser(prog="xinfang", description="信访与人民调解案件管理（命令行）", parents=[common])
+    parser = ChineseArgumentParser(prog="xinfang", description="信访与人民调解案件管理（命令行）", parents=[common])
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name, help_, **kw):
@@ -38,13 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("init", "新建或打开数据库并写入基础数据（节假日、类别、单位、权责清单）")
     p.add_argument("--office", help="本单位编码")
     p = add("demo", "生成演示数据（同一 --seed 结果相同）")
-    p.add_argument("--cases", type=int, default=2000)
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--cases", type=bounded_int(1, 10_000_000, "案件数"), default=2000)
+    p.add_argument("--seed", type=bounded_int(0, 2**31 - 1, "随机种子"), default=1)
     p.add_argument("--no-index", action="store_true", help="不建立搜索索引（基准测试用）")
 
     cal = add("calendar", "法定期限与节假日").add_subparsers(dest="sub", metavar="SUB")
     p = cal.add_parser("due", help="计算到期日", parents=[common])
-    p.add_argument("start"); p.add_argument("days", type=int)
+    p.add_argument("start"); p.add_argument("days", type=bounded_int(1, 3650, "天数"))
     p.add_argument("--unit", choices=["calendar", "working"], default="calendar")
     p = cal.add_parser("import", help="导入节假日 CSV（date,kind,name；kind 为 休 或 班）", parents=[common])
     p.add_argument("file"); p.add_argument("--accept-good", action="store_true", help="有错误行时仍导入正确的行")
@@ -67,12 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--channel", default=""); p.add_argument("--category", default="")
     p.add_argument("--unit", default=""); p.add_argument("--from", dest="date_from"); p.add_argument("--to", dest="date_to")
     p.add_argument("--due", choices=["逾期", "临期", "overdue", "near"], help="到期状态")
-    p.add_argument("--text", default=""); p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--text", default=""); p.add_argument("--limit", type=bounded_int(1, 10_000, "条数"), default=50)
     p.add_argument("--level", choices=["本级", "到区", "到市", "到省", "进京"], help="越级情况")
     p.add_argument("--irregular", action="store_true", help="只列非正常上访")
 
     p = add("search", "全文检索（姓名、内容、身份证号、电话、编号的任意片段）")
-    p.add_argument("text"); p.add_argument("--limit", type=int, default=50)
+    p.add_argument("text"); p.add_argument("--limit", type=bounded_int(1, 10_000, "条数"), default=50)
     p = add("sheet", "打印信访事项登记表 PDF")
     p.add_argument("id"); p.add_argument("--out", required=True)
     p.add_argument("--unmasked", action="store_true", help="不遮蔽身份证号和电话")
@@ -90,37 +93,53 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_now(text: str | None):
     if not text:
         return datetime.now
-    fixed = datetime.fromisoformat(text.replace("T", " ")) if " " in text or "T" in text else \
-        datetime.combine(date.fromisoformat(text), datetime.min.time()).replace(hour=12)
+    from ..services.intake import parse_datetime
+    fixed = parse_datetime(text, "--now 时间")
+    if len(text.strip()) <= 10:      # a date alone means noon of that day
+        fixed = fixed.replace(hour=12)
     return lambda: fixed
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    for key, default in (("db", None), ("json", False), ("now", None)):
-        if not hasattr(args, key):
-            setattr(args, key, default)
-    if not args.command or (args.command in ("calendar", "case", "units", "rules") and not getattr(args, "sub", None)):
-        parser.print_help()
-        return 0
-    out = sys.stdout
+    """The error boundary: whatever happens, the user reads Chinese and no traceback reaches the screen."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    want_json = "--json" in argv
+    where, db = "cli", None
     try:
-        return commands.run(args, out, default_db)
-    except DomainError as exc:
-        _fail(args, exc.message, [p.to_dict() for p in exc.problems])
-    except (ValueError, KeyError) as exc:
-        _fail(args, f"参数有误：{exc}", [])
-    except OSError as exc:
-        _fail(args, f"文件操作失败：{exc.strerror or exc}（{getattr(exc, 'filename', '') or ''}）", [])
-    return EXIT_ERROR
+        parser = build_parser()
+        try:
+            args = parser.parse_args(argv)
+        except UsageError as exc:
+            _fail(want_json, exc.message, [], exc.usage)
+            return EXIT_ERROR
+        except SystemExit as exc:     # --help printed its text
+            return exc.code if isinstance(exc.code, int) else 0
+        for key, default in (("db", None), ("json", False), ("now", None)):
+            if not hasattr(args, key):
+                setattr(args, key, default)
+        want_json = bool(args.json)
+        where = " ".join(x for x in ("cli", args.command, getattr(args, "sub", None)) if x)
+        db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
+        if not args.command or (args.command in ("calendar", "case", "units", "rules") and not getattr(args, "sub", None)):
+            parser.print_help()
+            return 0
+        return commands.run(args, sys.stdout, default_db)
+    except KeyboardInterrupt:
+        _fail(want_json, "已中断（本次操作没有保存）", [])
+        return EXIT_INTERRUPTED
+    except Exception as exc:   # noqa: BLE001 - the one boundary: every failure becomes a Chinese message
+        message, problems = describe(exc, where, db)
+        _fail(want_json, message, problems)
+        return EXIT_ERROR
 
 
-def _fail(args, message: str, problems: list) -> None:
+def _fail(want_json: bool, message: str, problems: list, usage: str = "") -> None:
     payload = {"error": message, "problems": problems}
-    if args.json:
+    if want_json:
         print(json.dumps(payload, ensure_ascii=False), file=sys.stderr)
     else:
+        if usage:
+            print(usage.rstrip(), file=sys.stderr)
         print(f"错误：{message}", file=sys.stderr)
         for p in problems:
             print(f"  - {p['message']}", file=sys.stderr)

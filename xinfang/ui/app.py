@@ -90,6 +90,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return p.parse_args(argv)
 
 
+class _OneLine(logging.Formatter):
+    """stderr gets one line per record: tracebacks belong in the log file, not on the screen."""
+
+    def format(self, record):
+        saved = record.exc_info, record.exc_text, record.stack_info
+        record.exc_info = record.exc_text = record.stack_info = None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text, record.stack_info = saved
+
+
 def setup_logging() -> Path | None:
     root = logging.getLogger()
     if root.handlers:
@@ -98,13 +110,13 @@ def setup_logging() -> Path | None:
     fmt = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     err = logging.StreamHandler(sys.stderr)
     err.setLevel(logging.WARNING)
-    err.setFormatter(fmt)
+    err.setFormatter(_OneLine("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(err)
     try:
-        import platformdirs
-        log_dir = Path(platformdirs.user_log_dir("xinfang", appauthor=False))
-        log_dir.mkdir(parents=True, exist_ok=True)
-        path = log_dir / "xinfang-gui.log"
+        from ..services.errors import log_dir
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "xinfang-gui.log"
         fh = logging.FileHandler(path, encoding="utf-8")
         fh.setFormatter(fmt)
         root.addHandler(fh)
@@ -114,39 +126,14 @@ def setup_logging() -> Path | None:
 
 
 def error_text(exc: BaseException) -> str:
-    if isinstance(exc, DomainError):
-        return exc.message
-    return f"操作失败：{exc or type(exc).__name__}"
+    from ..services.errors import user_message
+    return user_message(exc)
 
 
 def install_excepthook(log_path: Path | None = None) -> None:
-    """No traceback reaches the user: log it and show a Chinese message box instead."""
-    from .qt import QApplication, QMessageBox, Qt
-    showing = []
-
-    def hook(etype, value, tb):
-        if issubclass(etype, KeyboardInterrupt):
-            sys.__excepthook__(etype, value, tb)
-            return
-        if isinstance(value, DomainError):
-            log.info("refused: %s", value.message)
-        else:
-            log.error("unhandled exception", exc_info=(etype, value, tb))
-        app = QApplication.instance()
-        if app is None or showing:
-            return
-        text = error_text(value)
-        if not isinstance(value, DomainError) and log_path:
-            text += f"\n\n详细信息已记录在日志文件：{log_path}"
-        box = QMessageBox(QMessageBox.Warning if isinstance(value, DomainError) else QMessageBox.Critical,
-                          "提示" if isinstance(value, DomainError) else "操作失败", text,
-                          QMessageBox.Ok, app.activeWindow())
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        showing.append(box)
-        box.finished.connect(lambda _=0: showing.clear())
-        box.open()    # not exec(): never nest an event loop inside an exception hook
-
-    sys.excepthook = hook
+    """No traceback reaches the user: log it and show a Chinese message box instead (ui/guard.py)."""
+    from .guard import install_excepthook as install
+    install()
 
 
 def install_translations(app) -> None:
@@ -249,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     except DomainError as exc:
         QMessageBox.critical(None, "无法打开数据库", f"{exc.message}\n\n数据库文件：{db}")
         return 2
-    except Exception as exc:
-        log.exception("cannot open %s", db)
-        QMessageBox.critical(None, "无法打开数据库", f"操作失败：{exc}\n\n数据库文件：{db}")
+    except Exception as exc:   # noqa: BLE001 - any failure to open is told in Chinese (services.errors)
+        from ..services.errors import describe
+        text, _ = describe(exc, "gui open", db)
+        QMessageBox.critical(None, "无法打开数据库", f"{text}\n\n数据库文件：{db}")
         return 2
 
     try:

@@ -17,6 +17,7 @@ import logging
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
+from ..services.errors import describe
 from ..services import Workspace
 from .qt import QProgressDialog, Qt, QThread, QTimer, QWidget, Signal
 
@@ -46,11 +47,10 @@ class TaskContext:
 
 
 def user_message(exc: BaseException) -> str:
-    """The Chinese sentence a clerk sees for an exception: DomainError messages as they are."""
+    """The Chinese sentence a clerk sees for an exception (faults are logged with their traceback)."""
     if isinstance(exc, DomainError):
         return exc.message
-    text = str(exc) or type(exc).__name__
-    return f"操作失败：{text}"
+    return describe(exc, "gui worker")[0]
 
 
 class Task(QThread):
@@ -93,9 +93,7 @@ class Task(QThread):
                 self.succeeded.emit(self.result)
         except Cancelled:
             self.cancelled.emit()
-        except Exception as exc:   # reported to the GUI thread, never raised into Qt
-            if not isinstance(exc, DomainError):
-                log.exception("background task failed")
+        except Exception as exc:   # reported to the GUI thread, never raised into Qt (traceback: log file)
             self.error = user_message(exc)
             self.failed.emit(self.error)
         finally:
@@ -237,9 +235,7 @@ class Backend(QThread):
                     if ws is None:
                         ws = Workspace.open(self.db_path, seed_reference=False)
                     self.done.emit(token, fn(ws))
-                except Exception as exc:   # reported to the GUI thread
-                    if not isinstance(exc, DomainError):
-                        log.exception("background read failed")
+                except Exception as exc:   # reported to the GUI thread (traceback: log file)
                     self.error.emit(token, user_message(exc))
         finally:
             if ws is not None:

@@ -1,0 +1,68 @@
+"""The GUI's error boundary: any exception becomes a Chinese message box; the traceback goes to the
+log file (services.errors), never to the screen or stderr.
+
+`install_excepthook` catches what escapes a slot (PySide6 hands slot exceptions to sys.excepthook);
+`guarded` wraps a slot so its failure is reported next to the window that caused it.
+"""
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+
+from ..domain.problems import DomainError
+from ..services.errors import describe
+
+log = logging.getLogger("xinfang.ui")
+
+_showing: list = []          # at most one boundary message box at a time
+
+
+def report(exc: BaseException, parent=None, where: str = "gui") -> str:
+    """Show `exc` as a Chinese message box (non-blocking) and return the text shown."""
+    from .qt import QApplication, QMessageBox, Qt
+    text, problems = describe(exc, where)
+    if problems:
+        text += "\n" + "\n".join(f"· {p['message']}" for p in problems)
+    if isinstance(exc, DomainError):
+        log.info("refused: %s", exc.message)
+    else:
+        log.warning("failure shown to the user: %s", text)
+    app = QApplication.instance()
+    if app is None or _showing:
+        return text
+    refusal = isinstance(exc, DomainError)
+    box = QMessageBox(QMessageBox.Warning if refusal else QMessageBox.Critical, "提示" if refusal else "操作失败",
+                      text, QMessageBox.Ok, parent or app.activeWindow())
+    box.setObjectName("errorBoundary")
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    _showing.append(box)
+    box.finished.connect(lambda _=0: _showing.clear())
+    box.open()    # not exec(): never nest an event loop inside an exception handler
+    return text
+
+
+def guarded(fn):
+    """Decorate a slot: an exception is reported in Chinese instead of escaping into Qt."""
+    @functools.wraps(fn)
+    def slot(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:   # noqa: BLE001 - this is the boundary
+            owner = args[0] if args and hasattr(args[0], "window") else None
+            report(exc, owner.window() if owner is not None else None, f"gui {fn.__qualname__}")
+            return None
+    return slot
+
+
+def excepthook(etype, value, tb) -> None:
+    if issubclass(etype, KeyboardInterrupt):
+        sys.__excepthook__(etype, value, tb)
+        return
+    if value.__traceback__ is None:
+        value = value.with_traceback(tb)
+    report(value)
+
+
+def install_excepthook() -> None:
+    sys.excepthook = excepthook
