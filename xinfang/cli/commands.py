@@ -178,6 +178,11 @@ def cmd_check(args, out, default_db):
     report = ws.check()
     text = (f"案件 {report['cases']} 件；SQLite 完整性：{report['integrity']}；"
             f"事件链：{'全部完好' if not report['broken_chains'] else '以下案件的事件链被改动：' + '、'.join(report['broken_chains'])}")
+    b = report.get("backlog")
+    if b:
+        text += (f"；积案 {b['records']} 件：" + ("事件链与现状一致" if b["ok"] else
+                 f"事件链被改动 {'、'.join(b['broken_chains']) or '无'}，现状与事件不符的积案 "
+                 f"{'、'.join(map(str, b['projection_mismatch'])) or '无'}"))
     _emit(args, out, report, text)
     return 0 if report["ok"] else 1
 
@@ -249,3 +254,5 @@ def add_routing_commands(sub, common) -> None:
     """Units, rules and routing commands (谁主管谁负责) — registered in routing_cli.py."""
     from . import routing_cli
     routing_cli.register(sub, common, HANDLERS)
+    from . import backlog_cli
+    backlog_cli.register(sub, common, HANDLERS)

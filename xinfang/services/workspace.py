@@ -77,6 +77,7 @@ class Workspace(RoutingMixin):
         self.data_dir = data_dir
         self._calendar: WorkCalendar | None = None
         self._categories: set[str] | None = None
+        self._backlog = None
 
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True) -> "Workspace":
@@ -93,6 +94,14 @@ class Workspace(RoutingMixin):
         if not self.closed:
             self.closed = True
             self.store.close()
+
+    @property
+    def backlog(self):
+        """积案化解: batches, records, leaders, candidates, 公开接访 (services/backlog.py)."""
+        if self._backlog is None:
+            from .backlog import BacklogService
+            self._backlog = BacklogService(self)
+        return self._backlog
 
     # ---- configuration ---------------------------------------------------------------------
     def setting(self, key: str):
@@ -413,8 +422,9 @@ class Workspace(RoutingMixin):
     def check(self) -> dict:
         integrity = self.store.integrity()
         broken = self.store.broken_chains()
-        return {"ok": integrity == "ok" and not broken, "integrity": integrity, "broken_chains": broken,
-                "cases": self.store.total_cases()}
+        backlog = self.backlog.check()
+        return {"ok": integrity == "ok" and not broken and backlog["ok"], "integrity": integrity,
+                "broken_chains": broken, "cases": self.store.total_cases(), "backlog": backlog}
 
     def sheet_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
         """信访事项登记表 as PDF bytes (ID numbers and phones masked unless asked otherwise)."""

@@ -1,0 +1,266 @@
+"""积案 tables: leaders, batches, records (projection), their hash-chained events, candidates, receptions.
+
+Like `Store`, methods never commit: the backlog service wraps each user action in one transaction.
+Every event goes through `append_event` (the one place to switch to the global ledger)."""
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timedelta
+from typing import Iterator, Sequence
+
+from .store import GENESIS, Store, _iso, event_hash
+
+RECORD_COLUMNS = ("id", "uuid", "case_id", "batch_id", "source", "taken_on", "leader", "unit", "plan", "due",
+                  "status", "way", "resolved_on", "closed_on", "delisted_on", "approver", "updated_at")
+OPEN_CASE_STATES = ("registered", "pending_acceptance", "handling", "replied", "served", "rated",
+                    "review_requested", "reviewed", "recheck_requested", "rechecked")
+
+
+class BacklogStore:
+    def __init__(self, store: Store):
+        self.store = store
+        self.conn = store.conn
+
+    def q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence | dict = ()):
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # ---- events ----------------------------------------------------------------------------------
+    def append_event(self, subject: str, action: str, at: datetime, recorded_at: datetime, actor: str,
+                     payload: dict, record_id: int | None = None) -> str:
+        """Append one event to the subject's chain; returns its hash."""
+        last = self.conn.execute("SELECT seq, hash FROM backlog_events WHERE subject = ? ORDER BY seq DESC LIMIT 1",
+                                 (subject,)).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+        at_s, rec_s = _iso(at), _iso(recorded_at)
+        h = event_hash(prev, subject, seq, action, at_s, rec_s, actor, body)
+        self.conn.execute(
+            "INSERT INTO backlog_events(subject, record_id, seq, action, at, recorded_at, actor, payload, prev_hash, "
+            "hash) VALUES (?,?,?,?,?,?,?,?,?,?)", (subject, record_id, seq, action, at_s, rec_s, actor, body, prev, h))
+        return h
+
+    def record_events(self, record_id: int) -> list[tuple]:
+        """(seq, action, at, recorded_at, actor, payload dict, hash) in order."""
+        return [(s, a, datetime.fromisoformat(at), datetime.fromisoformat(rec), actor, json.loads(p), h)
+                for s, a, at, rec, actor, p, h in self.q(
+                    "SELECT seq, action, at, recorded_at, actor, payload, hash FROM backlog_events "
+                    "WHERE record_id = ? ORDER BY seq", (record_id,))]
+
+    def all_record_events(self, up_to: date | None = None) -> Iterator[tuple[int, str, str, str]]:
+        """(record id, action, at, payload JSON) of every record, in record then seq order."""
+        if up_to is None:
+            sql, params = ("SELECT record_id, action, at, payload FROM backlog_events WHERE record_id IS NOT NULL "
+                           "ORDER BY record_id, seq"), ()
+        else:
+            sql = ("SELECT record_id, action, at, payload FROM backlog_events WHERE record_id IS NOT NULL "
+                   "AND at < ? ORDER BY record_id, seq")
+            params = ((up_to + timedelta(days=1)).isoformat(),)
+        yield from self.conn.execute(sql, params)
+
+    def last_event_at(self, record_id: int) -> datetime | None:
+        raw = self.one("SELECT at FROM backlog_events WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (record_id,))
+        return datetime.fromisoformat(raw) if raw else None
+
+    def broken_chains(self, limit: int = 100) -> list[str]:
+        """Subjects whose chain does not verify (a changed, removed or reordered event)."""
+        broken: list[str] = []
+        current, expect_prev, expect_seq, bad = None, GENESIS, 1, False
+        for subject, seq, action, at, rec, actor, payload, prev, h in self.conn.execute(
+                "SELECT subject, seq, action, at, recorded_at, actor, payload, prev_hash, hash FROM backlog_events "
+                "ORDER BY subject, seq"):
+            if subject != current:
+                if bad and len(broken) < limit:
+                    broken.append(current)
+                current, expect_prev, expect_seq, bad = subject, GENESIS, 1, False
+            if bad:
+                continue
+            if seq != expect_seq or prev != expect_prev or \
+                    event_hash(prev, subject, seq, action, at, rec, actor, payload) != h:
+                bad = True
+            expect_prev, expect_seq = h, seq + 1
+        if bad and len(broken) < limit:
+            broken.append(current)
+        return broken
+
+    # ---- leaders ---------------------------------------------------------------------------------
+    def insert_leader(self, name: str, post: str, login: str, now: datetime) -> int:
+        return self.conn.execute("INSERT INTO leaders(name, post, login, active, created_at) VALUES (?,?,?,1,?)",
+                                 (name, post, login, _iso(now))).lastrowid
+
+    def leaders(self, active_only: bool = True) -> list[tuple]:
+        where = " WHERE active" if active_only else ""
+        return self.q(f"SELECT id, name, post, login, active FROM leaders{where} ORDER BY id")
+
+    def leader(self, name: str) -> tuple | None:
+        return self.conn.execute("SELECT id, name, post, login, active FROM leaders WHERE name = ?",
+                                 (name,)).fetchone()
+
+    # ---- batches ---------------------------------------------------------------------------------
+    def insert_batch(self, name: str, issuer: str, issued_on: date, target_on: date, target_rate: float,
+                     note: str, now: datetime, actor: str) -> int:
+        return self.conn.execute(
+            "INSERT INTO backlog_batches(name, issuer, issued_on, target_on, target_rate, note, created_at, "
+            "created_by) VALUES (?,?,?,?,?,?,?,?)",
+            (name, issuer, _iso(issued_on), _iso(target_on), target_rate, note, _iso(now), actor)).lastrowid
+
+    BATCH_COLUMNS = "id, name, issuer, issued_on, target_on, target_rate, note, closed_on"
+
+    def batches(self) -> list[tuple]:
+        return self.q(f"SELECT {self.BATCH_COLUMNS} FROM backlog_batches ORDER BY issued_on, id")
+
+    def batch(self, key: str) -> tuple | None:
+        key = str(key).strip()
+        if key.isdigit():
+            hit = self.conn.execute(f"SELECT {self.BATCH_COLUMNS} FROM backlog_batches WHERE id = ?",
+                                    (int(key),)).fetchone()
+            if hit:
+                return hit
+        return self.conn.execute(f"SELECT {self.BATCH_COLUMNS} FROM backlog_batches WHERE name = ?", (key,)).fetchone()
+
+    def close_batch(self, batch_id: int, on: date) -> None:
+        self.conn.execute("UPDATE backlog_batches SET closed_on = ? WHERE id = ?", (_iso(on), batch_id))
+
+    def batch_sizes(self) -> dict[int, int]:
+        return dict(self.q("SELECT batch_id, count(*) FROM backlog_records GROUP BY batch_id"))
+
+    # ---- records ---------------------------------------------------------------------------------
+    def insert_record(self, *, case_id: int, batch_id: int, source: str, taken_on: date, leader: str, unit: str,
+                      plan: str, due: date, now: datetime) -> tuple[int, str]:
+        record_uuid = str(uuid.uuid4())
+        rid = self.conn.execute(
+            "INSERT INTO backlog_records(uuid, case_id, batch_id, source, taken_on, leader, unit, plan, due, status, "
+            "updated_at) VALUES (?,?,?,?,?,?,?,?,?,'未化解',?)",
+            (record_uuid, case_id, batch_id, source, _iso(taken_on), leader, unit, plan, _iso(due),
+             _iso(now))).lastrowid
+        return rid, record_uuid
+
+    def update_record(self, record_id: int, fields: dict, now: datetime) -> None:
+        fields = {k: (_iso(v) if isinstance(v, (date, datetime)) else v) for k, v in fields.items()}
+        fields["updated_at"] = _iso(now)
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE backlog_records SET {sets} WHERE id = ?", (*fields.values(), record_id))
+
+    def record(self, record_id: int) -> dict | None:
+        r = self.conn.execute(f"SELECT {', '.join(RECORD_COLUMNS)} FROM backlog_records WHERE id = ?",
+                              (record_id,)).fetchone()
+        return dict(zip(RECORD_COLUMNS, r)) if r else None
+
+    def find_record(self, key: str) -> int | None:
+        key = str(key).strip()
+        if key.isdigit():
+            hit = self.one("SELECT id FROM backlog_records WHERE id = ?", (int(key),))
+            if hit:
+                return hit
+        return self.one("SELECT id FROM backlog_records WHERE uuid = ?", (key,))
+
+    def open_record_of_case(self, case_id: int) -> int | None:
+        return self.one("SELECT id FROM backlog_records WHERE case_id = ? AND delisted_on IS NULL", (case_id,))
+
+    def records_of_case(self, case_id: int) -> list[int]:
+        return [r[0] for r in self.q("SELECT id FROM backlog_records WHERE case_id = ? ORDER BY id", (case_id,))]
+
+    LIST_COLUMNS = ("r.id", "r.uuid", "r.case_id", "c.number", "c.summary", "c.petitioner_names", "r.batch_id",
+                    "b.name", "r.source", "r.taken_on", "r.leader", "r.unit", "r.due", "r.status", "r.resolved_on",
+                    "r.delisted_on", "c.restricted")
+
+    def list_records(self, *, batch_id: int | None = None, leader: str = "", unit: str = "",
+                     status: Sequence[str] = (), overdue_before: date | None = None,
+                     include_delisted: bool = True) -> list[tuple]:
+        clauses, params = [], []
+        if batch_id is not None:
+            clauses.append("r.batch_id = ?"); params.append(batch_id)
+        if leader:
+            clauses.append("r.leader = ?"); params.append(leader)
+        if unit:
+            clauses.append("r.unit = ?"); params.append(unit)
+        if status:
+            clauses.append(f"r.status IN ({','.join('?' * len(status))})"); params += list(status)
+        if overdue_before is not None:
+            clauses.append("r.status = '未化解' AND r.due < ?"); params.append(_iso(overdue_before))
+        if not include_delisted:
+            clauses.append("r.delisted_on IS NULL")
+        where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
+        return self.q(f"SELECT {', '.join(self.LIST_COLUMNS)} FROM backlog_records r "
+                      f"JOIN cases c ON c.id = r.case_id JOIN backlog_batches b ON b.id = r.batch_id{where} "
+                      f"ORDER BY r.due, r.id", params)
+
+    # ---- candidates ------------------------------------------------------------------------------
+    def long_open_cases(self, received_before: date, limit: int) -> list[tuple]:
+        marks = ",".join("?" * len(OPEN_CASE_STATES))
+        return self.q(f"SELECT id FROM cases INDEXED BY cases_status WHERE status IN ({marks}) AND received_at < ? "
+                      f"ORDER BY received_at LIMIT ?", (*OPEN_CASE_STATES, _iso(received_before), limit))
+
+    def repeat_groups(self, since: date, min_count: int, limit: int) -> list[tuple[int, int]]:
+        """(newest case, petitions in the window) for chains with min_count+ petitions received since `since`;
+        the newest case is one no later case links to as its earlier petition."""
+        return self.q(
+            "SELECT r.case_id, 1 + count(*) AS n FROM cases c INDEXED BY cases_received "
+            "JOIN repeats r ON r.case_id = c.id JOIN cases e ON e.id = r.earlier_id "
+            "WHERE c.received_at >= ? AND e.received_at >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM repeats later WHERE later.earlier_id = c.id) "
+            "GROUP BY r.case_id HAVING n >= ? ORDER BY n DESC, r.case_id DESC LIMIT ?",
+            (_iso(since), _iso(since), min_count, limit))
+
+    def petitioned_after_recheck(self, limit: int) -> list[tuple]:
+        marks = ",".join("?" * len(OPEN_CASE_STATES))
+        return self.q(f"SELECT id FROM cases INDEXED BY cases_after_recheck WHERE no_longer_candidate = 1 "
+                      f"AND status IN ({marks}) ORDER BY id DESC LIMIT ?", (*OPEN_CASE_STATES, limit))
+
+    def case_brief(self, ids: Sequence[int]) -> dict[int, tuple]:
+        out = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            for r in self.q(f"SELECT id, number, summary, received_at, status, petitioner_names, category, "
+                            f"handling_unit FROM cases WHERE id IN ({','.join('?' * len(part))})", part):
+                out[r[0]] = r
+        return out
+
+    def cases_with_open_records(self, ids: Sequence[int]) -> set[int]:
+        out: set[int] = set()
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            out |= {r[0] for r in self.q(f"SELECT case_id FROM backlog_records WHERE delisted_on IS NULL AND "
+                                         f"case_id IN ({','.join('?' * len(part))})", part)}
+        return out
+
+    def fingerprint(self, case_id: int) -> tuple[int, int]:
+        """What 'something new' is measured against: the case's newest event and its later repeat links."""
+        last = self.one("SELECT max(id) FROM events WHERE case_id = ?", (case_id,)) or 0
+        links = self.one("SELECT count(*) FROM repeats WHERE earlier_id = ?", (case_id,)) or 0
+        return last, links
+
+    def add_dismissal(self, case_id: int, reason: str, now: datetime, actor: str) -> int:
+        last, links = self.fingerprint(case_id)
+        return self.conn.execute(
+            "INSERT INTO backlog_dismissals(case_id, reason, dismissed_at, dismissed_by, last_event, repeat_links) "
+            "VALUES (?,?,?,?,?,?)", (case_id, reason, _iso(now), actor, last, links)).lastrowid
+
+    def dismissals(self) -> dict[int, tuple[int, int, str, str]]:
+        """case id -> (last event, repeat links, reason, dismissed_at) of its latest dismissal."""
+        return {c: (e, n, r, a) for c, e, n, r, a in self.q(
+            "SELECT case_id, last_event, repeat_links, reason, dismissed_at FROM backlog_dismissals ORDER BY id")}
+
+    # ---- receptions ------------------------------------------------------------------------------
+    def insert_reception(self, day: date, leader: str, place: str, units: str, note: str, now: datetime,
+                         actor: str) -> int:
+        return self.conn.execute(
+            "INSERT INTO receptions(day, leader, place, units, note, created_at, created_by) VALUES (?,?,?,?,?,?,?)",
+            (_iso(day), leader, place, units, note, _iso(now), actor)).lastrowid
+
+    def receptions(self) -> list[tuple]:
+        return self.q("SELECT id, day, leader, place, units, note FROM receptions ORDER BY day DESC, id DESC")
+
+    def reception(self, rid: int) -> tuple | None:
+        return self.conn.execute("SELECT id, day, leader, place, units, note FROM receptions WHERE id = ?",
+                                 (rid,)).fetchone()
+
+    def reception_cases(self, day: date) -> list[tuple]:
+        """Cases registered as received at a 公开接访 on that day: (id, number, names, summary, reception_leader)."""
+        return self.q("SELECT id, number, petitioner_names, summary, reception_leader, status FROM cases "
+                      "INDEXED BY cases_received WHERE received_at >= ? AND received_at < ? AND public_reception = 1 "
+                      "ORDER BY received_at, id", (_iso(day), _iso(day + timedelta(days=1))))
