@@ -132,11 +132,12 @@ class BacklogService(CandidatesMixin):
             raise DomainError(f"目标日期（{target_on}）早于交办日期（{issued_on}）")
         if target_rate is None or target_rate == "":
             target_rate = float(self.setting("backlog_target_rate"))
+        text = str(target_rate).strip()
         try:
-            rate = float(str(target_rate).strip().rstrip("%")) / (100 if str(target_rate).strip().endswith("%") else 1)
+            rate = float(text.rstrip("%"))
         except ValueError:
             raise DomainError(f"目标化解率“{target_rate}”应为 0 至 1 之间的小数或百分数（如 0.9 或 90%）") from None
-        if rate > 1 and rate <= 100:
+        if text.endswith("%") or rate > 1:      # 90% and 90 both mean 0.9
             rate /= 100
         if not 0 < rate <= 1:
             raise DomainError(f"目标化解率“{target_rate}”应在 0 至 100% 之间")
