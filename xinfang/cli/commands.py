@@ -120,6 +120,9 @@ def cmd_case_act(args, out, default_db):
         payload = json.loads(args.data or "{}")
     except json.JSONDecodeError as exc:
         raise DomainError(f"--data 不是有效的 JSON：{exc.msg}") from None
+    if args.action == "refer-mediation":       # 访调对接: creates the linked dispute
+        from .mediation_cli import cmd_refer
+        return cmd_refer(ws, args, out)
     at = parse_datetime(args.at, "办理时间") if args.at else None
     result = ws.act(args.id, args.action, args.by, at, payload)
     data = ws.case_dict(result.case)
@@ -248,6 +251,12 @@ HANDLERS = {
     ("case", "list"): cmd_case_list, ("search", None): cmd_search, ("sheet", None): cmd_sheet,
     ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile, ("config", None): cmd_config,
 }
+
+
+def add_mediation_commands(sub, common) -> None:
+    """人民调解: committee, mediator, dispute — registered in mediation_cli.py."""
+    from . import mediation_cli
+    mediation_cli.register(sub, common, HANDLERS)
 
 
 def add_routing_commands(sub, common) -> None:

@@ -87,6 +87,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("profile", "期限方案：列出或选择")
     p.add_argument("code", nargs="?")
     commands.add_routing_commands(sub, common)
+    commands.add_mediation_commands(sub, common)
     return parser
 
 
@@ -120,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         want_json = bool(args.json)
         where = " ".join(x for x in ("cli", args.command, getattr(args, "sub", None)) if x)
         db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
-        if not args.command or (args.command in ("calendar", "case", "units", "rules") and not getattr(args, "sub", None)):
+        if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute") and not getattr(args, "sub", None)):
             parser.print_help()
             return 0
         return commands.run(args, sys.stdout, default_db)

@@ -23,6 +23,7 @@ class UnitKind(str, Enum):
     DISCIPLINE = "纪检监察"
     COURT = "法院"
     ARBITRATION = "仲裁机构"
+    MEDIATION = "人民调解委员会"
     OTHER = "其他"
 
 
@@ -80,7 +81,8 @@ def parse_kind(text: str) -> UnitKind | None:
                "街道": UnitKind.TOWNSHIP, "乡镇": UnitKind.TOWNSHIP, "村": UnitKind.COMMUNITY,
                "社区村": UnitKind.COMMUNITY, "网格": UnitKind.COMMUNITY, "政法": UnitKind.LEGAL,
                "纪检": UnitKind.DISCIPLINE, "纪委监委": UnitKind.DISCIPLINE, "人民法院": UnitKind.COURT,
-               "仲裁": UnitKind.ARBITRATION}
+               "仲裁": UnitKind.ARBITRATION, "调委会": UnitKind.MEDIATION,
+               "调解委员会": UnitKind.MEDIATION}
     return aliases.get(t)
 
 

@@ -31,6 +31,9 @@ SETTING_HELP = {
     "warn_workdays": "剩余不超过多少个工作日视为临期（默认 3）",
     "max_representatives": "集体访代表人数上限（默认 5；浙江 10 人以下为 3）",
     "collective_threshold": "来访人数达到多少人算集体访（默认 5）",
+    "mediation_days": "人民调解期限：自受理之日起多少日（默认 30）",
+    "mediation_extension_days": "经当事人同意延长调解期限一次，延长多少日（默认 30）",
+    "followup_days": "调解协议履行期限届满后多少日内回访（默认 15）",
 }
 
 DEFAULTS = {
@@ -41,6 +44,9 @@ DEFAULTS = {
     "warn_workdays": 3,
     "max_representatives": 5,
     "collective_threshold": 5,
+    "mediation_days": 30,
+    "mediation_extension_days": 30,
+    "followup_days": 15,
 }
 
 
@@ -102,6 +108,14 @@ class Workspace(RoutingMixin):
             from .backlog import BacklogService
             self._backlog = BacklogService(self)
         return self._backlog
+
+    @property
+    def mediation(self):
+        """人民调解: committees, mediators, disputes (services/mediation.py)."""
+        if getattr(self, "_mediation", None) is None:
+            from .mediation import MediationService
+            self._mediation = MediationService(self)
+        return self._mediation
 
     # ---- configuration ---------------------------------------------------------------------
     def setting(self, key: str):
@@ -423,8 +437,10 @@ class Workspace(RoutingMixin):
         integrity = self.store.integrity()
         broken = self.store.broken_chains()
         backlog = self.backlog.check()
-        return {"ok": integrity == "ok" and not broken and backlog["ok"], "integrity": integrity,
-                "broken_chains": broken, "cases": self.store.total_cases(), "backlog": backlog}
+        disputes = self.mediation.db.broken_chains()
+        return {"ok": integrity == "ok" and not broken and backlog["ok"] and not disputes, "integrity": integrity,
+                "broken_chains": broken, "cases": self.store.total_cases(), "backlog": backlog,
+                "broken_dispute_chains": disputes, "disputes": self.mediation.db.total()}
 
     def sheet_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
         """信访事项登记表 as PDF bytes (ID numbers and phones masked unless asked otherwise)."""
@@ -460,6 +476,7 @@ class Workspace(RoutingMixin):
             "deadlines": [x.to_dict() for x in self.deadlines(case)],
             "allowed_actions": [a.value for a in self.allowed_actions(case)],
             "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in case.attachments],
+            "disputes": self.mediation.links_for_case(case.row),
             "events": [{"seq": e.seq, "action": e.action, "label": _event_label(e.action),
                         "at": e.at.isoformat(sep=" "), "recorded_at": e.recorded_at.isoformat(sep=" "),
                         "actor": e.actor, "payload": e.payload, "hash": e.hash} for e in case.events],
@@ -480,6 +497,8 @@ def _event_label(action: str) -> str:
         return "改派"
     if action == "attach":
         return "添加附件"
+    if action == "refer-mediation":
+        return "转人民调解"
     try:
         return Action(action).label
     except ValueError:

@@ -1,0 +1,284 @@
+"""Tables of 人民调解: committees, mediators, disputes, parties, 卷宗 documents and dispute events.
+
+Methods never commit; the mediation service wraps each user action in `Store.transaction()`.
+Every dispute event goes through `append_event` (one place to change when the global ledger takes over).
+"""
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
+
+from .store import GENESIS, Store, _iso, event_hash
+
+LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
+                "d.mediator_names", "d.status", "d.next_due", "d.next_step", "d.summary")
+ORDERS = {"id": "d.id", "number": "d.id", "received_at": "d.received_at", "status": "d.status",
+          "next_due": "d.next_due", "type": "d.type", "committee": "d.committee"}
+SUCCESS = "d.agreement_form <> ''"
+
+
+@dataclass(frozen=True)
+class DisputeFilter:
+    committee: str = ""            # committee code
+    mediator: int = 0              # mediator id
+    type: str = ""
+    source: str = ""
+    status: tuple[str, ...] = ()
+    due_before: date | None = None  # next running clock due on or before
+    due_after: date | None = None
+    text: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    petition: int = 0
+
+
+class MediationStore:
+    def __init__(self, store: Store):
+        self.store = store
+        self.conn = store.conn
+
+    def q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        return self.conn.execute(sql, params).fetchall()
+
+    def one(self, sql: str, params: Sequence | dict = ()) -> Any:
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    # ---- committees and mediators --------------------------------------------------------------
+    def add_committee(self, code: str, name: str, host: str, category: str, prefix: str, now: datetime) -> None:
+        self.store.save_unit((code, name, host, "人民调解委员会", 6 if category in ("村", "居") else 5, "", "", ""))
+        self.conn.execute("INSERT INTO committees(code, name, host, category, prefix, created_at) VALUES (?,?,?,?,?,?)",
+                          (code, name, host, category, prefix, _iso(now)))
+
+    def committees(self) -> list[dict]:
+        rows = self.q("SELECT c.code, c.name, c.host, coalesce(u.name, ''), c.category, c.prefix, "
+                      "(SELECT count(*) FROM mediators m WHERE m.committee = c.code AND m.active) "
+                      "FROM committees c LEFT JOIN units u ON u.code = c.host WHERE c.active ORDER BY c.code")
+        return [dict(zip(("code", "name", "host", "host_name", "category", "prefix", "mediators"), r)) for r in rows]
+
+    def find_committee(self, key: str) -> dict | None:
+        for c in self.committees():
+            if key in (c["code"], c["name"]):
+                return c
+        return None
+
+    def committee_codes_with_prefix(self, host: str) -> list[str]:
+        return [r[0] for r in self.q("SELECT code FROM committees WHERE code LIKE ?", (f"{host}-TJ%",))]
+
+    def add_mediator(self, committee: str, name: str, phone: str, login: str) -> int:
+        cur = self.conn.execute("INSERT INTO mediators(committee, name, phone, login) VALUES (?, ?, ?, ?)",
+                                (committee, name, phone, login))
+        return cur.lastrowid
+
+    def mediators(self, committee: str = "") -> list[dict]:
+        sql = ("SELECT m.id, m.name, m.committee, c.name, m.phone, m.login FROM mediators m "
+               "JOIN committees c ON c.code = m.committee WHERE m.active")
+        rows = self.q(sql + (" AND m.committee = ?" if committee else "") + " ORDER BY m.committee, m.id",
+                      (committee,) if committee else ())
+        return [dict(zip(("id", "name", "committee", "committee_name", "phone", "login"), r)) for r in rows]
+
+    # ---- disputes ------------------------------------------------------------------------------
+    def next_seq(self, committee: str, year: int) -> int:
+        return (self.one("SELECT max(seq) FROM disputes WHERE committee = ? AND year = ?", (committee, year)) or 0) + 1
+
+    def insert_dispute(self, fields: dict, parties: list[dict], mediator_ids: list[int]) -> tuple[int, str]:
+        uid = str(uuid.uuid4())
+        fields = dict(fields, uuid=uid)
+        cols = list(fields)
+        cur = self.conn.execute(f"INSERT INTO disputes({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                                [_value(fields[c]) for c in cols])
+        row = cur.lastrowid
+        for pos, p in enumerate(parties):
+            self.conn.execute(
+                "INSERT INTO dispute_parties(dispute_id, pos, side, kind, name, id_number, phone, address, sex, birth, "
+                "agent) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (row, pos, p["side"], p["kind"], p["name"], p["id_number"], p["phone"], p["address"], p.get("sex", ""),
+                 p.get("birth"), p.get("agent", "")))
+        for pos, mid in enumerate(mediator_ids):
+            self.conn.execute("INSERT INTO dispute_mediators(dispute_id, mediator_id, pos) VALUES (?, ?, ?)",
+                              (row, mid, pos))
+        return row, uid
+
+    def update_dispute(self, row: int, fields: dict, now: datetime) -> None:
+        fields = dict(fields, updated_at=_iso(now))
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE disputes SET {sets} WHERE id = ?", [_value(v) for v in fields.values()] + [row])
+
+    def find_row(self, key: str | int) -> int | None:
+        text = str(key).strip()
+        if text.isdigit():
+            hit = self.one("SELECT id FROM disputes WHERE id = ?", (int(text),))
+            if hit:
+                return hit
+        return self.one("SELECT id FROM disputes WHERE uuid = ? OR number = ?", (text, text))
+
+    def dispute_row(self, row: int) -> dict:
+        cur = self.conn.execute("SELECT d.*, c.name AS committee_name, c.prefix AS committee_prefix, "
+                                "c.category AS committee_category FROM disputes d "
+                                "JOIN committees c ON c.code = d.committee WHERE d.id = ?", (row,))
+        names = [c[0] for c in cur.description]
+        return dict(zip(names, cur.fetchone()))
+
+    def parties(self, row: int) -> list[dict]:
+        cols = ("side", "kind", "name", "id_number", "phone", "address", "sex", "birth", "agent")
+        return [dict(zip(cols, r)) for r in self.q(
+            f"SELECT {', '.join(cols)} FROM dispute_parties WHERE dispute_id = ? ORDER BY pos", (row,))]
+
+    def dispute_mediators(self, row: int) -> list[dict]:
+        rows = self.q("SELECT m.id, m.name, m.login FROM dispute_mediators dm JOIN mediators m ON m.id = dm.mediator_id "
+                      "WHERE dm.dispute_id = ? ORDER BY dm.pos", (row,))
+        return [{"id": i, "name": n, "login": lg} for i, n, lg in rows]
+
+    def disputes_of_petition(self, case_row: int) -> list[tuple[int, str, str]]:
+        return self.q("SELECT id, number, status FROM disputes WHERE petition = ? ORDER BY id", (case_row,))
+
+    # ---- documents -----------------------------------------------------------------------------
+    def add_document(self, row: int, kind: str, origin: str, now: datetime, filename: str = "", stored_path: str = "",
+                     sha256: str = "", size: int = 0) -> None:
+        self.conn.execute("INSERT INTO dispute_documents(dispute_id, kind, origin, filename, stored_path, sha256, size, "
+                          "added_at) VALUES (?,?,?,?,?,?,?,?)",
+                          (row, kind, origin, filename, stored_path, sha256, size, _iso(now)))
+
+    def documents(self, row: int) -> list[dict]:
+        cols = ("kind", "origin", "filename", "stored_path", "sha256", "size", "added_at")
+        return [dict(zip(cols, r)) for r in self.q(
+            f"SELECT {', '.join(cols)} FROM dispute_documents WHERE dispute_id = ? ORDER BY id", (row,))]
+
+    # ---- events (hash-chained per dispute) -------------------------------------------------------
+    def append_event(self, row: int, dispute_uuid: str, action: str, at: datetime, now: datetime, actor: str,
+                     payload: dict) -> str:
+        last = self.conn.execute("SELECT seq, hash FROM dispute_events WHERE dispute_id = ? ORDER BY seq DESC LIMIT 1",
+                                 (row,)).fetchone()
+        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
+        at_s, now_s = _iso(at), _iso(now)
+        h = event_hash(prev, dispute_uuid, seq, action, at_s, now_s, actor, body)
+        self.conn.execute("INSERT INTO dispute_events(dispute_id, seq, action, at, recorded_at, actor, payload, "
+                          "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
+                          (row, seq, action, at_s, now_s, actor, body, prev, h))
+        return h
+
+    def events(self, row: int) -> list[dict]:
+        cols = ("seq", "action", "at", "recorded_at", "actor", "payload", "hash")
+        out = []
+        for r in self.q(f"SELECT {', '.join(cols)} FROM dispute_events WHERE dispute_id = ? ORDER BY seq", (row,)):
+            d = dict(zip(cols, r))
+            d["payload"] = json.loads(d["payload"])
+            out.append(d)
+        return out
+
+    def last_event_at(self, row: int) -> str | None:
+        return self.one("SELECT max(at) FROM dispute_events WHERE dispute_id = ?", (row,))
+
+    def broken_chains(self) -> list[str]:
+        """Numbers of disputes whose event chain does not verify (edited, removed or reordered events)."""
+        broken = []
+        for row, uid, number in self.q("SELECT id, uuid, number FROM disputes ORDER BY id"):
+            prev = GENESIS
+            for seq, action, at, rec, actor, payload, p, h in self.q(
+                    "SELECT seq, action, at, recorded_at, actor, payload, prev_hash, hash FROM dispute_events "
+                    "WHERE dispute_id = ? ORDER BY seq", (row,)):
+                if p != prev or event_hash(prev, uid, seq, action, at, rec, actor, payload) != h:
+                    broken.append(number)
+                    break
+                prev = h
+        return broken
+
+    # ---- lists ---------------------------------------------------------------------------------
+    def _where(self, f: DisputeFilter) -> tuple[str, list]:
+        w, p = [], []
+        if f.committee:
+            w.append("d.committee = ?"); p.append(f.committee)
+        if f.mediator:
+            w.append("d.id IN (SELECT dispute_id FROM dispute_mediators WHERE mediator_id = ?)"); p.append(f.mediator)
+        if f.type:
+            w.append("d.type = ?"); p.append(f.type)
+        if f.source:
+            w.append("d.source = ?"); p.append(f.source)
+        if f.status:
+            w.append(f"d.status IN ({', '.join('?' * len(f.status))})"); p.extend(f.status)
+        if f.due_before:
+            w.append("d.next_due <= ?"); p.append(f.due_before.isoformat())
+        if f.due_after:
+            w.append("d.next_due > ?"); p.append(f.due_after.isoformat())
+        if f.received_from:
+            w.append("d.received_at >= ?"); p.append(f.received_from.isoformat())
+        if f.received_to:
+            w.append("d.received_at < ?"); p.append(date.fromordinal(f.received_to.toordinal() + 1).isoformat())
+        if f.petition:
+            w.append("d.petition = ?"); p.append(f.petition)
+        if f.text:
+            like = f"%{f.text.strip()}%"
+            w.append("(d.number LIKE ? OR d.party_names LIKE ? OR d.summary LIKE ? OR d.mediator_names LIKE ? "
+                     "OR d.id IN (SELECT dispute_id FROM dispute_parties WHERE id_number LIKE ? OR phone LIKE ?))")
+            p.extend([like] * 6)
+        return (" WHERE " + " AND ".join(w)) if w else "", p
+
+    def count(self, f: DisputeFilter) -> int:
+        where, p = self._where(f)
+        return self.one(f"SELECT count(*) FROM disputes d{where}", p)
+
+    def list_ids(self, f: DisputeFilter, order: str = "id", descending: bool = True, limit: int = 0) -> list[int]:
+        where, p = self._where(f)
+        col = ORDERS.get(order, "d.id")
+        direction = "DESC" if descending else "ASC"
+        tail = f" LIMIT {int(limit)}" if limit else ""
+        return [r[0] for r in self.q(f"SELECT d.id FROM disputes d{where} ORDER BY {col} {direction}, d.id {direction}"
+                                     f"{tail}", p)]
+
+    def list_rows(self, ids: Iterable[int]) -> dict[int, tuple]:
+        ids = list(ids)
+        out: dict[int, tuple] = {}
+        for i in range(0, len(ids), 500):
+            chunk = ids[i:i + 500]
+            for r in self.q(f"SELECT {', '.join(LIST_COLUMNS)} FROM disputes d JOIN committees c ON c.code = d.committee "
+                            f"WHERE d.id IN ({', '.join('?' * len(chunk))})", chunk):
+                out[r[0]] = r
+        return out
+
+    # ---- statistics ------------------------------------------------------------------------------
+    def accepted_counts(self, start: date, end: date, committee: str = "") -> list[tuple[str, str, int]]:
+        """(source, type, count) of disputes accepted in [start, end]."""
+        sql = ("SELECT source, type, count(*) FROM disputes d WHERE accepted_on BETWEEN ? AND ?"
+               + (" AND committee = ?" if committee else "") + " GROUP BY source, type")
+        return self.q(sql, [start.isoformat(), end.isoformat()] + ([committee] if committee else []))
+
+    def success_figures(self, start: date, end: date, committee: str = "") -> dict:
+        """Agreements reached in [start, end] and what became of them."""
+        sql = ("SELECT count(*), coalesce(sum(agreement_cents), 0), "
+               "coalesce(sum(confirm_result = '确认有效'), 0), "
+               "coalesce(sum(performance IN ('即时履行', '按期履行')), 0), "
+               "coalesce(sum(instr(risk_reasons, '可能激化为刑事案件') > 0), 0), "
+               "coalesce(sum(CASE WHEN instr(risk_reasons, '可能激化为刑事案件') > 0 THEN headcount END), 0), "
+               "coalesce(sum(instr(risk_reasons, '可能引发群体性上访') > 0), 0), "
+               "coalesce(sum(CASE WHEN instr(risk_reasons, '可能引发群体性上访') > 0 THEN headcount END), 0), "
+               "coalesce(sum(agreement_form = '书面'), 0) "
+               f"FROM disputes d WHERE outcome_on BETWEEN ? AND ? AND {SUCCESS}" + (" AND committee = ?" if committee else ""))
+        r = self.conn.execute(sql, [start.isoformat(), end.isoformat()] + ([committee] if committee else [])).fetchone()
+        keys = ("succeeded", "amount_cents", "confirmed", "performed", "criminal", "criminal_people", "group",
+                "group_people", "written")
+        return dict(zip(keys, r))
+
+    def successes_with_mediators(self, start: date, end: date, committee: str = "") -> list[tuple]:
+        """(dispute id, number, type, risk, mediator id, mediator name, committee name) per mediator of each
+        agreement reached in [start, end]."""
+        sql = ("SELECT d.id, d.number, d.type, d.risk, m.id, m.name, c.name FROM disputes d "
+               "JOIN dispute_mediators dm ON dm.dispute_id = d.id JOIN mediators m ON m.id = dm.mediator_id "
+               "JOIN committees c ON c.code = d.committee "
+               f"WHERE d.outcome_on BETWEEN ? AND ? AND {SUCCESS}" + (" AND d.committee = ?" if committee else "")
+               + " ORDER BY c.code, m.id, d.id")
+        return self.q(sql, [start.isoformat(), end.isoformat()] + ([committee] if committee else []))
+
+    def total(self) -> int:
+        return self.one("SELECT count(*) FROM disputes")
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return _iso(v)
+    if isinstance(v, bool):
+        return int(v)
+    return v
