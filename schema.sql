@@ -9,14 +9,14 @@ CREATE TABLE meta (
 CREATE TABLE settings (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL              -- JSON
-);
+, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '');
 
 CREATE TABLE users (
     login      TEXT PRIMARY KEY,
     name       TEXT NOT NULL,
     roles      TEXT NOT NULL DEFAULT '',
     created_at TEXT NOT NULL
-);
+, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '');
 
 -- Statutory rest days (休) and 调休 make-up workdays (班); ordinary weekends are implied.
 CREATE TABLE holidays (
@@ -118,7 +118,7 @@ CREATE TABLE cases (
     next_due         TEXT,                       -- earliest due date of the running duty clocks
     next_step        TEXT,
     route            TEXT NOT NULL DEFAULT '{}', -- routing decision (JSON)
-    updated_at       TEXT NOT NULL, reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '',
     UNIQUE (office, year, seq)
 );
 CREATE INDEX cases_received ON cases(received_at);
@@ -475,3 +475,38 @@ CREATE TRIGGER dispute_events_no_update BEFORE UPDATE ON dispute_events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
 CREATE TRIGGER dispute_events_no_delete BEFORE DELETE ON dispute_events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
+
+-- Events of every record kind except cases, hash-chained per (kind, record).
+CREATE TABLE record_events (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    record      TEXT NOT NULL,
+    seq         INTEGER NOT NULL,
+    action      TEXT NOT NULL,
+    at          TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    actor       TEXT NOT NULL,
+    payload     TEXT NOT NULL,
+    prev_hash   TEXT NOT NULL,
+    hash        TEXT NOT NULL,
+    UNIQUE (kind, record, seq)
+);
+CREATE TRIGGER record_events_no_update BEFORE UPDATE ON record_events
+BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
+CREATE TRIGGER record_events_no_delete BEFORE DELETE ON record_events
+BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
+
+-- The global chain: entry `seq` covers event `event_id` of `kind` (table `events` for cases, else
+-- `record_events`); hash = sha256(previous hash | seq | kind | event_id | the event's hash).
+CREATE TABLE ledger (
+    seq      INTEGER PRIMARY KEY,
+    kind     TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    hash     TEXT NOT NULL
+);
+-- The few entries of kinds other than cases, for an anchored check (storage/verify.py).
+CREATE INDEX ledger_other ON ledger(kind, seq) WHERE kind <> 'case';
+CREATE TRIGGER ledger_no_update BEFORE UPDATE ON ledger
+BEGIN SELECT RAISE(ABORT, '账本只能追加，不能修改'); END;
+CREATE TRIGGER ledger_no_delete BEFORE DELETE ON ledger
+BEGIN SELECT RAISE(ABORT, '账本只能追加，不能删除'); END;

@@ -178,16 +178,34 @@ def cmd_sheet(args, out, default_db):
 
 def cmd_check(args, out, default_db):
     ws = _open(args, default_db)
-    report = ws.check()
-    text = (f"案件 {report['cases']} 件；SQLite 完整性：{report['integrity']}；"
-            f"事件链：{'全部完好' if not report['broken_chains'] else '以下案件的事件链被改动：' + '、'.join(report['broken_chains'])}")
+    report = ws.check(anchor=args.anchor, progress=_progress_bar("检查"))
+    lines = [f"案件 {report['cases']} 件，账本 {report['ledger_entries']} 条；SQLite 完整性：{report['integrity']}",
+             "检查结果：" + ("全部完好" if report["ok"] else f"发现 {len(report['problems'])} 处问题")]
+    lines += [f"  - {p}" for p in report["problems"]]
     b = report.get("backlog")
     if b:
-        text += (f"；积案 {b['records']} 件：" + ("事件链与现状一致" if b["ok"] else
-                 f"事件链被改动 {'、'.join(b['broken_chains']) or '无'}，现状与事件不符的积案 "
-                 f"{'、'.join(map(str, b['projection_mismatch'])) or '无'}"))
-    _emit(args, out, report, text)
+        lines.append(f"积案 {b['records']} 件：" + ("事件链与现状一致" if b["ok"] else "见上"))
+    lines += [f"锚点（请抄录保存，日后用 check --anchor 核对）：{report['anchor']}", f"说明：{report['limits']}"]
+    _emit(args, out, report, "\n".join(lines))
     return 0 if report["ok"] else 1
+
+
+def _progress_bar(title: str):
+    """A progress bar on stderr (only when stderr is a terminal: scripts and --json get clean output)."""
+    if not sys.stderr.isatty():
+        return None
+    state = {"last": -1}
+
+    def show(done: int, total: int) -> None:
+        pct = 100 * done // max(total, 1)
+        if pct != state["last"]:
+            state["last"] = pct
+            bar = "█" * (pct // 4) + "·" * (25 - pct // 4)
+            sys.stderr.write(f"\r{title} {bar} {pct:3d}%")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+    return show
 
 
 def cmd_self_test(args, out, default_db):

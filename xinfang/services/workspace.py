@@ -20,6 +20,7 @@ from ..domain.problems import DomainError, Problem, error, has_errors
 from ..storage.store import ListFilter, Store
 from . import clocks as clockwork
 from . import intake, seed
+from .integrity import Integrity
 from .routing import RoutingMixin
 
 Now = Callable[[], datetime]
@@ -84,6 +85,7 @@ class Workspace(RoutingMixin):
         self._calendar: WorkCalendar | None = None
         self._categories: set[str] | None = None
         self._backlog = None
+        self.integrity = Integrity(store)
 
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True) -> "Workspace":
@@ -433,14 +435,28 @@ class Workspace(RoutingMixin):
         out["我登记的"] = {"count": self.store.count(mine), "ids": self.store.first_page(mine, limit)}
         return out
 
-    def check(self) -> dict:
-        integrity = self.store.integrity()
-        broken = self.store.broken_chains()
+    def check(self, anchor: str | None = None, progress=None) -> dict:
+        """数据完整性检查 (services/integrity.py); with `anchor` only what came after it. 积案 records are
+        checked by their own service until they append through the ledger."""
+        report = self.integrity.check(anchor=anchor, progress=progress)
         backlog = self.backlog.check()
         disputes = self.mediation.db.broken_chains()
-        return {"ok": integrity == "ok" and not broken and backlog["ok"] and not disputes, "integrity": integrity,
-                "broken_chains": broken, "cases": self.store.total_cases(), "backlog": backlog,
-                "broken_dispute_chains": disputes, "disputes": self.mediation.db.total()}
+        report["broken_dispute_chains"] = disputes
+        report["disputes"] = self.mediation.db.total()
+        if disputes:
+            report["ok"] = False
+            report["problems"].append("以下纠纷的事件链被改动：" + "、".join(map(str, disputes)))
+        report["backlog"] = backlog
+        if not backlog["ok"]:
+            report["ok"] = False
+            report["problems"].append("积案事件链被改动：" + ("、".join(backlog["broken_chains"]) or "无") +
+                                      "；现状与事件不符的积案：" +
+                                      ("、".join(map(str, backlog["projection_mismatch"])) or "无"))
+        return report
+
+    def anchor(self) -> str:
+        """The ledger head "SEQ:HASH" printed on reports, backup manifests and in 设置."""
+        return self.integrity.anchor()
 
     def sheet_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
         """信访事项登记表 as PDF bytes (ID numbers and phones masked unless asked otherwise)."""

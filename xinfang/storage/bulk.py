@@ -25,7 +25,7 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
-from . import search
+from . import ledger, search
 from .store import SEARCH_INSERT as _SQL_SEARCH
 
 CASE_COLUMNS = (
@@ -34,6 +34,7 @@ CASE_COLUMNS = (
     "collective", "reception_leader", "public_reception", "caused_by", "accused_unit", "legal_status",
     "petitioner_names", "status", "disposition", "handling_unit", "restricted", "repeat_of", "no_longer_candidate",
     "outcome", "rating", "closure_reason", "closed_at", "next_due", "next_step", "route", "updated_at",
+    "event_count", "head_hash",
 )
 PETITIONER_COLUMNS = ("case_id", "pos", "kind", "name", "id_number", "phone", "address", "role", "anonymous",
                       "sex", "birth")
@@ -190,7 +191,14 @@ def insert_clocks(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
 
 
 def insert_events(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
+    """Insert case events and chain them into the ledger, in the caller's transaction."""
+    before = _max_event_id(conn)
     conn.executemany(_SQL_EVENTS, rows)
+    ledger.chain_case_events_after(conn, before)
+
+
+def _max_event_id(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT coalesce(max(id), 0) FROM events").fetchone()[0]
 
 
 def insert_repeats(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
@@ -246,9 +254,11 @@ def copy_transport(conn: sqlite3.Connection, path: str) -> None:
     try:
         begin(conn)
         try:
+            before = _max_event_id(conn)
             for table, columns in _TRANSPORT:
                 cols = ", ".join(columns)
                 conn.execute(f"INSERT INTO main.{table}({cols}) SELECT {cols} FROM transport.{table} ORDER BY rowid")
+            ledger.chain_case_events_after(conn, before)
         except BaseException:
             conn.execute("ROLLBACK")
             raise
@@ -259,8 +269,11 @@ def copy_transport(conn: sqlite3.Connection, path: str) -> None:
 
 
 def insert_users(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]]) -> None:
-    """(login, name, roles, created_at); existing logins are kept."""
-    conn.executemany("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)", rows)
+    """(login, name, roles, created_at); existing logins are kept, a new one gets its first event."""
+    for login, name, roles, created_at in rows:
+        if conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                        (login, name, roles, created_at)).rowcount:
+            ledger.append(conn, "user", login, "create", created_at, created_at, login, {"name": name, "roles": roles})
 
 
 # ---- search index ------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """Opening a database: pragmas, migrations, backups before upgrading, one transaction per action."""
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import sqlite3
 from contextlib import contextmanager
@@ -44,26 +46,80 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(row[0]) if row else 0
 
 
-def migrate(conn: sqlite3.Connection, path: str | Path | None = None, now: datetime | None = None) -> int:
-    """Bring the database to LATEST_VERSION; back the file up first; refuse a newer database."""
+def applied_migrations(conn: sqlite3.Connection) -> set[int]:
+    """Which migrations this database has had. Recorded in meta since 0002; migrations are numbered per
+    developer and land in any order, so a number below the highest may still be missing. For a database
+    from before the record was kept, a migration counts as had when everything it creates is there."""
     current = schema_version(conn)
-    if current > LATEST_VERSION:
+    if not current:
+        return set()
+    row = conn.execute("SELECT value FROM meta WHERE key = 'migrations'").fetchone()
+    if row:
+        return set(json.loads(row[0]))
+    return {v for v, script in migrations() if v <= current and _objects_present(conn, script)}
+
+
+_CREATES = re.compile(r"^CREATE\s+(?:VIRTUAL\s+)?(?:TABLE|INDEX|UNIQUE\s+INDEX|TRIGGER|VIEW)\s+(?:IF\s+NOT\s+EXISTS\s+)?"
+                      r"(\w+)", re.I)
+_ADDS = re.compile(r"^ALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)", re.I)
+
+
+def _objects_present(conn: sqlite3.Connection, script: Path) -> bool:
+    names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    for statement in _split_sql(script.read_text(encoding="utf-8")):
+        body = "\n".join(line for line in statement.splitlines() if not line.lstrip().startswith("--")).strip()
+        m = _CREATES.match(body)
+        if m and m.group(1) not in names:
+            return False
+        m = _ADDS.match(body)
+        if m and m.group(2) not in {r[1] for r in conn.execute(f"PRAGMA table_info({m.group(1)})")}:
+            return False
+    return True
+
+
+def migrate(conn: sqlite3.Connection, path: str | Path | None = None, now: datetime | None = None) -> int:
+    """Apply every migration the database has not had; back the file up first; refuse a newer database.
+    Safe when several processes open a new or old file at once: one migrates under the write lock, the
+    others wait (busy timeout) and then find nothing left to do."""
+    known = {v for v, _ in migrations()}
+    applied = applied_migrations(conn)
+    current = schema_version(conn)
+    if current > LATEST_VERSION or applied - known:
         raise DomainError(f"数据库版本（{current}）比本程序支持的版本（{LATEST_VERSION}）新，请升级程序后再打开")
-    if current == LATEST_VERSION:
+    if known <= applied:
         return current
-    if current > 0 and path and str(path) != ":memory:" and Path(path).exists():
+    if applied and path and str(path) != ":memory:" and Path(path).exists():
         stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
         backup = Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         shutil.copy2(path, backup)
-    for version, script in migrations():
-        if version <= current:
-            continue
-        with transaction(conn):
+    with transaction(conn):
+        applied = applied_migrations(conn)          # again, under the lock: another process may have done it
+        had_data = bool(applied)
+        for version, script in migrations():
+            if version in applied:
+                continue
             for statement in _split_sql(script.read_text(encoding="utf-8")):
                 conn.execute(statement)
-            conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(version),))
+            after = _AFTER_SCRIPT.get(version)
+            if after is not None and had_data:
+                after(conn)
+            applied.add(version)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(max(applied)),))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('migrations', ?)",
+                     (json.dumps(sorted(applied)),))
     return LATEST_VERSION
+
+
+def _chain_existing_events(conn: sqlite3.Connection) -> None:
+    """Version 2 on a database that already holds events: chain them into the new ledger in the order
+    they were written, and record each row's count and head (storage/ledger.py)."""
+    from . import ledger
+    ledger.backfill(conn)
+
+
+# Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
+_AFTER_SCRIPT = {2: _chain_existing_events}
 
 
 def _split_sql(script: str) -> list[str]:

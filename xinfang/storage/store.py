@@ -2,7 +2,6 @@
 services wrap each user action in `transaction()`."""
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 import uuid
@@ -17,10 +16,10 @@ import sqlite_utils
 
 from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
-from . import search
+from . import ledger, search
+from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .db import connect, migrate, transaction
 
-GENESIS = "0" * 64
 SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
 
@@ -39,13 +38,6 @@ def _dt(value: str | None) -> datetime | None:
 
 def _d(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
-
-
-def event_hash(prev_hash: str, case_uuid: str, seq: int, action: str, at: str, recorded_at: str,
-               actor: str, payload: str) -> str:
-    body = json.dumps([prev_hash, case_uuid, seq, action, at, recorded_at, actor, payload],
-                      ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -95,13 +87,24 @@ class Store:
         raw = self.one("SELECT value FROM settings WHERE key = ?", (key,))
         return default if raw is None else json.loads(raw)
 
-    def set_setting(self, key: str, value: Any) -> None:
-        self.conn.execute("INSERT OR REPLACE INTO settings(key, value) VALUES (?, ?)",
-                          (key, json.dumps(value, ensure_ascii=False)))
+    def set_setting(self, key: str, value: Any, actor: str = "system", now: datetime | None = None) -> None:
+        """Store a setting; a changed value is an event of the setting (kind "setting" in the ledger)."""
+        text = json.dumps(value, ensure_ascii=False)
+        if self.one("SELECT value FROM settings WHERE key = ?", (key,)) == text:
+            return
+        now = now or datetime.now()
+        self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
+        ledger.append(self.conn, "setting", key, "set", now, now, actor, {"value": value})
 
     def ensure_user(self, login: str, name: str = "", roles: str = "", now: datetime | None = None) -> None:
-        self.conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
-                          (login, name or login, roles, _iso(now or datetime.now())))
+        """Add a user on first sight; the creation is the user's first event."""
+        now = now or datetime.now()
+        added = self.conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                                  (login, name or login, roles, _iso(now))).rowcount
+        if added:
+            ledger.append(self.conn, "user", login, "create", now, now, login,
+                          {"name": name or login, "roles": roles})
 
     def users(self) -> list[tuple]:
         return self.q("SELECT login, name, roles FROM users ORDER BY login")
@@ -309,8 +312,12 @@ class Store:
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         at_s, rec_s = _iso(at), _iso(recorded_at)
         h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)
-        self.conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
-                          "VALUES (?,?,?,?,?,?,?,?,?)", (row, seq, action, at_s, rec_s, actor, body, prev, h))
+        with transaction(self.conn):
+            cur = self.conn.execute(
+                "INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?)", (row, seq, action, at_s, rec_s, actor, body, prev, h))
+            ledger.chain(self.conn, "case", cur.lastrowid, h)
+            self.conn.execute("UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?", (seq, h, row))
         return Event(case_uuid, seq, action, at, recorded_at, actor, payload, prev, h)
 
     def events(self, row: int) -> list[Event]:
@@ -324,30 +331,6 @@ class Store:
         """When the last step of the lifecycle happened (attachments and re-routing notes do not count)."""
         return _dt(self.one("SELECT at FROM events WHERE case_id = ? AND action NOT IN ('attach', 'route') "
                             "ORDER BY seq DESC LIMIT 1", (row,)))
-
-    def broken_chains(self, limit: int = 100) -> list[str]:
-        """Case numbers whose event chain does not verify (tampered, reordered or missing events)."""
-        broken: list[str] = []
-        cur = self.conn.execute(
-            "SELECT c.uuid, c.number, e.seq, e.action, e.at, e.recorded_at, e.actor, e.payload, e.prev_hash, e.hash "
-            "FROM events e JOIN cases c ON c.id = e.case_id ORDER BY e.case_id, e.seq")
-        current, expect_prev, expect_seq, bad = None, GENESIS, 1, False
-        for case_uuid, number, seq, action, at, rec, actor, payload, prev, h in cur:
-            if case_uuid != current:
-                if bad:
-                    broken.append(cur_number)
-                current, cur_number, expect_prev, expect_seq, bad = case_uuid, number, GENESIS, 1, False
-            if bad:
-                continue
-            if seq != expect_seq or prev != expect_prev or \
-                    event_hash(prev, case_uuid, seq, action, at, rec, actor, payload) != h:
-                bad = True
-            expect_prev, expect_seq = h, seq + 1
-            if len(broken) >= limit:
-                break
-        if bad and len(broken) < limit:
-            broken.append(cur_number)
-        return broken
 
     # ---- attachments -------------------------------------------------------------------------------
     def add_attachment(self, row: int, filename: str, stored_path: str, sha256: str, size: int, now: datetime) -> None:

@@ -223,4 +223,5 @@ def _finish(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> None:
              int(c.channel == "来访" and c.headcount >= 5), c.leader, c.public, c.caused_by, c.accused, c.legal,
              names, s.status, f["disposition"], f["handling_unit"], c.restricted, c.repeat_of, int(c.candidate),
              f["outcome"], f["rating"], f["closure_reason"], _iso(closed) if closed else None,
-             _OISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"])
+             _OISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"],
+             len(s.events), s.events[-1][-1])

@@ -1,0 +1,379 @@
+"""The global ledger: appends from every record kind, the migration of an old database, and the
+check finding each kind of tampering in a case in the MIDDLE of a many-case database.
+
+The attacker in these tests has the file: drops the triggers, changes rows, recomputes hashes with the
+published formulas and puts the triggers back (except where the triggers themselves are the tampering)."""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from datetime import datetime
+
+import pytest
+
+from xinfang.services.demo import generate_demo
+from xinfang.services.workspace import Workspace
+from xinfang.storage import ledger
+from xinfang.storage.db import connect, migrate
+from xinfang.storage.verify import SHIPPED_TRIGGERS, trigger_sql
+
+from tests.helpers import Clock, make_workspace, register
+
+NOW = datetime(2026, 11, 22, 10, 30)
+CASES = 400
+TRIGGERS = tuple(SHIPPED_TRIGGERS)
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory):
+    """A file with 400 demo cases plus two registered and acted on through the services."""
+    path = tmp_path_factory.mktemp("ledger") / "template.db"
+    ws = Workspace.open(path, now=lambda: NOW)
+    generate_demo(ws, CASES, seed=3)
+    ws.close()
+    return path
+
+
+@pytest.fixture
+def db(template, tmp_path):
+    path = tmp_path / "x.db"
+    shutil.copy(template, path)
+    return path
+
+
+def check(path, anchor=None) -> dict:
+    ws = Workspace.open(path, now=lambda: NOW)
+    try:
+        return ws.check(anchor=anchor)
+    finally:
+        ws.close()
+
+
+def anchor_of(path) -> str:
+    ws = Workspace.open(path, now=lambda: NOW)
+    try:
+        return ws.anchor()
+    finally:
+        ws.close()
+
+
+class Attacker:
+    """Raw SQLite on the file, triggers off while tampering, back on afterwards."""
+
+    def __init__(self, path, restore_triggers=True):
+        self.conn = sqlite3.connect(str(path), isolation_level=None)
+        self.restore = restore_triggers
+
+    def __enter__(self):
+        self.conn.execute("BEGIN")
+        for name in TRIGGERS:
+            self.conn.execute(f"DROP TRIGGER {name}")
+        return self.conn
+
+    def __exit__(self, *exc):
+        if self.restore:
+            for name in TRIGGERS:
+                self.conn.execute(trigger_sql(name))
+        self.conn.execute("COMMIT")
+        self.conn.close()
+
+
+def middle_case(path, min_events=4) -> tuple[int, str, str]:
+    """(id, uuid, number) of a case in the middle of the range with at least `min_events` events."""
+    conn = sqlite3.connect(str(path))
+    row = conn.execute("SELECT id, uuid, number FROM cases WHERE id >= ? AND event_count >= ? ORDER BY id LIMIT 1",
+                       (CASES // 2, min_events)).fetchone()
+    conn.close()
+    assert row is not None
+    return row
+
+
+def rechain_case(conn, case_id, case_uuid):
+    """Recompute one case's chain from its current rows (what a careful forger does) and fix its row."""
+    prev = ledger.GENESIS
+    for eid, seq, action, at, rec, actor, payload in conn.execute(
+            "SELECT id, seq, action, at, recorded_at, actor, payload FROM events WHERE case_id = ? ORDER BY seq",
+            (case_id,)).fetchall():
+        h = ledger.event_hash(prev, case_uuid, seq, action, at, rec, actor, payload)
+        conn.execute("UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", (prev, h, eid))
+        prev = h
+    n = conn.execute("SELECT count(*) FROM events WHERE case_id = ?", (case_id,)).fetchone()[0]
+    conn.execute("UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?", (n, prev, case_id))
+
+
+def renumber_case(conn, case_id):
+    for i, (eid,) in enumerate(conn.execute("SELECT id FROM events WHERE case_id = ? ORDER BY seq",
+                                            (case_id,)).fetchall(), start=1):
+        conn.execute("UPDATE events SET seq = -? WHERE id = ?", (i, eid))
+    conn.execute("UPDATE events SET seq = -seq WHERE case_id = ?", (case_id,))
+
+
+def rebuild_ledger_from(conn, seq_from: int):
+    """Recompute every ledger hash from entry `seq_from` on (and drop entries whose event is gone)."""
+    prev = conn.execute("SELECT hash FROM ledger WHERE seq = ?", (seq_from - 1,)).fetchone()
+    prev = prev[0] if prev else ledger.GENESIS
+    rows = conn.execute("SELECT kind, event_id FROM ledger WHERE seq >= ? ORDER BY seq", (seq_from,)).fetchall()
+    conn.execute("DELETE FROM ledger WHERE seq >= ?", (seq_from,))
+    seq = seq_from
+    for kind_name, eid in rows:
+        table = "events" if kind_name == "case" else "record_events"
+        found = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (eid,)).fetchone()
+        if not found:
+            continue
+        prev = ledger.ledger_hash(prev, seq, kind_name, eid, found[0])
+        conn.execute("INSERT INTO ledger(seq, kind, event_id, hash) VALUES (?,?,?,?)", (seq, kind_name, eid, prev))
+        seq += 1
+
+
+def first_ledger_seq_of(conn, case_id) -> int:
+    return conn.execute("SELECT min(l.seq) FROM ledger l JOIN events e ON l.kind = 'case' AND e.id = l.event_id "
+                        "WHERE e.case_id = ?", (case_id,)).fetchone()[0]
+
+
+# ---- the untouched database ------------------------------------------------------------------------------
+def test_untouched_database_checks_ok_and_anchor_is_the_ledger_head(db):
+    report = check(db)
+    assert report["ok"], report["problems"]
+    conn = sqlite3.connect(str(db))
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    others = conn.execute("SELECT count(*) FROM record_events").fetchone()[0]
+    seq, h = conn.execute("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetchone()
+    assert seq == events + others           # every event of every kind is one ledger entry
+    assert report["anchor"] == f"{seq}:{h}"
+    assert check(db, anchor=report["anchor"])["ok"]
+
+
+def test_ledger_hash_follows_the_published_formula(db):
+    conn = sqlite3.connect(str(db))
+    prev = ledger.GENESIS
+    for seq, kind_name, eid, h in conn.execute("SELECT seq, kind, event_id, hash FROM ledger ORDER BY seq LIMIT 50"):
+        table = "events" if kind_name == "case" else "record_events"
+        ev = conn.execute(f"SELECT hash FROM {table} WHERE id = ?", (eid,)).fetchone()[0]
+        expected = hashlib.sha256(f"{prev}|{seq}|{kind_name}|{eid}|{ev}".encode()).hexdigest()
+        assert h == expected
+        prev = h
+
+
+def test_every_kind_appends_through_the_ledger():
+    ws, clock = make_workspace()
+    before = ledger.head(ws.store.conn)[0]
+    case = register(ws, "clerk1")                       # a user (new) + a case event
+    clock.advance(hours=1)
+    ws.configure("warn_workdays", "5", "admin")            # a setting event
+    seq, _ = ledger.head(ws.store.conn)
+    kinds = [k for (k,) in ws.store.q("SELECT kind FROM ledger WHERE seq > ? ORDER BY seq", (before,))]
+    assert kinds == ["user", "case", "setting"]
+    assert seq == before + 3
+    row = ws.store.q("SELECT event_count, head_hash FROM cases WHERE id = ?", (case.row,))[0]
+    assert row == (1, case.events[-1].hash)
+    assert ws.store.q("SELECT event_count FROM users WHERE login = 'clerk1'")[0][0] == 1
+    assert ws.check()["ok"]
+    ws.configure("warn_workdays", "5", "admin")            # unchanged value: no event
+    assert ledger.head(ws.store.conn)[0] == seq
+
+
+def test_a_new_kind_gets_chained_and_checked(monkeypatch):
+    """What docs/ledger.md tells another module to do: a table with the two columns, one line in KINDS."""
+    monkeypatch.setitem(ledger.KINDS, "widget", ledger.Kind("widget", "widgets", "uuid", "测试记录"))
+    ws, clock = make_workspace()
+    conn = ws.store.conn
+    conn.execute("CREATE TABLE widgets (uuid TEXT PRIMARY KEY, name TEXT, event_count INTEGER NOT NULL DEFAULT 0, "
+                 "head_hash TEXT NOT NULL DEFAULT '')")
+    with ws.store.transaction():
+        conn.execute("INSERT INTO widgets(uuid, name) VALUES ('w1', '甲')")
+        ledger.append(conn, "widget", "w1", "create", clock.now, clock.now, "clerk", {"name": "甲"})
+        ledger.append(conn, "widget", "w1", "rename", clock.now, clock.now, "clerk", {"name": "乙"})
+    assert [e.action for e in ledger.record_events(conn, "widget", "w1")] == ["create", "rename"]
+    assert ws.check()["ok"]
+    conn.execute("DROP TRIGGER record_events_no_delete")
+    conn.execute("DELETE FROM record_events WHERE kind = 'widget' AND seq = 2")
+    problems = ws.check()["problems"]
+    assert any("测试记录 w1" in p for p in problems)
+    assert any("record_events_no_delete" in p for p in problems)
+
+
+def test_migrating_a_version_1_database_chains_its_events(tmp_path):
+    path = tmp_path / "old.db"
+    conn = connect(path)
+    from xinfang.storage.db import _split_sql, transaction, MIGRATIONS_DIR
+    with transaction(conn):                                  # build a version-1 file by hand
+        for statement in _split_sql((MIGRATIONS_DIR / "0001_initial.sql").read_text(encoding="utf-8")):
+            conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '1')")
+        conn.execute("INSERT INTO users(login, name, roles, created_at) VALUES ('a', '甲', '', '2025-01-01T00:00:00')")
+        conn.execute("INSERT INTO settings(key, value) VALUES ('office_name', '\"本单位\"')")
+        conn.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, registered_at, "
+                     "purpose, category, summary, status, updated_at) VALUES (1, 'u1', '2025-信-000001', '0', 2025, 1, "
+                     "'来信', '2025-01-01T09:00:00', '2025-01-01T09:00:00', '申诉求决', 'x', 's', 'registered', "
+                     "'2025-01-01T09:00:00')")
+        prev = ledger.GENESIS
+        for seq in (1, 2):
+            h = ledger.event_hash(prev, "u1", seq, "a", "t", "t", "a", "{}")
+            conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                         "VALUES (1, ?, 'a', 't', 't', 'a', '{}', ?, ?)", (seq, prev, h))
+            prev = h
+    migrate(conn, path)
+    assert conn.execute("SELECT event_count, head_hash FROM cases").fetchone() == (2, prev)
+    assert [k for (k,) in conn.execute("SELECT kind FROM ledger ORDER BY seq")] == ["case", "case", "user", "setting"]
+    conn.close()
+    ws = Workspace.open(path, now=lambda: NOW, seed_reference=False)
+    problems = ws.check()["problems"]
+    ws.close()
+    assert problems == ["有 1 件案件不在搜索索引中（如 2025-信-000001），请运行 xinfang reindex 重建"]
+
+
+# ---- tampering: one test per kind (issue 6 §2, issue 11 §5) ------------------------------------------------
+def test_event_payload_edited(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET payload = '{\"reason\": \"改过\"}' WHERE case_id = ? AND seq = 2", (cid,))
+    report = check(db)
+    assert not report["ok"] and report["broken_chains"] == [number]
+
+
+def test_two_events_swapped(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET seq = -1 WHERE case_id = ? AND seq = 2", (cid,))
+        conn.execute("UPDATE events SET seq = 2 WHERE case_id = ? AND seq = 3", (cid,))
+        conn.execute("UPDATE events SET seq = 3 WHERE case_id = ? AND seq = -1", (cid,))
+    report = check(db)
+    assert not report["ok"] and number in report["broken_chains"]
+
+
+def test_last_event_of_a_case_deleted(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("DELETE FROM events WHERE case_id = ? AND seq = (SELECT max(seq) FROM events WHERE case_id = ?)",
+                     (cid, cid))
+    report = check(db)
+    assert not report["ok"] and report["broken_chains"] == [number]
+    assert any("不存在" in p for p in report["problems"])          # the ledger lists the deleted event
+
+
+def test_all_events_of_a_case_deleted(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("DELETE FROM events WHERE case_id = ?", (cid,))
+    report = check(db)
+    assert not report["ok"] and report["broken_chains"] == [number]
+    assert any(f"案件 {number}：没有任何事件" in p for p in report["problems"])
+
+
+def test_event_altered_and_the_whole_case_chain_recomputed(db):
+    cid, uuid, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET at = '2020-01-01T09:00:00' WHERE case_id = ? AND seq = 2", (cid,))
+        rechain_case(conn, cid, uuid)
+    report = check(db)
+    assert not report["ok"]
+    assert any("账本第" in p and "哈希不符" in p for p in report["problems"])
+
+
+def test_middle_event_deleted_and_the_chain_rebuilt(db):
+    cid, uuid, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("DELETE FROM events WHERE case_id = ? AND seq = 2", (cid,))
+        renumber_case(conn, cid)
+        rechain_case(conn, cid, uuid)
+    report = check(db)
+    assert not report["ok"]
+    assert any("不存在" in p for p in report["problems"])
+
+
+def test_whole_case_deleted(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        for table in ("events", "petitioners", "clocks", "repeats", "attachments"):
+            conn.execute(f"DELETE FROM {table} WHERE case_id = ?", (cid,))
+        conn.execute("DELETE FROM repeats WHERE earlier_id = ?", (cid,))
+        conn.execute("DELETE FROM cases WHERE id = ?", (cid,))
+    report = check(db)
+    assert not report["ok"]
+    assert any("不存在（被删除）" in p for p in report["problems"])
+
+
+def test_last_event_actor_changed_with_hash_recomputed(db):
+    cid, uuid, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET actor = '别人' WHERE case_id = ? AND seq = "
+                     "(SELECT max(seq) FROM events WHERE case_id = ?)", (cid, cid))
+        rechain_case(conn, cid, uuid)
+    report = check(db)
+    assert not report["ok"]
+    assert any("哈希不符" in p for p in report["problems"])
+
+
+def test_triggers_dropped(db):
+    with Attacker(db, restore_triggers=False):
+        pass
+    report = check(db)
+    assert not report["ok"]
+    assert sum("触发器" in p for p in report["problems"]) == len(TRIGGERS)
+
+
+def test_trigger_replaced_by_a_harmless_one(db):
+    conn = sqlite3.connect(str(db))
+    conn.execute("DROP TRIGGER events_no_delete")
+    conn.execute("CREATE TRIGGER events_no_delete BEFORE DELETE ON events BEGIN SELECT 1; END")
+    conn.commit()
+    conn.close()
+    assert any("events_no_delete 与程序发布的不一致" in p for p in check(db)["problems"])
+
+
+def test_events_inserted_behind_the_ledger(db):
+    cid, uuid, _ = middle_case(db)
+    with Attacker(db) as conn:
+        seq, prev = conn.execute("SELECT event_count, head_hash FROM cases WHERE id = ?", (cid,)).fetchone()
+        h = ledger.event_hash(prev, uuid, seq + 1, "close", "t", "t", "x", "{}")
+        conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                     "VALUES (?, ?, 'close', 't', 't', 'x', '{}', ?, ?)", (cid, seq + 1, prev, h))
+        conn.execute("UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?", (seq + 1, h, cid))
+    assert any("不在账本中" in p for p in check(db)["problems"])
+
+
+# ---- what only an anchor shows ---------------------------------------------------------------------------
+def test_full_rewrite_from_a_point_on_is_invisible_without_anchor_but_not_with_one(db):
+    anchor = anchor_of(db)
+    cid, uuid, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET actor = '别人' WHERE case_id = ? AND seq = 2", (cid,))
+        rechain_case(conn, cid, uuid)
+        rebuild_ledger_from(conn, first_ledger_seq_of(conn, cid))
+    assert check(db)["ok"]                                   # the stated limit: a full recomputation
+    report = check(db, anchor=anchor)
+    assert not report["ok"]
+    assert any("不是锚点记下的内容" in p for p in report["problems"])
+
+
+def test_newest_events_deleted_with_their_ledger_entries(db):
+    anchor = anchor_of(db)
+    with Attacker(db) as conn:
+        last = conn.execute("SELECT case_id FROM events ORDER BY id DESC LIMIT 1").fetchone()[0]
+        conn.execute("DELETE FROM events WHERE id = (SELECT max(id) FROM events)")
+        conn.execute("DELETE FROM ledger WHERE seq = (SELECT max(seq) FROM ledger)")
+        number = conn.execute("SELECT number FROM cases WHERE id = ?", (last,)).fetchone()[0]
+    report = check(db)
+    assert report["broken_chains"] == [number]              # the row's count and head still say more
+    report = check(db, anchor=anchor)
+    assert any("已不在账本中" in p for p in report["problems"])
+
+
+def test_anchor_check_sees_tampering_after_the_anchor(db, template):
+    ws = Workspace.open(db, now=lambda: NOW)
+    anchor = ws.anchor()
+    case = register(ws, "clerk9")
+    ws.close()
+    assert check(db, anchor=anchor)["ok"]
+    with Attacker(db) as conn:
+        conn.execute("UPDATE events SET actor = '别人' WHERE case_id = ?", (case.row,))
+    report = check(db, anchor=anchor)
+    assert report["broken_chains"] == [case.number]
+
+
+def test_bad_anchor_text_is_refused_in_chinese(db):
+    from xinfang.domain.problems import DomainError
+    with pytest.raises(DomainError, match="锚点"):
+        check(db, anchor="12:xyz")

@@ -1,0 +1,121 @@
+"""数据完整性: the anchor of the ledger and the check of the whole database (or of what came after an anchor).
+
+`ws.integrity.check()` verifies, with progress: SQLite's integrity; the append-only triggers are the shipped
+ones; the global ledger has no gap and every hash follows from the previous one; every event is in the ledger;
+every record's own chain verifies and ends where its row says (count and head); the search index covers every
+case. `check(anchor="SEQ:HASH")` first requires the ledger to still pass through that point unchanged, then
+checks only what came after it (entries, and the records they touched)."""
+from __future__ import annotations
+
+import re
+from typing import Any, Callable
+
+from ..domain.problems import DomainError
+from ..storage import ledger, verify
+
+Progress = Callable[[int, int], Any]
+
+# What the chain cannot show without an anchor kept outside the PC (README, 数据完整性).
+LIMITS = ("没有外部锚点时，能改写数据库文件的人可以从某一条起重新计算此后全部事件和账本的哈希"
+          "（或删除最新的若干条并重算），这样的改写本检查发现不了；"
+          "把“锚点”抄在纸上或报给另一单位，日后用 --anchor 核对，即可发现锚点之前的任何改动。")
+
+_ANCHOR = re.compile(r"^\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*$")
+
+
+def parse_anchor(text: str) -> tuple[int, str]:
+    m = _ANCHOR.match(text or "")
+    if not m:
+        raise DomainError(f"锚点“{text}”格式不对，应为“序号:64位哈希”，如 128734:9f2c…（由 check --json 输出）")
+    return int(m.group(1)), m.group(2).lower()
+
+
+class Integrity:
+    def __init__(self, store):
+        self.store = store
+
+    @property
+    def conn(self):
+        return self.store.conn
+
+    def anchor(self) -> str:
+        """The ledger head as "SEQ:HASH" (what an office writes down or sends away)."""
+        seq, h = ledger.head(self.conn)
+        return f"{seq}:{h}"
+
+    def check(self, anchor: str | None = None, progress: Progress | None = None) -> dict:
+        conn = self.conn
+        start = parse_anchor(anchor) if anchor else (0, ledger.GENESIS)
+        problems: list[str] = []
+        integrity = self.store.integrity()
+        if integrity != "ok":
+            problems.append(f"SQLite 完整性检查未通过：{integrity}")
+        problems += verify.trigger_problems(conn)
+        anchor_ok = None
+        if anchor:
+            at = verify.entry_at(conn, start[0])
+            anchor_ok = at == start[1]
+            if at is None:
+                problems.append(f"锚点 {start[0]} 已不在账本中（账本被删减）")
+            elif not anchor_ok:
+                problems.append(f"账本第 {start[0]} 条已不是锚点记下的内容（锚点之前的记录被改写）")
+        entries = verify.ledger_count(conn, start[0])
+        cases = self.store.total_cases()
+        total = entries + (cases if not anchor else 0) + 1
+        done = 0
+
+        def step(d, _t):
+            if progress is not None:
+                progress(min(done + d, total), total)
+
+        if anchor_ok is False:          # nothing after a broken anchor can be trusted: say so and stop
+            return self._report(problems, [], integrity, cases, start, 0)
+        walk = verify.walk_ledger(conn, *start, progress=step)
+        problems += walk.problems
+        done += entries
+        since = verify.event_ids_at(conn, start[0])
+        problems += verify.unledgered_events(conn, since, walk.kinds)
+        if anchor:
+            case_ids = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM events WHERE id > ?",
+                                                   (since.get("case", 0),))]
+            records = {k: [r[0] for r in conn.execute(
+                "SELECT DISTINCT record FROM record_events WHERE kind = ? AND id > ?", (k, since.get(k, 0)))]
+                for k in ledger.KINDS if k != "case"}
+        else:
+            case_ids, records = None, None
+        broken: list[str] = []
+        checked = 0
+        for row, cid, events in verify.case_chains(conn, case_ids):
+            label = f"案件 {row[2]}" if row else f"案件（内部序号 {cid}）"
+            found = verify.chain_problems(label, row[1] if row else "", "case", events,
+                                          row[3] if row else None, row[4] if row else None)
+            if found:
+                broken.append(row[2] if row else f"#{cid}")
+                if len(problems) < 200:
+                    problems += found
+            checked += 1
+            if not anchor and checked % 20_000 == 0:
+                step(checked, total)
+        done += cases if not anchor else 0
+        for kind_name in ledger.KINDS:
+            if kind_name == "case":
+                continue
+            wanted = None if records is None else set(records[kind_name])
+            for key, n, h, events in verify.record_chains(conn, kind_name):
+                if wanted is not None and key not in wanted:
+                    continue
+                problems += verify.chain_problems(f"{ledger.KINDS[kind_name].label} {key}", key, kind_name,
+                                                  events, n, h)
+        missing, missing_numbers = verify.missing_from_search(conn)
+        if missing:
+            problems.append(f"有 {missing} 件案件不在搜索索引中（如 {'、'.join(missing_numbers[:5])}），"
+                            "请运行 xinfang reindex 重建")
+        if progress is not None:
+            progress(total, total)
+        return self._report(problems, broken, integrity, cases, start, missing)
+
+    def _report(self, problems, broken, integrity, cases, start, missing) -> dict:
+        head_seq, head_hash = ledger.head(self.conn)
+        return {"ok": not problems, "integrity": integrity, "broken_chains": broken, "cases": cases,
+                "anchor": f"{head_seq}:{head_hash}", "problems": problems, "ledger_entries": head_seq,
+                "checked_from": start[0], "missing_from_search": missing, "limits": LIMITS}

@@ -1,0 +1,210 @@
+"""Verifying what storage/ledger.py wrote: the global ledger, each record's chain against its row's count and
+head, the append-only triggers, the search index. Findings are Chinese sentences; the walk over the whole
+database reports progress as (done, total) in ledger entries or rows."""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
+
+Progress = Callable[[int, int], Any]
+
+# The append-only triggers as shipped (migrations 0001 and 0002; a test compares them with schema.sql).
+SHIPPED_TRIGGERS = {
+    "events_no_update": ("events", "BEFORE UPDATE", "事件记录只能追加，不能修改"),
+    "events_no_delete": ("events", "BEFORE DELETE", "事件记录只能追加，不能删除"),
+    "record_events_no_update": ("record_events", "BEFORE UPDATE", "事件记录只能追加，不能修改"),
+    "record_events_no_delete": ("record_events", "BEFORE DELETE", "事件记录只能追加，不能删除"),
+    "ledger_no_update": ("ledger", "BEFORE UPDATE", "账本只能追加，不能修改"),
+    "ledger_no_delete": ("ledger", "BEFORE DELETE", "账本只能追加，不能删除"),
+}
+
+
+def trigger_sql(name: str) -> str:
+    table, when, message = SHIPPED_TRIGGERS[name]
+    return f"CREATE TRIGGER {name} {when} ON {table}\nBEGIN SELECT RAISE(ABORT, '{message}'); END"
+
+
+@dataclass
+class LedgerWalk:
+    problems: list[str]
+    head: tuple[int, str]          # the last entry walked (or the starting point when none)
+    entries: int                   # entries walked
+    kinds: dict[str, int]          # entries walked per record kind
+
+
+def trigger_problems(conn: sqlite3.Connection) -> list[str]:
+    found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
+    out = []
+    for name in SHIPPED_TRIGGERS:
+        if name not in found:
+            out.append(f"只追加保护触发器 {name} 不存在（被删除）")
+        elif found[name] != trigger_sql(name):
+            out.append(f"只追加保护触发器 {name} 与程序发布的不一致（被改动）")
+    return out
+
+
+def entry_at(conn: sqlite3.Connection, seq: int) -> str | None:
+    return conn.execute("SELECT hash FROM ledger WHERE seq = ?", (seq,)).fetchone()[0] \
+        if conn.execute("SELECT 1 FROM ledger WHERE seq = ?", (seq,)).fetchone() else None
+
+
+def ledger_count(conn: sqlite3.Connection, after_seq: int = 0) -> int:
+    last = conn.execute("SELECT coalesce(max(seq), 0) FROM ledger").fetchone()[0]
+    return max(0, last - after_seq)
+
+
+def walk_ledger(conn: sqlite3.Connection, after_seq: int = 0, after_hash: str = GENESIS,
+                progress: Progress | None = None, limit: int = 100) -> LedgerWalk:
+    """Walk the ledger after `after_seq` (whose hash must be `after_hash`): sequence without gaps, every hash
+    recomputed from the previous one and the event's stored hash, every event present, event ids of a kind
+    increasing (so none is listed twice). Event contents are checked against their hashes by `walk_records`."""
+    total = ledger_count(conn, after_seq)
+    problems: list[str] = []
+    seq_expect, prev = after_seq + 1, after_hash
+    last_id: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    done = 0
+    cur = conn.execute(
+        "SELECT l.seq, l.kind, l.event_id, l.hash, "
+        "CASE WHEN l.kind = 'case' THEN (SELECT hash FROM events WHERE id = l.event_id) "
+        "ELSE (SELECT hash FROM record_events WHERE id = l.event_id AND kind = l.kind) END "
+        "FROM ledger l WHERE l.seq > ? ORDER BY l.seq", (after_seq,))
+    while True:
+        rows = cur.fetchmany(20_000)
+        if not rows:
+            break
+        for seq, kind_name, event_id, h, ev_hash in rows:
+            if len(problems) >= limit:
+                break
+            if seq != seq_expect:
+                problems.append(f"账本第 {seq_expect} 至 {seq - 1} 条缺失（记录被删除）")
+            if ev_hash is None:
+                problems.append(f"账本第 {seq} 条记载的事件（{_kind_label(kind_name)}，事件 {event_id}）不存在（被删除）")
+            elif ledger_hash(prev, seq, kind_name, event_id, ev_hash) != h:
+                problems.append(f"账本第 {seq} 条的哈希不符（该条或其事件被改动）")
+            if event_id <= last_id.get(kind_name, 0):
+                problems.append(f"账本第 {seq} 条重复或乱序地记载了事件 {event_id}")
+            last_id[kind_name] = event_id
+            kinds[kind_name] = kinds.get(kind_name, 0) + 1
+            seq_expect, prev = seq + 1, h
+        done += len(rows)
+        if progress is not None:
+            progress(min(done, total), total)
+    return LedgerWalk(problems, (seq_expect - 1, prev), done, kinds)
+
+
+def unledgered_events(conn: sqlite3.Connection, since: dict[str, int], walked: dict[str, int]) -> list[str]:
+    """Events not listed in the ledger (written behind its back) or listed but gone: the events of each kind
+    newer than `since[kind]` (the newest event id the ledger listed at the walk's starting point) against the
+    ledger entries the walk saw for that kind."""
+    out = []
+    stored = {"case": conn.execute("SELECT count(*) FROM events WHERE id > ?", (since.get("case", 0),)).fetchone()[0]}
+    for name, n in conn.execute("SELECT kind, count(*) FROM record_events GROUP BY kind"):
+        after = since.get(name, 0)
+        stored[name] = n if not after else conn.execute(
+            "SELECT count(*) FROM record_events WHERE kind = ? AND id > ?", (name, after)).fetchone()[0]
+    for name in sorted(set(walked) | set(stored)):
+        a, b = stored.get(name, 0), walked.get(name, 0)
+        if a > b:
+            out.append(f"{_kind_label(name)}的事件有 {a - b} 条不在账本中（绕过程序写入）")
+        elif a < b:
+            out.append(f"{_kind_label(name)}的事件比账本记载的少 {b - a} 条（被删除）")
+    return out
+
+
+def event_ids_at(conn: sqlite3.Connection, seq: int) -> dict[str, int]:
+    """For each kind, the newest event id the ledger had listed up to entry `seq` (ids grow with seq)."""
+    if seq <= 0:
+        return {}
+    out = {}
+    row = conn.execute("SELECT event_id FROM ledger WHERE kind = 'case' AND seq <= ? ORDER BY seq DESC LIMIT 1",
+                       (seq,)).fetchone()
+    out["case"] = row[0] if row else 0
+    for name, top in conn.execute("SELECT kind, max(event_id) FROM ledger "
+                                  "WHERE kind <> 'case' AND seq <= ? GROUP BY kind", (seq,)):
+        out[name] = top
+    return out
+
+
+def _kind_label(name: str) -> str:
+    k = KINDS.get(name)
+    return k.label if k else name
+
+
+# ---- per-record chains ---------------------------------------------------------------------------------------
+def chain_problems(label: str, record: str, kind_name: str, events: list[tuple], count: int | None,
+                   head_hash: str | None) -> list[str]:
+    """Problems of one record's chain. `events`: (seq, action, at, recorded_at, actor, payload, prev, hash)
+    in seq order; `count`/`head_hash` from the record row (None: the row is missing)."""
+    out = []
+    if count is None:
+        return [f"{label}：记录本身不存在，但有 {len(events)} 条事件（记录被删除）"]
+    expect_prev, expect_seq = GENESIS, 1
+    key = chain_key(kind_name, record)
+    for seq, action, at, rec, actor, payload, prev, h in events:
+        if seq != expect_seq:
+            out.append(f"{label}：缺少第 {expect_seq} 条事件（被删除）")
+            expect_seq = seq
+        if prev != expect_prev or event_hash(prev, key, seq, action, at, rec, actor, payload) != h:
+            out.append(f"{label}：第 {seq} 条事件与其哈希不符（被改动或调换）")
+            break
+        expect_prev, expect_seq = h, seq + 1
+    if not events:
+        out.append(f"{label}：没有任何事件（事件被删除）")
+    elif count != len(events) or head_hash != events[-1][7]:
+        out.append(f"{label}：记录上登记有 {count} 条事件，实有 {len(events)} 条，最新事件不符（事件被删除或改动）")
+    return out
+
+
+CASE_ROW = ("id", "uuid", "number", "event_count", "head_hash")
+EVENT_FIELDS = "seq, action, at, recorded_at, actor, payload, prev_hash, hash"
+
+
+def case_chains(conn: sqlite3.Connection, ids: list[int] | None = None) -> Iterator[tuple[tuple | None, int, list]]:
+    """(case row or None, case id, events) for every case id having a row or events, in id order; only
+    `ids` when given. The case row is (id, uuid, number, event_count, head_hash)."""
+    if ids is not None:
+        for cid in sorted(set(ids)):
+            row = conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id = ?", (cid,)).fetchone()
+            evs = conn.execute(f"SELECT {EVENT_FIELDS} FROM events WHERE case_id = ? ORDER BY seq", (cid,)).fetchall()
+            yield row, cid, evs
+        return
+    rows = conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases ORDER BY id")
+    evs = conn.execute(f"SELECT case_id, {EVENT_FIELDS} FROM events ORDER BY case_id, seq")
+    row = rows.fetchone()
+    ev = evs.fetchone()
+    while row is not None or ev is not None:
+        cid = min(x for x in (row[0] if row else None, ev[0] if ev else None) if x is not None)
+        bucket = []
+        while ev is not None and ev[0] == cid:
+            bucket.append(ev[1:])
+            ev = evs.fetchone()
+        if row is not None and row[0] == cid:
+            yield row, cid, bucket
+            row = rows.fetchone()
+        else:
+            yield None, cid, bucket
+
+
+def record_chains(conn: sqlite3.Connection, kind_name: str) -> Iterator[tuple[str, int | None, str | None, list]]:
+    """(record key, row event_count or None, row head_hash, events) for a non-case kind."""
+    k = KINDS[kind_name]
+    rows = {key: (n, h) for key, n, h in conn.execute(f"SELECT {k.key}, event_count, head_hash FROM {k.table}")}
+    events: dict[str, list] = {}
+    for record, *rest in conn.execute(f"SELECT record, {EVENT_FIELDS} FROM record_events WHERE kind = ? "
+                                      "ORDER BY record, seq", (kind_name,)):
+        events.setdefault(record, []).append(tuple(rest))
+    for key in sorted(set(rows) | set(events), key=str):
+        n, h = rows.get(key, (None, None))
+        yield str(key), n, h, events.get(key, [])
+
+
+def missing_from_search(conn: sqlite3.Connection, limit: int = 20) -> tuple[int, list[str]]:
+    """Cases without a search-index entry: (how many, the first case numbers)."""
+    sql = "FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_search_docsize d WHERE d.id = c.id)"
+    n = conn.execute(f"SELECT count(*) {sql}").fetchone()[0]
+    numbers = [r[0] for r in conn.execute(f"SELECT c.number {sql} ORDER BY c.id LIMIT ?", (limit,))] if n else []
+    return n, numbers
