@@ -231,17 +231,6 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
     def schedule_preview(self, *_args) -> None:
         self._timer.start()
 
-    def hideEvent(self, event) -> None:
-        # a hidden or closed form must not query a workspace that may be closed by now
-        self._preview_pending = self._timer.isActive()
-        self._timer.stop()
-        super().hideEvent(event)
-
-    def showEvent(self, event) -> None:
-        if getattr(self, "_preview_pending", False):
-            self._timer.start()
-        super().showEvent(event)
-
     def refresh_preview(self) -> None:
         self._timer.stop()
         try:
@@ -265,7 +254,6 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
     # ---- saving ---------------------------------------------------------------------------------------
     def save(self) -> str | None:
         """Register what is typed. On a refusal keep everything and show why; on success emit saved and reset."""
-        self._timer.stop()          # saving checks everything a pending preview would
         self._clear_problems()
         try:
             registered = self.ws.register(self.draft(), self.actor)
