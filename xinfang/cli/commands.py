@@ -5,13 +5,14 @@ import json
 import sys
 import tempfile
 import time
-from datetime import date, datetime
 from pathlib import Path
 
+from ..domain.enums import Status
 from ..domain.problems import DomainError
 from ..domain.validation import check_id_number
 from ..services import ListFilter, Workspace
-from ..services.intake import draft_from_dict, parse_datetime
+from ..services.case_input import MAX_JSON_BYTES, load_json
+from ..services.intake import parse_datetime
 
 
 def _emit(args, out, data, text: str) -> None:
@@ -28,11 +29,13 @@ def _open(args, default_db) -> Workspace:
 
 
 def _read_json(path: str):
-    raw = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8-sig")
-    try:
-        return json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise DomainError(f"JSON 格式错误：第{exc.lineno}行第{exc.colno}列 {exc.msg}") from None
+    limit = MAX_JSON_BYTES + 1           # read no more than the limit: a huge file is refused, not loaded
+    if path == "-":
+        raw = getattr(sys.stdin, "buffer", sys.stdin).read(limit)
+    else:
+        with open(path, "rb") as f:
+            raw = f.read(limit)
+    return load_json(raw, "标准输入" if path == "-" else f"文件“{Path(path).name}”")
 
 
 def run(args, out, default_db) -> int:
@@ -101,8 +104,7 @@ def cmd_idcheck(args, out, default_db):
 
 def cmd_case_add(args, out, default_db):
     ws = _open(args, default_db)
-    draft = draft_from_dict(_read_json(args.file))
-    result = ws.register(draft, args.by)
+    result = ws.register_input(_read_json(args.file), args.by)
     data = ws.case_dict(result.case)
     data["warnings"] = [p.message for p in result.warnings]
     _emit(args, out, data, _case_text(ws, data) + "".join(f"\n提示：{w}" for w in data["warnings"]))
@@ -116,10 +118,7 @@ def cmd_case_show(args, out, default_db):
 
 def cmd_case_act(args, out, default_db):
     ws = _open(args, default_db)
-    try:
-        payload = json.loads(args.data or "{}")
-    except json.JSONDecodeError as exc:
-        raise DomainError(f"--data 不是有效的 JSON：{exc.msg}") from None
+    payload = load_json(args.data or "{}", "--data")
     if args.action == "refer-mediation":       # 访调对接: creates the linked dispute
         from .mediation_cli import cmd_refer
         return cmd_refer(ws, args, out)
@@ -240,10 +239,17 @@ def cmd_config(args, out, default_db):
 
 # ---- text renderings ------------------------------------------------------------------------
 
+def _status_label(value: str) -> str:
+    try:
+        return Status(value).label
+    except ValueError:
+        return value
+
+
 def _row_text(r: dict) -> str:
     due = f" 到期 {r['next_due']}" if r.get("next_due") else ""
     return f"{r['number']}  {r['received_at'][:10]}  {r['petitioner_names'] or '-'}  {r['category']}  " \
-           f"{r['summary'][:24]}  [{r['status']}]{due}"
+           f"{r['summary'][:24]}  [{_status_label(r['status'])}]{due}"
 
 
 def _case_text(ws: Workspace, d: dict) -> str:

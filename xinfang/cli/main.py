@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
-from ..domain.problems import DomainError
 from ..services.errors import describe
 from . import commands
 from .chinese_argparse import ChineseArgumentParser, UsageError, bounded_int

@@ -9,103 +9,48 @@ from datetime import date, datetime
 from typing import Any, Mapping
 
 from ..domain import similarity
-from ..domain.enums import Channel, ClosureReason, PartyKind, PetitionerRole, Purpose, ReachedLevel, Status
+from ..domain.enums import Channel, ClosureReason, PartyKind, PetitionerRole, Purpose, Status
 from ..domain.model import CaseDraft, Petitioner
 from ..domain.problems import DomainError, Problem, error, warning
 from ..domain.validation import check_id_number, check_phone, check_uscc
-
-_TRUE = {"1", "true", "yes", "是", "y", "t"}
-_FALSE = {"", "0", "false", "no", "否", "n", "f"}
-
-
-def _enum(enum: type, value: Any, what: str, default=None):
-    if value in (None, "") and default is not None:
-        return default
-    text = str(value).strip()
-    for member in enum:
-        if text in (member.value, member.name, member.name.lower()):
-            return member
-    raise DomainError(f"{what}“{text}”无效，应为：{'、'.join(m.value for m in enum if m.value)}")
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in _TRUE
-
+from .case_input import EARLIEST, LATEST, parse_case, refusal
 
 def parse_datetime(value: Any, what: str) -> datetime:
+    """A date or date-time typed by a person, as naive local time within a sane range.
+
+    A time with a UTC offset ("2025-09-30T09:00:00+08:00", exports of the 12345 platform) is converted
+    to this computer's local time: every other time in the record is the office's wall-clock time, and
+    the statutory clocks count days in it, so the instant is kept and written the way the office reads it.
+    """
     if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    text = str(value or "").strip().replace("/", "-").replace("T", " ")
-    if not text:
-        raise DomainError(f"请填写{what}")
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise DomainError(f"{what}“{value}”无效，请按 YYYY-MM-DD 或 YYYY-MM-DD HH:MM 填写") from None
+        parsed = value
+    elif isinstance(value, date):
+        parsed = datetime(value.year, value.month, value.day)
+    else:
+        text = str(value or "").strip().replace("/", "-").replace("T", " ")
+        if not text:
+            raise DomainError(f"请填写{what}")
+        shown = str(value)[:40]
+        try:
+            parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+        except ValueError:
+            raise DomainError(f"{what}“{shown}”无效，请按 YYYY-MM-DD 或 YYYY-MM-DD HH:MM 填写") from None
+    if parsed.tzinfo is not None:
+        try:
+            parsed = parsed.astimezone().replace(tzinfo=None)
+        except (OverflowError, ValueError, OSError):
+            raise DomainError(f"{what}“{str(value)[:40]}”超出可用的日期范围") from None
+    if not EARLIEST <= parsed.date() <= LATEST:
+        raise DomainError(f"{what} {parsed.date().isoformat()} 不在合理范围内（{EARLIEST.year}–{LATEST.year} 年），请核对年份")
+    return parsed
 
 
-def petitioner_from_dict(d: Mapping[str, Any], index: int) -> Petitioner:
-    where = f"第{index + 1}位信访人"
-    if not isinstance(d, Mapping):
-        raise DomainError(f"{where}的格式不对，应为对象（含 name、id_number、phone 等）")
-    kind = _enum(PartyKind, d.get("kind"), f"{where}的类别", PartyKind.PERSON)
-    id_number = str(d.get("id_number") or d.get("uscc") or "").strip()
-    return Petitioner(
-        name=str(d.get("name") or "").strip(), kind=kind, id_number=id_number,
-        phone=str(d.get("phone") or "").strip(), address=str(d.get("address") or "").strip(),
-        role=_enum(PetitionerRole, d.get("role"), f"{where}的身份", PetitionerRole.PETITIONER),
-        anonymous=_bool(d.get("anonymous")), sex=str(d.get("sex") or "").strip(),
-        birth=date.fromisoformat(str(d["birth"])[:10]) if d.get("birth") else None)
-
-
-def draft_from_dict(d: Mapping[str, Any]) -> CaseDraft:
-    """Build a CaseDraft from the `case add` JSON; raise DomainError (Chinese) on a malformed field."""
-    if not isinstance(d, Mapping):
-        raise DomainError("案件数据应为 JSON 对象")
-    petitioners = d.get("petitioners") or []
-    if not isinstance(petitioners, list):
-        raise DomainError("petitioners 应为列表")
-    try:
-        headcount = int(d.get("headcount") or 1)
-    except (TypeError, ValueError):
-        raise DomainError(f"人数“{d.get('headcount')}”应为整数") from None
-    attachments = d.get("attachments") or []
-    return CaseDraft(
-        channel=_enum(Channel, d.get("channel"), "信访形式"),
-        received_at=parse_datetime(d.get("received_at"), "收到时间"),
-        purpose=_enum(Purpose, d.get("purpose"), "信访目的"),
-        category=str(d.get("category") or "").strip(),
-        summary=str(d.get("summary") or "").strip(),
-        content=str(d.get("content") or "").strip(),
-        demands=str(d.get("demands") or "").strip(),
-        place=str(d.get("place") or "").strip(),
-        place_code=str(d.get("place_code") or "").strip(),
-        petitioners=tuple(petitioner_from_dict(p, i) for i, p in enumerate(petitioners)),
-        headcount=headcount,
-        work_order_no=str(d.get("work_order_no") or "").strip(),
-        reception_leader=str(d.get("reception_leader") or "").strip(),
-        public_reception=_bool(d.get("public_reception")),
-        caused_by=str(d.get("caused_by") or "").strip(),
-        accused_unit=str(d.get("accused_unit") or "").strip(),
-        legal_status=str(d.get("legal_status") or "").strip(),
-        unit=str(d.get("unit") or "").strip(),
-        override_reason=str(d.get("override_reason") or "").strip(),
-        attachments=tuple(str(a) for a in attachments),
-        reached_level=_enum(ReachedLevel, d.get("reached_level"), "越级情况", ReachedLevel.LOCAL).value,
-        **_irregular(d.get("irregular"), d.get("irregular_note")),
-    )
-
-
-def _irregular(flag: Any, note: Any) -> dict:
-    """`irregular` is true/false, or the description itself (a non-empty text means yes)."""
-    note = str(note or "").strip()
-    if isinstance(flag, str) and flag.strip().lower() not in _TRUE | _FALSE:
-        return {"irregular": True, "irregular_note": note or flag.strip()}
-    return {"irregular": _bool(flag), "irregular_note": note}
+def draft_from_dict(d: Mapping[str, Any], stand_in_now: datetime | None = None) -> CaseDraft:
+    """Build a CaseDraft from the `case add` JSON; raise DomainError listing every malformed field."""
+    draft, problems = parse_case(d, stand_in_now or datetime.now())
+    if problems:
+        raise refusal(problems)
+    return draft
 
 
 def _normalise_petitioner(p: Petitioner, i: int, today: date) -> tuple[Petitioner, list[Problem]]:
@@ -156,6 +101,7 @@ def validate(draft: CaseDraft, *, now: datetime, categories: set[str], max_repre
         np, ps = _normalise_petitioner(p, i, now.date())
         normalised.append(np)
         problems += ps
+    problems += _duplicate_ids(normalised)
     reps = sum(1 for p in normalised if p.role == PetitionerRole.REPRESENTATIVE)
     if reps > max_representatives:
         problems.append(warning("petitioners", f"集体访代表为 {reps} 人，超过规定的 {max_representatives} 人"))
@@ -164,6 +110,21 @@ def validate(draft: CaseDraft, *, now: datetime, categories: set[str], max_repre
     if draft.purpose == Purpose.ACCUSATION and not draft.accused_unit:
         problems.append(warning("accused_unit", "检举控告件请填写被检举单位，以便回避"))
     return replace(draft, petitioners=tuple(normalised)), problems
+
+
+def _duplicate_ids(people: list[Petitioner]) -> list[Problem]:
+    """One person listed twice in one case is a typing error (or an attempt to inflate a petition)."""
+    first: dict[str, list[int]] = {}
+    for i, p in enumerate(people):
+        if p.id_number and not p.anonymous:
+            first.setdefault(p.id_number, []).append(i)
+    out = []
+    for number, rows in first.items():
+        if len(rows) > 1:
+            later = "、".join(str(i + 1) for i in rows[1:20]) + ("等" if len(rows) > 20 else "")
+            out.append(error(f"petitioners[{rows[1]}].id_number",
+                             f"第{later}位信访人的证件号码与第{rows[0] + 1}位相同（共 {len(rows)} 次），同一人只登记一次"))
+    return out
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from ..domain.model import Case, CaseDraft, Deadline
 from ..domain.problems import DomainError, Problem, error, has_errors
 from ..storage.store import ListFilter, Store
 from . import clocks as clockwork
-from . import intake, seed
+from . import case_input, intake, seed
 from .integrity import Integrity
 from .routing import RoutingMixin
 
@@ -250,6 +250,16 @@ class Workspace(RoutingMixin):
             route = {}
         return Preview(draft, tuple(problems), tuple(repeats), route)
 
+    def register_input(self, data: Mapping, actor: str) -> Registered:
+        """Register from the `case add` JSON; a refusal lists every problem (types, limits, unknown keys,
+        and the checks of the fields that did parse), not only the first."""
+        draft, problems = case_input.parse_case(data, self.now())
+        if problems:
+            pv = self.preview(draft)      # bad fields hold neutral stand-ins; their own findings are dropped
+            problems += [p for p in pv.problems if not case_input.covered(p.field, problems)]
+            raise case_input.refusal(problems)
+        return self.register(draft, actor)
+
     def register(self, draft: CaseDraft, actor: str) -> Registered:
         pv = self.preview(draft)
         errors = [p for p in pv.problems if p.level == "error"]
@@ -335,6 +345,9 @@ class Workspace(RoutingMixin):
 
     def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
             data: Mapping | None = None) -> Acted:
+        if data is not None and not isinstance(data, Mapping):
+            raise DomainError("办理数据应为 JSON 对象，如 {\"reason\": \"…\"}")
+        data = case_input.check_action_data(data or {})
         row = self.row_of(key)
         now = self.now()
         at = at or now
