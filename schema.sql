@@ -18,6 +18,18 @@ CREATE TABLE users (
     created_at TEXT NOT NULL
 , event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '');
 
+-- Accounts (issue 7): who may log in. `users` stays the list of every actor named in the log; an
+-- account adds the unit, the state and the password hash (scrypt; never the password itself).
+CREATE TABLE accounts (
+    login         TEXT PRIMARY KEY REFERENCES users(login),
+    unit          TEXT NOT NULL DEFAULT '',      -- 承办单位 / 调解委员会 code
+    active        INTEGER NOT NULL DEFAULT 1,
+    password_hash TEXT NOT NULL DEFAULT '',
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until  TEXT,
+    changed_at    TEXT NOT NULL
+);
+
 -- Statutory rest days (休) and 调休 make-up workdays (班); ordinary weekends are implied.
 CREATE TABLE holidays (
     day    TEXT PRIMARY KEY,
@@ -208,6 +220,8 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
+-- 访问记录: every unmasking of personal data, newest first, without scanning the event log.
+CREATE INDEX events_access ON events(recorded_at) WHERE action = 'unmask';
 
 -- One character per token (names, body) and 4-grams of letter/digit runs (number, ids, codes):
 -- finds any substring of 1+ characters without trigrams (tech-notes.md §3; storage/search.py).

@@ -146,6 +146,9 @@ class Case:
     events: tuple[Event, ...] = ()
     attachments: tuple[Attachment, ...] = ()
     route: dict = field(default_factory=dict)   # routing decision summary (issue: 谁主管谁负责)
+    registered_by: str = ""      # login of the clerk who registered it (may see a restricted case)
+    masked: bool = False         # ID numbers and phones already masked for this reader
+    redacted: bool = False       # reporter and text replaced by 【限制知悉】 for this reader
 
     def clock(self, step: Step) -> Clock | None:
         return next((c for c in self.clocks if c.step == step), None)

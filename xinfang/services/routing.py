@@ -17,6 +17,7 @@ from ..routing import (DEFAULT_CHAIN, PRINCIPLE_NAMES, Decision, RoutingInput, l
                        normalize_chain, parse_categories, parse_places, parse_rules, parse_units, route)
 from ..routing.importers import ImportProblem, category_names
 from ..tabular import TableError, read_table
+from . import access
 
 
 @dataclass(frozen=True)
@@ -85,13 +86,15 @@ class RoutingMixin:
         return normalize_chain(self.store.setting("routing_chain", [p.value for p in DEFAULT_CHAIN]))
 
     def set_routing_chain(self, chain: list[str], actor: str) -> tuple:
+        self.access.require(access.RULES)
         try:
             principles = normalize_chain(chain)
         except (KeyError, ValueError) as exc:
             raise DomainError(f"原则顺序无效：{exc}") from None
         if not principles:
             raise DomainError("至少保留一条分办原则")
-        self.set_setting("routing_chain", [p.value for p in principles])
+        with self.store.transaction():
+            self.store.set_setting("routing_chain", [p.value for p in principles])
         return principles
 
     def litigation_categories(self) -> frozenset[str]:
@@ -137,8 +140,10 @@ class RoutingMixin:
     def route_case(self, key: str | int, actor: str, unit: str = "", reason: str = "") -> Case:
         """Route (or re-route) a registered case: accept the suggestion, or override it with a reason."""
         from ..domain import lifecycle
+        self.access.require(access.ROUTE)
         row = self.row_of(key)
         case = self.store.load_case(row, with_events=False)
+        self.access.check_visible(case)
         if case.status.value != "registered":
             raise DomainError("只有待处置的案件可以重新分办")
         refused = tuple(e.payload.get("from_unit", "") for e in self.store.events(row) if e.action == "object")
@@ -150,6 +155,8 @@ class RoutingMixin:
         with self.store.transaction():
             self.store.update_case(row, {"route": _json(route_info), "restricted": int(
                 case.restricted or bool(route_info.get("restricted")))}, now)
+            actor = self.access.actor(actor)
+            self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case.id, lifecycle.REROUTE, now, now, actor, {"route": route_info})
         return self.store.load_case(row)
 
@@ -169,7 +176,8 @@ class RoutingMixin:
     def slip_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
         """转送单/交办单 for the case's current (or suggested) unit, with the decision and the deadline."""
         from ..reports.slips import render_transfer_slip
-        case = self.case(key)
+        self.access.require(access.PRINT_SLIP)
+        case = self.case(key) if mask else self.unmask(key, "打印转送单")
         route_info = case.route if isinstance(case.route, dict) else {}
         sent = [e for e in case.events if e.action in ("forward", "assign")]
         if case.status == Status.REGISTERED:
@@ -194,6 +202,7 @@ class RoutingMixin:
         if route_info.get("overridden"):
             reasons.append(f"登记人改派：{route_info.get('override_reason', '')}")
         show_reporter = not case.restricted or unit.kind == UnitKind.DISCIPLINE
+        mask = mask and not case.masked      # already masked (or 【限制知悉】) for this reader
         return render_transfer_slip(
             case, kind=kind, to_unit_name=unit.name, from_unit_name=self.setting("office_name"),
             decision_lines=reasons or ["由登记人指定承办单位"], due_text=due_text, report_due=report_due,
@@ -203,6 +212,7 @@ class RoutingMixin:
     def save_unit(self, data: dict, actor: str) -> Unit:
         """Add or edit one unit from the 设置 screen; refuses what would break the directory."""
         from ..domain.units import parse_kind, parse_level
+        self.access.require(access.UNITS)
         code = str(data.get("code") or "").strip()
         name = str(data.get("name") or "").strip()
         parent = str(data.get("parent") or "").strip()
@@ -241,6 +251,7 @@ class RoutingMixin:
 
     def remove_unit(self, code: str, actor: str) -> None:
         """Take a unit out of the directory (its old cases keep its code and name in their events)."""
+        self.access.require(access.UNITS)
         unit = self.directory.get(code)
         if unit is None:
             raise DomainError(f"单位“{code}”不在单位目录中")
@@ -263,6 +274,7 @@ class RoutingMixin:
             raise DomainError(str(exc)) from None
 
     def import_units(self, path: str | Path, actor: str, accept_partial: bool = False) -> ImportReport:
+        self.access.require(access.UNITS)
         units, problems = parse_units(self._read(path), {n: c for c, n in self.store.places().items()})
         applied = bool(units) and (not problems or accept_partial)
         if applied:
@@ -278,12 +290,14 @@ class RoutingMixin:
 
     def import_rules(self, path: str | Path, actor: str, accept_partial: bool = False, note: str = "",
                      dry_run: bool = False) -> ImportReport:
+        if not dry_run:
+            self.access.require(access.RULES)
         rules, problems, (added, removed, changed) = self.preview_rules(path)
         applied = bool(rules) and not dry_run and (not problems or accept_partial)
         version = None
         if applied:
             with self.store.transaction():
-                version = self.store.add_rule_set((_rule_row(r) for r in rules), actor,
+                version = self.store.add_rule_set((_rule_row(r) for r in rules), self.access.actor(actor),
                                                   note or f"导入 {Path(path).name}", self.now())
             self._forget_routing()
         return ImportReport("权责清单", len(rules), tuple(problems), applied, version, added, removed, changed)

@@ -18,10 +18,13 @@ from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
 from ..domain.problems import DomainError, Problem, error, has_errors
 from ..storage.store import ListFilter, Store
+from . import access as perms
 from . import clocks as clockwork
 from . import case_input, intake, seed
 from .integrity import Integrity
+from .access import Access
 from .routing import RoutingMixin
+from .users import Users
 
 Now = Callable[[], datetime]
 
@@ -35,6 +38,9 @@ SETTING_HELP = {
     "mediation_days": "人民调解期限：自受理之日起多少日（默认 30）",
     "mediation_extension_days": "经当事人同意延长调解期限一次，延长多少日（默认 30）",
     "followup_days": "调解协议履行期限届满后多少日内回访（默认 15）",
+    "login_max_failures": "连续输错密码多少次锁定账户（默认 5）",
+    "login_lock_minutes": "账户锁定多少分钟（默认 15）",
+    "idle_lock_minutes": "程序闲置多少分钟后锁定、须重新输入密码（默认 15）",
 }
 
 DEFAULTS = {
@@ -48,6 +54,9 @@ DEFAULTS = {
     "mediation_days": 30,
     "mediation_extension_days": 30,
     "followup_days": 15,
+    "login_max_failures": 5,
+    "login_lock_minutes": 15,
+    "idle_lock_minutes": 15,
 }
 
 
@@ -86,6 +95,8 @@ class Workspace(RoutingMixin):
         self._categories: set[str] | None = None
         self._backlog = None
         self.integrity = Integrity(store)
+        self.access = Access(self)      # who acts, and the checks (docs/permissions.md)
+        self.users = Users(self)        # accounts and login
 
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True) -> "Workspace":
@@ -124,11 +135,13 @@ class Workspace(RoutingMixin):
         return self.store.setting(key, DEFAULTS.get(key))
 
     def set_setting(self, key: str, value) -> None:
+        self.access.require(perms.SETTINGS)
         with self.store.transaction():
             self.store.set_setting(key, value)
 
     def configure(self, key: str, raw: str, actor: str):
         """Change one administrator setting from text, checked; returns the stored value."""
+        self.access.require(perms.SETTINGS)
         if key not in SETTING_HELP:
             raise DomainError(f"不能设置“{key}”，可设置：{'、'.join(SETTING_HELP)}")
         value: object = str(raw).strip()
@@ -169,6 +182,7 @@ class Workspace(RoutingMixin):
         return list(PROFILES.values())
 
     def set_profile(self, code: str, actor: str) -> Profile:
+        self.access.require(perms.SETTINGS)
         if code not in PROFILES:
             raise DomainError(f"未知的期限方案“{code}”，可选：{'、'.join(PROFILES)}")
         with self.store.transaction():
@@ -189,6 +203,7 @@ class Workspace(RoutingMixin):
 
     def set_office(self, code: str, actor: str) -> None:
         """Choose 本单位 (the office running the program) from the unit directory."""
+        self.access.require(perms.SETTINGS)
         name = self.store.unit_name(code)
         if not name:
             raise DomainError(f"单位编码“{code}”不在单位目录中，请先导入单位")
@@ -212,6 +227,8 @@ class Workspace(RoutingMixin):
         return compute_due(start, days, unit, self.calendar)
 
     def import_holidays(self, text: str, actor: str, accept_partial: bool = False) -> tuple[int, list[str]]:
+        self.access.require(perms.SETTINGS)
+        actor = self.access.actor(actor)
         rows, problems = parse_holiday_csv(text)
         if problems and not accept_partial:
             return 0, problems
@@ -238,6 +255,7 @@ class Workspace(RoutingMixin):
     # ---- registration ---------------------------------------------------------------------------
     def preview(self, draft: CaseDraft) -> Preview:
         """What saving would say: problems and repeat candidates (shown while the clerk types)."""
+        self.access.require(perms.REGISTER)
         draft, problems = intake.validate(
             draft, now=self.now(), categories=self.category_paths(),
             max_representatives=int(self.setting("max_representatives")),
@@ -261,6 +279,8 @@ class Workspace(RoutingMixin):
         return self.register(draft, actor)
 
     def register(self, draft: CaseDraft, actor: str) -> Registered:
+        self.access.require(perms.REGISTER)
+        actor = self.access.actor(actor)
         pv = self.preview(draft)
         errors = [p for p in pv.problems if p.level == "error"]
         if errors:
@@ -289,7 +309,7 @@ class Workspace(RoutingMixin):
                 "number": number, "warnings": [p.message for p in warnings],
                 "repeat_of": [m.number for m in pv.repeats], "no_longer_accept_candidate": candidate,
                 "route": pv.route, "attachments": files})
-        return Registered(self.store.load_case(row), tuple(warnings), pv.repeats)
+        return Registered(self._shown(self.store.load_case(row)), tuple(warnings), pv.repeats)
 
     def _store_attachments(self, row: int, case_id: str, paths: Iterable[str], now: datetime) -> list[str]:
         names = []
@@ -314,6 +334,9 @@ class Workspace(RoutingMixin):
     def add_attachments(self, key: str | int, paths: Iterable[str], actor: str) -> Case:
         """Copy files into the data folder with their SHA-256 and note them on the timeline."""
         row = self.row_of(key)
+        case = self._readable(row)
+        self.access.require(perms.ATTACH, case.handling_unit)
+        actor = self.access.actor(actor)
         paths = list(paths)
         if not paths:
             raise DomainError("请选择要添加的附件")
@@ -323,7 +346,7 @@ class Workspace(RoutingMixin):
             names = self._store_attachments(row, case_id, paths, now)
             self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case_id, "attach", now, now, actor, {"attachments": names})
-        return self.store.load_case(row)
+        return self._shown(self.store.load_case(row))
 
     def attachment_path(self, attachment) -> Path:
         if self.data_dir is None:
@@ -338,10 +361,60 @@ class Workspace(RoutingMixin):
         return row
 
     def case(self, key: str | int) -> Case:
-        return self.store.load_case(self.row_of(key))
+        """The case as the logged-in user may see it (refused, or redacted when 限制知悉)."""
+        return self._shown(self._readable(self.row_of(key)))
+
+    def _readable(self, row: int) -> Case:
+        case = self.store.load_case(row)
+        self.access.check_visible(case)
+        return case
+
+    def _shown(self, case: Case) -> Case:
+        return self.access.redact(case, case.registered_by)
+
+    def unmask(self, key: str | int, purpose: str = "查看") -> Case:
+        """The case with ID numbers and phones in full for this user; the view is recorded (访问记录)."""
+        row = self.row_of(key)
+        case = self._readable(row)
+        self.access.require(perms.UNMASK, case.handling_unit)
+        if not self.access.sees_identity(case.restricted, case.registered_by):
+            raise perms.SEE_RESTRICTED.refusal(self.access.user)
+        now = self.now()
+        actor = self.access.actor("")
+        with self.store.transaction():
+            self.store.ensure_user(actor, now=now)
+            self.store.append_event(row, case.id, "unmask", now, now, actor, {"purpose": purpose})
+        return self.store.load_case(row)
+
+    def restrict(self, key: str | int, reason: str, actor: str = "") -> Case:
+        """An administrator marks a case 限制知悉 (the reporter's identity is hidden from most users)."""
+        self.access.require(perms.RESTRICT)
+        row = self.row_of(key)
+        case = self._readable(row)
+        reason = str(reason or "").strip()
+        if not reason:
+            raise DomainError("请填写标记限制知悉的理由")
+        if case.restricted:
+            raise DomainError(f"案件“{case.number}”已是限制知悉件")
+        now = self.now()
+        actor = self.access.actor(actor)
+        with self.store.transaction():
+            self.store.update_case(row, {"restricted": 1}, now)
+            self.store.ensure_user(actor, now=now)
+            self.store.append_event(row, case.id, "restrict", now, now, actor, {"reason": reason})
+        return self.case(row)
+
+    def access_log(self, limit: int = 500, offset: int = 0) -> list[dict]:
+        """访问记录: who saw which case's personal data in full, and when (newest first)."""
+        self.access.require(perms.AUDIT)
+        return [{"at": at, "actor": actor, "number": number, "purpose": json.loads(payload).get("purpose", "")}
+                for at, actor, number, payload in self.store.access_log(limit, offset)]
 
     def allowed_actions(self, case: Case) -> list[Action]:
-        return lifecycle.allowed_actions(case.status)
+        """The actions the lifecycle allows now and this user may take."""
+        return [a for a in lifecycle.allowed_actions(case.status)
+                if (p := perms.action_permission(a.value, case.status.value)) is None
+                or self.access.can(p, case.handling_unit)]
 
     def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
             data: Mapping | None = None) -> Acted:
@@ -349,6 +422,11 @@ class Workspace(RoutingMixin):
             raise DomainError("办理数据应为 JSON 对象，如 {\"reason\": \"…\"}")
         data = case_input.check_action_data(data or {})
         row = self.row_of(key)
+        current = self._readable(row)
+        needed = perms.action_permission(str(action), current.status.value)
+        if needed is not None:
+            self.access.require(needed, current.handling_unit)
+        actor = self.access.actor(actor)
         now = self.now()
         at = at or now
         if at > now and (at - now).total_seconds() > 3600:
@@ -386,7 +464,7 @@ class Workspace(RoutingMixin):
                     f"stopped {c.stopped_on.isoformat()}" if c.stopped_on else f"due {c.due.isoformat()}")
             self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case.id, t.action.value, at, now, actor, payload)
-        return Acted(self.store.load_case(row), t.warnings)
+        return Acted(self._shown(self.store.load_case(row)), t.warnings)
 
     def _complete_action_data(self, case: Case, action, data: dict) -> dict:
         """Fill what the case already knows (the routed unit) and guard confidentiality."""
@@ -413,16 +491,27 @@ class Workspace(RoutingMixin):
         return [clockwork.deadline(c, today, self.calendar, warn) for c in case.clocks]
 
     def list_ids(self, f: ListFilter = ListFilter(), order: str = "id", descending: bool = True):
-        return self.store.list_ids(f, order, descending)
+        return self.store.list_ids(self.access.scope(f), order, descending)
 
     def list_rows(self, ids) -> dict[int, tuple]:
-        return self.store.list_rows(ids)
+        """List rows; a restricted case shows 【限制知悉】 for the reporter and summary unless this user may see them."""
+        rows = self.store.list_rows(ids)
+        if self.access.user.superuser:
+            return rows
+        names, summary = self.store.LIST_COLUMNS.index("petitioner_names"), self.store.LIST_COLUMNS.index("summary")
+        restricted = self.store.LIST_COLUMNS.index("restricted")
+        for row, registered_by in self.store.registered_by_of([i for i, r in rows.items() if r[restricted]]).items():
+            if not self.access.sees_identity(True, registered_by):
+                r = list(rows[row])
+                r[names] = r[summary] = perms.RESTRICTED_MARK
+                rows[row] = tuple(r)
+        return rows
 
     def count(self, f: ListFilter = ListFilter()) -> int:
-        return self.store.count(f)
+        return self.store.count(self.access.scope(f))
 
     def first_page(self, f: ListFilter, limit: int = 50) -> list[int]:
-        return self.store.first_page(f, limit)
+        return self.store.first_page(self.access.scope(f), limit)
 
     def near_limit(self, today: date | None = None) -> date:
         """Running duty clocks due on or before this date are 临期 (or 逾期 when before today)."""
@@ -443,9 +532,9 @@ class Workspace(RoutingMixin):
     def dashboard(self, actor: str, today: date | None = None, limit: int = 20) -> dict:
         out = {}
         for name, f in self.due_filters(today).items():
-            out[name] = {"count": self.store.count(f), "ids": self.store.first_page(f, limit)}
-        mine = ListFilter(registered_by=actor)
-        out["我登记的"] = {"count": self.store.count(mine), "ids": self.store.first_page(mine, limit)}
+            out[name] = {"count": self.count(f), "ids": self.first_page(f, limit)}
+        mine = ListFilter(registered_by=self.access.actor(actor))
+        out["我登记的"] = {"count": self.count(mine), "ids": self.first_page(mine, limit)}
         return out
 
     def check(self, anchor: str | None = None, progress=None) -> dict:
@@ -474,9 +563,10 @@ class Workspace(RoutingMixin):
     def sheet_pdf(self, key: str | int, actor: str, mask: bool = True) -> bytes:
         """信访事项登记表 as PDF bytes (ID numbers and phones masked unless asked otherwise)."""
         from ..reports.case_sheet import render_case_sheet   # reportlab loads only when printing
-        case = self.case(key)
+        case = self.case(key) if mask else self.unmask(key, "打印登记表")
         return render_case_sheet(case, self.deadlines(case), office_name=self.setting("office_name"),
-                                 printed_at=self.now(), printed_by=actor, mask=mask)
+                                 printed_at=self.now(), printed_by=self.access.actor(actor),
+                                 mask=mask and not case.masked)
 
     # ---- output ---------------------------------------------------------------------------------
     def case_dict(self, case: Case) -> dict:
@@ -496,7 +586,7 @@ class Workspace(RoutingMixin):
                              "address": p.address, "role": p.role.value, "anonymous": p.anonymous, "sex": p.sex,
                              "birth": p.birth.isoformat() if p.birth else None} for p in d.petitioners],
             "disposition": case.disposition, "unit": case.handling_unit, "unit_name": case.handling_unit_name,
-            "restricted": case.restricted, "repeat_of": case.repeat_of or None, "repeat_ids": list(case.repeat_ids),
+            "restricted": case.restricted, "redacted": case.redacted, "repeat_of": case.repeat_of or None, "repeat_ids": list(case.repeat_ids),
             "repeat_numbers": list(case.repeat_numbers),
             "no_longer_accept_candidate": case.no_longer_accept_candidate, "outcome": case.outcome,
             "rating": case.rating, "closure_reason": case.closure_reason,
@@ -528,6 +618,10 @@ def _event_label(action: str) -> str:
         return "添加附件"
     if action == "refer-mediation":
         return "转人民调解"
+    if action == "unmask":
+        return "查看完整个人信息"
+    if action == "restrict":
+        return "标记限制知悉"
     try:
         return Action(action).label
     except ValueError:

@@ -18,6 +18,7 @@ from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, 
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
 from . import ledger, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
+from .accounts import AccountsStore
 from .db import connect, migrate, transaction
 
 SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
@@ -56,9 +57,13 @@ class ListFilter:
     registered_by: str = ""
     reached_level: str = ""          # 越级情况 (本级/到区/到市/到省/进京)
     irregular: bool | None = None    # 非正常上访
+    # who is looking (set by services/access.py, never by a front end):
+    only_unit: str = ""                 # a 承办 user sees the cases of their own unit only
+    hide_accused: tuple[str, ...] = ()  # restricted cases accusing these units are never shown
+    text_reader: str | None = None      # text finds restricted cases only by number or for their registrar
 
 
-class Store:
+class Store(AccountsStore):
     def __init__(self, path: str | Path = ":memory:"):
         self.path = str(path)
         if self.path != ":memory:":
@@ -253,7 +258,7 @@ class Store:
             "place, place_code, summary, content, demands, headcount, reception_leader, public_reception, caused_by, "
             "accused_unit, legal_status, status, disposition, handling_unit, restricted, repeat_of, "
             "no_longer_candidate, outcome, rating, closure_reason, closed_at, route, "
-            "reached_level, irregular, irregular_note "
+            "reached_level, irregular, irregular_note, registered_by "
             "FROM cases WHERE id = ?", (row,)).fetchone()
         if r is None:
             raise KeyError(row)
@@ -279,7 +284,7 @@ class Store:
             no_longer_accept_candidate=bool(r[26]), outcome=r[27], rating=r[28],
             closure_reason=r[29], closed_at=_dt(r[30]), clocks=tuple(self.clocks(row)),
             events=tuple(self.events(row)) if with_events else (), attachments=tuple(self.attachments(row)),
-            route=json.loads(r[31] or "{}"))
+            route=json.loads(r[31] or "{}"), registered_by=r[35])
 
     # ---- clocks --------------------------------------------------------------------------------
     def clocks(self, row: int) -> list[Clock]:
@@ -402,6 +407,11 @@ class Store:
             clauses.append("reached_level = ?"); params.append(f.reached_level)
         if f.irregular is not None:
             clauses.append("irregular = ?"); params.append(int(f.irregular))
+        if f.only_unit:
+            clauses.append("handling_unit = ?"); params.append(f.only_unit)
+        if f.hide_accused:
+            clauses.append(f"NOT (restricted AND accused_unit IN ({','.join('?' * len(f.hide_accused))}))")
+            params += list(f.hide_accused)
         if f.text:
             expr = search.match_expression(f.text)
             if expr is None:
@@ -409,6 +419,9 @@ class Store:
             else:
                 clauses.append("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
                 params.append(expr)
+            if f.text_reader is not None:
+                clauses.append("(NOT restricted OR registered_by = ? OR number = ?)")
+                params += [f.text_reader, f.text.strip()]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
     def list_ids(self, f: ListFilter = ListFilter(), order: str = "id", descending: bool = True) -> array:
