@@ -210,3 +210,23 @@ def test_allowed_actions_are_those_this_user_may_take():
     ws.users.sign_in("li", PASSWORD)
     assert ws.allowed_actions(ws.case(c["own"])) == []
     assert "forward" in {a.value for a in ws.allowed_actions(ws.case(c["new"]))}
+
+
+def test_account_changes_are_chained_events_of_the_user_record():
+    ws, c = world()
+    ws.users.sign_in("admin", PASSWORD)
+    ws.users.set_roles("li", ["登记员", "领导"])
+    ws.users.set_active("boss", False)
+    ws.users.reset_password("rsj", "another-pass-2")
+    actions = [e.action for e in ws_events(ws, "li")]
+    assert actions[:2] == ["create", "password-set"] and "roles" in actions
+    assert [e.actor for e in ws_events(ws, "li")][0] == "admin"
+    assert "disable" in [e.action for e in ws_events(ws, "boss")]
+    assert "password-reset" in [e.action for e in ws_events(ws, "rsj")]
+    assert all("hash" not in str(e.payload) and PASSWORD not in str(e.payload) for e in ws_events(ws, "rsj"))
+    assert ws.check()["ok"]
+
+
+def ws_events(ws, login):
+    from xinfang.storage import ledger
+    return ledger.record_events(ws.store.conn, "user", login)

@@ -94,7 +94,8 @@ class RoutingMixin:
         if not principles:
             raise DomainError("至少保留一条分办原则")
         with self.store.transaction():
-            self.store.set_setting("routing_chain", [p.value for p in principles])
+            self.store.set_setting("routing_chain", [p.value for p in principles], self.access.actor(actor),
+                                   self.now())
         return principles
 
     def litigation_categories(self) -> frozenset[str]:
@@ -245,7 +246,7 @@ class RoutingMixin:
         with self.store.transaction():
             self.store.save_unit(_unit_row(unit))
             if code == self.office:
-                self.store.set_setting("office_name", name)
+                self.store.set_setting("office_name", name, self.access.actor(actor), self.now())
         self._forget_routing()
         return unit
 

@@ -73,10 +73,10 @@ class Users:
         check_new_password(password, login)
         if not access.has_accounts() and ADMIN not in roles:
             raise DomainError("第一个账户必须是“管理员”（之后由管理员添加其他用户）")
-        now = self.ws.now()
+        now, actor = self.ws.now(), access.actor("")
         with self.store.transaction():
-            self.store.save_account(login, (display or login).strip(), ",".join(roles), unit, True, now)
-            self.store.set_password_hash(login, hash_password(password), now)
+            self.store.save_account(login, (display or login).strip(), ",".join(roles), unit, True, now, actor, "update")
+            self.store.set_password_hash(login, hash_password(password), now, actor, "password-set")
         access.forget()
         return self._public(self._row(login))
 
@@ -91,7 +91,7 @@ class Users:
             self._keep_an_admin(row["login"])
         with self.store.transaction():
             self.store.save_account(row["login"], row["display"], ",".join(roles), unit, bool(row["active"]),
-                                    self.ws.now())
+                                    self.ws.now(), self.ws.access.actor(""), "roles")
         return self._public(self._row(login))
 
     def set_display(self, login: str, display: str) -> dict:
@@ -100,7 +100,7 @@ class Users:
         display = str(display or "").strip() or row["login"]
         with self.store.transaction():
             self.store.save_account(row["login"], display, row["roles"], row["unit"], bool(row["active"]),
-                                    self.ws.now())
+                                    self.ws.now(), self.ws.access.actor(""), "rename")
         return self._public(self._row(login))
 
     def set_active(self, login: str, active: bool) -> dict:
@@ -111,7 +111,8 @@ class Users:
                 raise DomainError("不能停用自己正在使用的账户")
             self._keep_an_admin(row["login"])
         with self.store.transaction():
-            self.store.save_account(row["login"], row["display"], row["roles"], row["unit"], active, self.ws.now())
+            self.store.save_account(row["login"], row["display"], row["roles"], row["unit"], active, self.ws.now(),
+                                    self.ws.access.actor(""), "enable" if active else "disable")
         return self._public(self._row(login))
 
     def reset_password(self, login: str, password: str) -> dict:
@@ -120,7 +121,8 @@ class Users:
         row = self._row(login)
         check_new_password(password, row["login"])
         with self.store.transaction():
-            self.store.set_password_hash(row["login"], hash_password(password), self.ws.now())
+            self.store.set_password_hash(row["login"], hash_password(password), self.ws.now(),
+                                         self.ws.access.actor(""), "password-reset")
         self.ws.access.forget()
         return self._public(self._row(login))
 
@@ -128,7 +130,7 @@ class Users:
         self.ws.access.require(USERS)
         row = self._row(login)
         with self.store.transaction():
-            self.store.clear_login_failures(row["login"])
+            self.store.unlock_account(row["login"], self.ws.now(), self.ws.access.actor(""))
         return self._public(self._row(login))
 
     # ---- the user's own ----------------------------------------------------------------------------
@@ -144,7 +146,7 @@ class Users:
         if new == old:
             raise DomainError("新密码不能与原密码相同")
         with self.store.transaction():
-            self.store.set_password_hash(user.login, hash_password(new), self.ws.now())
+            self.store.set_password_hash(user.login, hash_password(new), self.ws.now(), user.login, "password-change")
 
     def sign_in(self, login: str, password: str) -> User:
         """Check the password and act as this user from now on; failures count towards a lockout."""
@@ -164,16 +166,15 @@ class Users:
                 locked = now + timedelta(minutes=int(self.ws.setting("login_lock_minutes")))
                 failures = 0
             with self.store.transaction():
-                self.store.record_login_failure(login, failures, locked)
+                self.store.record_login_failure(login, failures, locked, now)
             if locked:
                 raise DomainError(f"密码连续错误 {limit} 次，账户“{login}”已锁定至 {locked:%H:%M}，"
                                   f"可请管理员解锁")
             raise DomainError(f"{WRONG}（再错 {limit - failures} 次将锁定账户）")
         if not row["active"]:
             raise DomainError(f"账户“{login}”已停用，请联系管理员")
-        if row["failed_logins"] or row["locked_until"]:
-            with self.store.transaction():
-                self.store.clear_login_failures(login)
+        with self.store.transaction():
+            self.store.record_login(login, now)
         user = _user(row)
         self.ws.access.enter(user)
         return user

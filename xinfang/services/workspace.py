@@ -134,10 +134,10 @@ class Workspace(RoutingMixin):
     def setting(self, key: str):
         return self.store.setting(key, DEFAULTS.get(key))
 
-    def set_setting(self, key: str, value) -> None:
+    def set_setting(self, key: str, value, actor: str = "") -> None:
         self.access.require(perms.SETTINGS)
         with self.store.transaction():
-            self.store.set_setting(key, value)
+            self.store.set_setting(key, value, self.access.actor(actor), self.now())
 
     def configure(self, key: str, raw: str, actor: str):
         """Change one administrator setting from text, checked; returns the stored value."""
@@ -154,7 +154,7 @@ class Workspace(RoutingMixin):
                 raise DomainError(f"{SETTING_HELP[key]}：应在 1 至 100 之间")
         elif not value:
             raise DomainError(f"{SETTING_HELP[key]}：不能为空")
-        self.set_setting(key, value)
+        self.set_setting(key, value, actor)
         return value
 
     def settings(self) -> dict:
@@ -186,7 +186,7 @@ class Workspace(RoutingMixin):
         if code not in PROFILES:
             raise DomainError(f"未知的期限方案“{code}”，可选：{'、'.join(PROFILES)}")
         with self.store.transaction():
-            self.store.set_setting("deadline_profile", code)
+            self.store.set_setting("deadline_profile", code, self.access.actor(actor), self.now())
         return self.profile
 
     def categories(self) -> list[tuple[str, str, str, bool]]:
@@ -208,8 +208,8 @@ class Workspace(RoutingMixin):
         if not name:
             raise DomainError(f"单位编码“{code}”不在单位目录中，请先导入单位")
         with self.store.transaction():
-            self.store.set_setting("office", code)
-            self.store.set_setting("office_name", name)
+            self.store.set_setting("office", code, self.access.actor(actor), self.now())
+            self.store.set_setting("office_name", name, self.access.actor(actor), self.now())
 
     def summary(self) -> dict:
         return {"db": self.store.path, "office": self.office, "office_name": self.setting("office_name"),

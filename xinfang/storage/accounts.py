@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Sequence
 
+from . import ledger
+
 
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat(timespec="seconds") if value else None
@@ -35,24 +37,37 @@ class AccountsStore:
             "SELECT u.login, u.name, u.roles, a.unit, a.active, a.password_hash, a.failed_logins, a.locked_until, "
             "u.created_at, a.changed_at FROM accounts a JOIN users u ON u.login = a.login ORDER BY u.login")]
 
-    def save_account(self, login: str, display: str, roles: str, unit: str, active: bool, now: datetime) -> None:
-        self.conn.execute("INSERT INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?) "
-                          "ON CONFLICT(login) DO UPDATE SET name = excluded.name, roles = excluded.roles",
-                          (login, display, roles, _iso(now)))
+    # Every change of an account is an event of its user record in the ledger (docs/ledger.md).
+    def save_account(self, login: str, display: str, roles: str, unit: str, active: bool, now: datetime,
+                     actor: str, action: str) -> None:
+        new = self.conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                                (login, display, roles, _iso(now))).rowcount
+        if not new:
+            self.conn.execute("UPDATE users SET name = ?, roles = ? WHERE login = ?", (display, roles, login))
         self.conn.execute("INSERT INTO accounts(login, unit, active, changed_at) VALUES (?, ?, ?, ?) "
                           "ON CONFLICT(login) DO UPDATE SET unit = excluded.unit, active = excluded.active, "
                           "changed_at = excluded.changed_at", (login, unit, int(active), _iso(now)))
+        ledger.append(self.conn, "user", login, "create" if new else action, now, now, actor,
+                      {"name": display, "roles": roles, "unit": unit, "active": bool(active)})
 
-    def set_password_hash(self, login: str, password_hash: str, now: datetime) -> None:
+    def set_password_hash(self, login: str, password_hash: str, now: datetime, actor: str, action: str) -> None:
         self.conn.execute("UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL, "
                           "changed_at = ? WHERE login = ?", (password_hash, _iso(now), login))
+        ledger.append(self.conn, "user", login, action, now, now, actor, {})     # never the hash
 
-    def record_login_failure(self, login: str, failures: int, locked_until: datetime | None) -> None:
+    def record_login_failure(self, login: str, failures: int, locked_until: datetime | None, now: datetime) -> None:
         self.conn.execute("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE login = ?",
                           (failures, _iso(locked_until), login))
+        ledger.append(self.conn, "user", login, "lock" if locked_until else "login-failed", now, now, login,
+                      {"locked_until": _iso(locked_until)} if locked_until else {"failures": failures})
 
-    def clear_login_failures(self, login: str) -> None:
+    def record_login(self, login: str, now: datetime) -> None:
         self.conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE login = ?", (login,))
+        ledger.append(self.conn, "user", login, "login", now, now, login, {})
+
+    def unlock_account(self, login: str, now: datetime, actor: str) -> None:
+        self.conn.execute("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE login = ?", (login,))
+        ledger.append(self.conn, "user", login, "unlock", now, now, actor, {})
 
     def access_log(self, limit: int = 500, offset: int = 0) -> list[tuple]:
         """Unmaskings of personal data, newest first: (recorded_at, actor, number, payload)."""
