@@ -5,6 +5,7 @@ from array import array
 
 from .case_list import (COL_CATEGORY, COL_CHANNEL, COL_NAMES, COL_NUMBER, COL_RECEIVED, COL_STATUS, COL_SUMMARY,
                         COL_UNIT, CaseListModel, make_case_table)
+from .backlog.workbench import BacklogPanel
 from .qt import QFrame, QGridLayout, QHBoxLayout, QLabel, QPushButton, Qt, QVBoxLayout, QWidget, Signal
 
 TILES = (
@@ -137,6 +138,9 @@ class Dashboard(QWidget):
         lay.setSpacing(12)
         lay.addLayout(head)
         lay.addWidget(self.warning)
+        # 积案: a leader's own 包案 items come first; for everyone else one line of counts
+        self.backlog_panel = BacklogPanel(ws, actor)
+        lay.addWidget(self.backlog_panel)
         lay.addLayout(tiles)
         lay.addLayout(lists, 1)
         hint = QLabel("双击或按回车打开信访件 · Ctrl+N 登记 · Ctrl+F 搜索 · F5 刷新")
@@ -148,6 +152,7 @@ class Dashboard(QWidget):
         today = ws.now().date()
         self.today_label.setText(f"{today.isoformat()} 星期{WEEKDAYS[today.weekday()]} · 用户 {self.actor}")
         self._check_calendar(today.year)
+        self.backlog_panel.refresh()
         self._gen += 1
         if self.backend is None:
             self._show(ws.dashboard(self.actor, today=today))

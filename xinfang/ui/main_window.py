@@ -13,7 +13,7 @@ from .workers import Backend
 log = logging.getLogger(__name__)
 
 APP_TITLE = "信访事项管理系统"
-TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_SETTINGS = range(4)
+TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_SETTINGS = range(5)
 
 
 def _placeholder(text: str) -> QWidget:
@@ -51,11 +51,14 @@ class MainWindow(QMainWindow):
         self.register_form = None
         self.settings = None
         self.settings_page = QWidget()
+        self.backlog = None          # the 积案 page is built when first shown
+        self.backlog_page = QWidget()
         for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"),
-                         (self.register_page, "登记"), (self.settings_page, "设置")):
+                         (self.register_page, "登记"), (self.backlog_page, "积案"), (self.settings_page, "设置")):
             self.tabs.addTab(w, label)
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
         self.tabs.setTabToolTip(TAB_LIST, "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）")
+        self.tabs.setTabToolTip(TAB_BACKLOG, "积案化解：交办批次、包案、候选、公开接访")
         self.setCentralWidget(self.tabs)
         self._list_loaded = False
         self._case_tabs: dict[str, QWidget] = {}
@@ -63,6 +66,9 @@ class MainWindow(QMainWindow):
         self.dashboard.showList.connect(self.show_list)
         self.dashboard.openCase.connect(self.open_case)
         self.case_list.openCase.connect(self.open_case)
+        if hasattr(self.dashboard, "backlog_panel"):
+            self.dashboard.backlog_panel.openRecord.connect(self.open_backlog_record)
+            self.dashboard.backlog_panel.showBoard.connect(lambda: self.tabs.setCurrentIndex(TAB_BACKLOG))
 
         sb = self.statusBar()
         self.count_label = QLabel()
@@ -93,6 +99,8 @@ class MainWindow(QMainWindow):
             self._make_register_form()
         elif index == TAB_SETTINGS and self.settings is None:
             self._make_settings()
+        elif index == TAB_BACKLOG and self.backlog is None:
+            self._make_backlog()
 
     def load_list(self) -> None:
         self._list_loaded = True
@@ -147,6 +155,30 @@ class MainWindow(QMainWindow):
         self.settings.holidaysImported.connect(lambda _: self._reference_changed())
         self._replace_tab(TAB_SETTINGS, self.settings, "设置")
 
+    def _make_backlog(self) -> None:
+        from .backlog import BacklogScreen
+        self.backlog = BacklogScreen(self.ws, self.actor)
+        self.backlog.openRecord.connect(self.open_backlog_record)
+        self.backlog.openCase.connect(self.open_case)
+        self._replace_tab(TAB_BACKLOG, self.backlog, "积案")
+        self.tabs.setTabToolTip(TAB_BACKLOG, "积案化解：交办批次、包案、候选、公开接访")
+        self.backlog.refresh()
+
+    def open_backlog_record(self, record_id: int) -> None:
+        """A 积案 record as a closable tab (one tab per record)."""
+        from .backlog import RecordDetail
+        key = f"backlog:{record_id}"
+        existing = self._case_tabs.get(key)
+        if existing is not None and self.tabs.indexOf(existing) >= 0:
+            self.tabs.setCurrentIndex(self.tabs.indexOf(existing))
+            return
+        detail = RecordDetail(self.ws, self.actor, record_id)
+        detail.changed.connect(lambda _=None: self.schedule_refresh())
+        detail.open_case.connect(self.open_case)
+        detail.setProperty("case_uuid", key)
+        self._case_tabs[key] = detail
+        self._add_closable_tab(detail, f"积案 {record_id}", f"积案 {record_id}：{detail.record.get('case', '')}（Ctrl+W 关闭）")
+
     def _reference_changed(self) -> None:
         if self.backend is not None:
             self.backend.reopen()
@@ -181,10 +213,15 @@ class MainWindow(QMainWindow):
                 detail.changed.connect(lambda _=None: self.schedule_refresh())
             if hasattr(detail, "open_case"):      # a link to a 重复件
                 detail.open_case.connect(self.open_case)
+            if hasattr(detail, "open_backlog"):   # 积案 of this case
+                detail.open_backlog.connect(self.open_backlog_record)
         detail.setProperty("case_uuid", uid)
         self._case_tabs[uid] = detail
-        i = self.tabs.addTab(detail, case.number)
-        self.tabs.setTabToolTip(i, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")
+        self._add_closable_tab(detail, case.number, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")
+
+    def _add_closable_tab(self, detail: QWidget, label: str, tip: str) -> None:
+        i = self.tabs.addTab(detail, label)
+        self.tabs.setTabToolTip(i, tip)
         close = QToolButton()
         close.setObjectName("tabClose")
         close.setText("×")
@@ -224,6 +261,8 @@ class MainWindow(QMainWindow):
             self.case_list.refresh()
         if self.settings is not None:
             self.settings.refresh()
+        if self.backlog is not None:
+            self.backlog.refresh()
         self.update_status()
 
     def refresh(self) -> None:

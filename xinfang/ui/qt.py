@@ -19,3 +19,4 @@ from PySide6.QtCore import QUrl  # noqa: F401,E402
 from PySide6.QtGui import QDesktopServices, QKeyEvent  # noqa: F401,E402
 from PySide6.QtWidgets import QTabBar  # noqa: E402,F401
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator  # noqa: E402,F401  (app: Chinese Qt dialogs)
+from PySide6.QtWidgets import QDoubleSpinBox  # noqa: E402,F401  (积案 target rate)

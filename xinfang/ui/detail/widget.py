@@ -12,6 +12,7 @@ from ..dialogs import ActionDialog
 from ..qt import (QCheckBox, QFormLayout, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, QScrollArea,
                   QSplitter, Qt, QVBoxLayout, QWidget, Signal)
 from ..widgets import BANNER_STYLES, clear_layout
+from ..backlog.case_link import BacklogLinkMixin
 from .attachments import AttachmentsSectionMixin
 from .deadlines import DeadlineBadge, DeadlinesMixin
 from .printing import PrintingMixin
@@ -20,12 +21,13 @@ from .timeline import TimelineMixin
 
 
 class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, TimelineMixin, PrintingMixin,
-                 QWidget):
+                 BacklogLinkMixin, QWidget):
     """One case: fields (personal data masked until 显示), status, deadlines as badges, the event timeline and the
     actions allowed now. Each action opens its dialog (dialogs.ActionDialog); success reloads and emits `changed`."""
 
     changed = Signal(str)
     open_case = Signal(str)     # a 重复件 link was clicked (case id)
+    open_backlog = Signal(int)  # its 积案 record (backlog/case_link.py)
 
     def __init__(self, ws, actor: str, case_id: str, parent=None):
         super().__init__(parent)
@@ -66,6 +68,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         head.addWidget(self.candidate_label)
         head.addWidget(self.repeat_label)
         head.addStretch(1)
+        self._build_backlog_link(head)
         self.show_private = QCheckBox("显示证件号和电话")
         self.show_private.setToolTip("默认遮蔽身份证号和电话（个人敏感信息）")
         self.show_private.toggled.connect(self._fill_fields)
@@ -172,6 +175,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         self._fill_route()
         self._fill_attachments()
         self._fill_timeline()
+        self._fill_backlog_link()
 
     def _fill_repeats(self) -> None:
         ids = list(self.case.repeat_ids) or ([self.case.repeat_of] if self.case.repeat_of else [])
