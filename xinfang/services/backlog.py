@@ -75,9 +75,7 @@ class BacklogService(CandidatesMixin):
         if not low <= value <= high:
             raise DomainError(f"{meaning}：应在 {low} 至 {high} 之间")
         with self.ws.store.transaction():
-            self.ws.store.set_setting(key, value)
-            self.db.append_event("settings:backlog", "configure", self.ws.now(), self.ws.now(), actor,
-                                 {"key": key, "value": value})
+            self.ws.store.set_setting(key, value, actor, self.ws.now())
         return value
 
     def ways(self) -> list[str]:
@@ -92,9 +90,7 @@ class BacklogService(CandidatesMixin):
         if not ways:
             raise DomainError("化解方式列表不能为空")
         with self.ws.store.transaction():
-            self.ws.store.set_setting(WAYS_KEY, ways)
-            self.db.append_event("settings:backlog", "configure", self.ws.now(), self.ws.now(), actor,
-                                 {"key": WAYS_KEY, "value": ways})
+            self.ws.store.set_setting(WAYS_KEY, ways, actor, self.ws.now())
         return ways
 
     # ---- leaders ---------------------------------------------------------------------------------
@@ -104,8 +100,8 @@ class BacklogService(CandidatesMixin):
             raise DomainError(f"领导“{name}”已在名单中")
         now = self.ws.now()
         with self.ws.store.transaction():
-            lid = self.db.insert_leader(name, post, _name(login, "登录名", required=False), now)
-            self.db.append_event(f"leader:{lid}", "add", now, now, actor, {"name": name, "post": post, "login": login})
+            self.db.insert_leader(name, post, _name(login, "登录名", required=False), now)
+            self.db.append_event("leader", name, "create", now, now, actor, {"post": post, "login": login})
         return self.leader(name)
 
     def leaders(self) -> list[dict]:
@@ -147,7 +143,7 @@ class BacklogService(CandidatesMixin):
         with self.ws.store.transaction():
             bid = self.db.insert_batch(name, issuer, issued_on, target_on, round(rate, 4), _name(note, "备注", 500, False),
                                        now, actor)
-            self.db.append_event(f"batch:{bid}", "add", now, now, actor, {
+            self.db.append_event("backlog_batch", name, "create", now, now, actor, {
                 "name": name, "issuer": issuer, "issued_on": issued_on.isoformat(), "target_on": target_on.isoformat(),
                 "target_rate": round(rate, 4), "note": note})
         return self.batch(bid)
@@ -169,13 +165,13 @@ class BacklogService(CandidatesMixin):
         return [self.batch(r[0], today) for r in self.db.batches()]
 
     def close_batch(self, key, actor: str) -> dict:
-        bid = self._batch_row(key)[0]
-        if self._batch_row(key)[7]:
+        bid, name, *_, closed = self._batch_row(key)
+        if closed:
             raise DomainError("该交办批次已关闭")
         now = self.ws.now()
         with self.ws.store.transaction():
             self.db.close_batch(bid, now.date())
-            self.db.append_event(f"batch:{bid}", "close", now, now, actor, {})
+            self.db.append_event("backlog_batch", name, "close", now, now, actor, {"closed_on": now.date().isoformat()})
         return self.batch(bid)
 
     # ---- records ---------------------------------------------------------------------------------
@@ -234,10 +230,10 @@ class BacklogService(CandidatesMixin):
             self.ws.store.ensure_user(actor, now=now)
             rid, ruuid = self.db.insert_record(case_id=row, batch_id=b[0], source=src.value, taken_on=at_dt.date(),
                                                leader=leader_name, unit=unit_code, plan=plan, due=due_on, now=now)
-            self.db.append_event(f"record:{ruuid}", BacklogAction.TAKE.value, at_dt, now, actor, {
+            self.db.append_event("backlog", ruuid, BacklogAction.TAKE.value, at_dt, now, actor, {
                 "case": case.id, "number": case.number, "batch": b[0], "source": src.value,
                 "taken_on": at_dt.date().isoformat(), "leader": leader_name, "unit": unit_code, "plan": plan,
-                "due": due_on.isoformat()}, record_id=rid)
+                "due": due_on.isoformat()})
         return self.record(rid)
 
     def _record_id(self, key) -> int:
@@ -247,7 +243,8 @@ class BacklogService(CandidatesMixin):
         return rid
 
     def state(self, rid: int, as_of: date | None = None) -> rules.RecordState | None:
-        return rules.replay(((a, at, p) for _, a, at, _, _, p, _ in self.db.record_events(rid)), as_of)
+        events = self.db.record_events(self.db.record(rid)["uuid"])
+        return rules.replay(((a, at, p) for _, a, at, _, _, p, _ in events), as_of)
 
     def act(self, key, action: str, actor: str, at=None, data: Mapping | None = None) -> dict:
         """One action on a record (progress/plan/resolve/close/reopen/delist/reassign), refused in Chinese."""
@@ -260,16 +257,15 @@ class BacklogService(CandidatesMixin):
     def _apply(self, rid: int, act: BacklogAction, actor: str, at, data: dict) -> dict:
         at_dt = self._at(at)
         state = self.state(rid)
-        planned = rules.plan(state, act, data, at_dt, last_at=self.db.last_event_at(rid), ways=self.ways(),
-                             leaders=[r[1] for r in self.db.leaders()])
         record = self.db.record(rid)
+        planned = rules.plan(state, act, data, at_dt, last_at=self.db.last_event_at(record["uuid"]), ways=self.ways(),
+                             leaders=[r[1] for r in self.db.leaders()])
         after = rules.apply(state, act.value, at_dt.date(), planned.payload)
         now = self.ws.now()
         with self.ws.store.transaction():
             self.ws.store.ensure_user(actor, now=now)
             self.db.update_record(rid, _projection(after), now)
-            self.db.append_event(f"record:{record['uuid']}", act.value, at_dt, now, actor, planned.payload,
-                                 record_id=rid)
+            self.db.append_event("backlog", record["uuid"], act.value, at_dt, now, actor, planned.payload)
         return self.record(rid)
 
     def add_attachments(self, key, paths: Sequence[str], actor: str) -> dict:
@@ -286,8 +282,8 @@ class BacklogService(CandidatesMixin):
         now = self.ws.now()
         with self.ws.store.transaction():
             names = self.ws._store_attachments(rec["case_id"], case_uuid, paths, now)
-            self.db.append_event(f"record:{rec['uuid']}", BacklogAction.ATTACH.value, now, now, actor,
-                                 {"attachments": names}, record_id=rid)
+            self.db.append_event("backlog", rec["uuid"], BacklogAction.ATTACH.value, now, now, actor,
+                                 {"attachments": names})
         return self.record(rid)
 
     # ---- reading ---------------------------------------------------------------------------------
@@ -300,7 +296,7 @@ class BacklogService(CandidatesMixin):
         case = self.ws.store.load_case(r["case_id"], with_events=False)
         batch = self._batch_row(r["batch_id"])
         leader = self.db.leader(r["leader"]) if r["leader"] else None
-        events = self.db.record_events(rid)
+        events = self.db.record_events(r["uuid"])
         attached = {n for _, a, _, _, _, p, _ in events if a == "attach" for n in p.get("attachments", [])}
         return {
             "id": rid, "uuid": r["uuid"], "case": case.number, "case_id": case.id, "case_row": case.row,

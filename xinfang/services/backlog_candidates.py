@@ -78,8 +78,10 @@ class CandidatesMixin:
         now = self.ws.now()
         with self.ws.store.transaction():
             self.ws.store.ensure_user(actor, now=now)
-            did = self.db.add_dismissal(row, reason, now, actor)
-            self.db.append_event(f"candidate:{row}", "dismiss", now, now, actor, {"case": row, "reason": reason})
+            did, key = self.db.add_dismissal(row, reason, now, actor)
+            case_uuid = self.ws.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+            self.db.append_event("backlog_dismissal", key, "create", now, now, actor,
+                                 {"case": case_uuid, "reason": reason})
         return {"id": did, "case_row": row, "reason": reason, "dismissed_at": now.isoformat(sep=" ")}
 
     # ---- 公开接访日 -------------------------------------------------------------------------------
@@ -91,8 +93,8 @@ class CandidatesMixin:
         units = _name(units, "参加单位", 500, required=False)
         now = self.ws.now()
         with self.ws.store.transaction():
-            rid = self.db.insert_reception(on, leader, place, units, _name(note, "备注", 500, False), now, actor)
-            self.db.append_event(f"reception:{rid}", "add", now, now, actor,
+            rid, key = self.db.insert_reception(on, leader, place, units, _name(note, "备注", 500, False), now, actor)
+            self.db.append_event("reception", key, "create", now, now, actor,
                                  {"day": on.isoformat(), "leader": leader, "place": place, "units": units})
         return self.reception(rid)
 

@@ -1,7 +1,7 @@
 """积案 tables: leaders, batches, records (projection), their hash-chained events, candidates, receptions.
 
 Like `Store`, methods never commit: the backlog service wraps each user action in one transaction.
-Every event goes through `append_event` (the one place to switch to the global ledger)."""
+Every event goes through `append_event`, into the database-wide ledger (docs/ledger.md)."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,8 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence
 
-from .store import GENESIS, Store, _iso, event_hash
+from . import ledger
+from .store import Store, _iso
 
 RECORD_COLUMNS = ("id", "uuid", "case_id", "batch_id", "source", "taken_on", "leader", "unit", "plan", "due",
                   "status", "way", "resolved_on", "closed_on", "delisted_on", "approver", "updated_at")
@@ -29,63 +30,31 @@ class BacklogStore:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
-    # ---- events ----------------------------------------------------------------------------------
-    def append_event(self, subject: str, action: str, at: datetime, recorded_at: datetime, actor: str,
-                     payload: dict, record_id: int | None = None) -> str:
-        """Append one event to the subject's chain; returns its hash."""
-        last = self.conn.execute("SELECT seq, hash FROM backlog_events WHERE subject = ? ORDER BY seq DESC LIMIT 1",
-                                 (subject,)).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
-        at_s, rec_s = _iso(at), _iso(recorded_at)
-        h = event_hash(prev, subject, seq, action, at_s, rec_s, actor, body)
-        self.conn.execute(
-            "INSERT INTO backlog_events(subject, record_id, seq, action, at, recorded_at, actor, payload, prev_hash, "
-            "hash) VALUES (?,?,?,?,?,?,?,?,?,?)", (subject, record_id, seq, action, at_s, rec_s, actor, body, prev, h))
-        return h
+    # ---- events (the database-wide ledger, docs/ledger.md) -----------------------------------------
+    def append_event(self, kind: str, key: str, action: str, at: datetime, recorded_at: datetime, actor: str,
+                     payload: dict) -> str:
+        """Append one event to a record's chain (kinds: backlog, backlog_batch, leader, reception,
+        backlog_dismissal); returns its hash."""
+        return ledger.append(self.conn, kind, key, action, at, recorded_at, actor, payload).hash
 
-    def record_events(self, record_id: int) -> list[tuple]:
-        """(seq, action, at, recorded_at, actor, payload dict, hash) in order."""
-        return [(s, a, datetime.fromisoformat(at), datetime.fromisoformat(rec), actor, json.loads(p), h)
-                for s, a, at, rec, actor, p, h in self.q(
-                    "SELECT seq, action, at, recorded_at, actor, payload, hash FROM backlog_events "
-                    "WHERE record_id = ? ORDER BY seq", (record_id,))]
+    def record_events(self, record_uuid: str) -> list[tuple]:
+        """(seq, action, at, recorded_at, actor, payload dict, hash) of a 积案 record, in order."""
+        return [(e.seq, e.action, e.at, e.recorded_at, e.actor, e.payload, e.hash)
+                for e in ledger.record_events(self.conn, "backlog", record_uuid)]
 
-    def all_record_events(self, up_to: date | None = None) -> Iterator[tuple[int, str, str, str]]:
-        """(record id, action, at, payload JSON) of every record, in record then seq order."""
-        if up_to is None:
-            sql, params = ("SELECT record_id, action, at, payload FROM backlog_events WHERE record_id IS NOT NULL "
-                           "ORDER BY record_id, seq"), ()
-        else:
-            sql = ("SELECT record_id, action, at, payload FROM backlog_events WHERE record_id IS NOT NULL "
-                   "AND at < ? ORDER BY record_id, seq")
+    def all_record_events(self, up_to: date | None = None) -> Iterator[tuple[str, str, str, str]]:
+        """(record uuid, action, at, payload JSON) of every 积案 record, in record then seq order."""
+        sql = "SELECT record, action, at, payload FROM record_events WHERE kind = 'backlog'"
+        params: tuple = ()
+        if up_to is not None:
+            sql += " AND at < ?"
             params = ((up_to + timedelta(days=1)).isoformat(),)
-        yield from self.conn.execute(sql, params)
+        yield from self.conn.execute(sql + " ORDER BY record, seq", params)
 
-    def last_event_at(self, record_id: int) -> datetime | None:
-        raw = self.one("SELECT at FROM backlog_events WHERE record_id = ? ORDER BY seq DESC LIMIT 1", (record_id,))
+    def last_event_at(self, record_uuid: str) -> datetime | None:
+        raw = self.one("SELECT at FROM record_events WHERE kind = 'backlog' AND record = ? ORDER BY seq DESC LIMIT 1",
+                       (record_uuid,))
         return datetime.fromisoformat(raw) if raw else None
-
-    def broken_chains(self, limit: int = 100) -> list[str]:
-        """Subjects whose chain does not verify (a changed, removed or reordered event)."""
-        broken: list[str] = []
-        current, expect_prev, expect_seq, bad = None, GENESIS, 1, False
-        for subject, seq, action, at, rec, actor, payload, prev, h in self.conn.execute(
-                "SELECT subject, seq, action, at, recorded_at, actor, payload, prev_hash, hash FROM backlog_events "
-                "ORDER BY subject, seq"):
-            if subject != current:
-                if bad and len(broken) < limit:
-                    broken.append(current)
-                current, expect_prev, expect_seq, bad = subject, GENESIS, 1, False
-            if bad:
-                continue
-            if seq != expect_seq or prev != expect_prev or \
-                    event_hash(prev, subject, seq, action, at, rec, actor, payload) != h:
-                bad = True
-            expect_prev, expect_seq = h, seq + 1
-        if bad and len(broken) < limit:
-            broken.append(current)
-        return broken
 
     # ---- leaders ---------------------------------------------------------------------------------
     def insert_leader(self, name: str, post: str, login: str, now: datetime) -> int:
@@ -234,11 +203,13 @@ class BacklogStore:
         links = self.one("SELECT count(*) FROM repeats WHERE earlier_id = ?", (case_id,)) or 0
         return last, links
 
-    def add_dismissal(self, case_id: int, reason: str, now: datetime, actor: str) -> int:
+    def add_dismissal(self, case_id: int, reason: str, now: datetime, actor: str) -> tuple[int, str]:
         last, links = self.fingerprint(case_id)
-        return self.conn.execute(
-            "INSERT INTO backlog_dismissals(case_id, reason, dismissed_at, dismissed_by, last_event, repeat_links) "
-            "VALUES (?,?,?,?,?,?)", (case_id, reason, _iso(now), actor, last, links)).lastrowid
+        key = str(uuid.uuid4())
+        did = self.conn.execute(
+            "INSERT INTO backlog_dismissals(uuid, case_id, reason, dismissed_at, dismissed_by, last_event, "
+            "repeat_links) VALUES (?,?,?,?,?,?,?)", (key, case_id, reason, _iso(now), actor, last, links)).lastrowid
+        return did, key
 
     def dismissals(self) -> dict[int, tuple[int, int, str, str]]:
         """case id -> (last event, repeat links, reason, dismissed_at) of its latest dismissal."""
@@ -247,10 +218,12 @@ class BacklogStore:
 
     # ---- receptions ------------------------------------------------------------------------------
     def insert_reception(self, day: date, leader: str, place: str, units: str, note: str, now: datetime,
-                         actor: str) -> int:
-        return self.conn.execute(
-            "INSERT INTO receptions(day, leader, place, units, note, created_at, created_by) VALUES (?,?,?,?,?,?,?)",
-            (_iso(day), leader, place, units, note, _iso(now), actor)).lastrowid
+                         actor: str) -> tuple[int, str]:
+        key = str(uuid.uuid4())
+        rid = self.conn.execute(
+            "INSERT INTO receptions(uuid, day, leader, place, units, note, created_at, created_by) "
+            "VALUES (?,?,?,?,?,?,?,?)", (key, _iso(day), leader, place, units, note, _iso(now), actor)).lastrowid
+        return rid, key
 
     def receptions(self) -> list[tuple]:
         return self.q("SELECT id, day, leader, place, units, note FROM receptions ORDER BY day DESC, id DESC")

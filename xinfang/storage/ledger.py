@@ -43,6 +43,11 @@ KINDS: dict[str, Kind] = {
     "case": Kind("case", "cases", "uuid", "信访件", events="events"),
     "user": Kind("user", "users", "login", "用户"),
     "setting": Kind("setting", "settings", "key", "设置"),
+    "backlog": Kind("backlog", "backlog_records", "uuid", "积案"),
+    "backlog_batch": Kind("backlog_batch", "backlog_batches", "name", "交办批次"),
+    "leader": Kind("leader", "leaders", "name", "包案领导"),
+    "reception": Kind("reception", "receptions", "uuid", "公开接访日"),
+    "backlog_dismissal": Kind("backlog_dismissal", "backlog_dismissals", "uuid", "不列为积案"),
 }
 
 
