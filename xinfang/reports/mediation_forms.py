@@ -17,7 +17,7 @@ from .layout import FRAME_WIDTH, Form, L, V, build_pdf, fmt_date, meta_line, par
 
 _W4 = (24 * mm, 54 * mm, 24 * mm, 54 * mm)
 _W2 = (24 * mm, 132 * mm)
-_W_PARTY = (18 * mm, 30 * mm, 12 * mm, 44 * mm, 30 * mm, 22 * mm)
+_W_PARTY = (17 * mm, 40 * mm, 10 * mm, 41 * mm, 30 * mm, 18 * mm)
 _GAP = "\u00a0" * 14
 assert abs(sum(_W4) - FRAME_WIDTH) < 0.01 and abs(sum(_W_PARTY) - FRAME_WIDTH) < 0.01
 
@@ -142,7 +142,7 @@ def sessions(d: dict, mask: bool) -> list:
         p = e["payload"]
         f = Form(_W4)
         f.section(f"第 {i} 次调解")
-        f.add([L("时间"), V(e["at"][:16]), L("地点"), V(p.get("place", ""))])
+        f.add([L("时间"), V(e["at"][:16].replace("T", " ")), L("地点"), V(p.get("place", ""))])
         f.add([L("调解事项"), V(d["type"] + "纠纷"), L("调解员"), V("、".join(p.get("mediators") or []) or _mediators(d))])
         f.add([L("参加人"), V("、".join(p.get("participants") or [])), L("记录人"), V(p.get("recorder") or d["recorder"])])
         f.wide("调解情况", p.get("record", ""), min_height=40 * mm, style=styles().value_indent)
@@ -199,7 +199,7 @@ def followups(d: dict, mask: bool) -> list:
     for e in rows:
         p = e["payload"]
         f = Form(_W4)
-        f.add([L("回访日期"), V(e["at"][:10]), L("协议编号"), V(d["number"])])
+        f.add([L("回访日期"), V(_day(e["at"])), L("协议编号"), V(d["number"])])
         f.add([L("受访人"), V(p.get("visited", "")), L("满意度"), V(p.get("satisfaction", ""))])
         f.wide("纠纷事项", d["summary"])
         f.wide("履行情况", p.get("performance_seen") or perf.get("status", d["performance"]))
