@@ -13,7 +13,7 @@ from .workers import Backend
 log = logging.getLogger(__name__)
 
 APP_TITLE = "信访事项管理系统"
-TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_SETTINGS = range(5)
+TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_MEDIATION, TAB_SETTINGS = range(6)
 
 
 def _placeholder(text: str) -> QWidget:
@@ -53,8 +53,10 @@ class MainWindow(QMainWindow):
         self.settings_page = QWidget()
         self.backlog = None          # the 积案 page is built when first shown
         self.backlog_page = QWidget()
-        for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"),
-                         (self.register_page, "登记"), (self.backlog_page, "积案"), (self.settings_page, "设置")):
+        self.mediation = None            # the 调解 section, built on first visit
+        self.mediation_page = QWidget()
+        for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"), (self.register_page, "登记"),
+                         (self.backlog_page, "积案"), (self.mediation_page, "调解"), (self.settings_page, "设置")):
             self.tabs.addTab(w, label)
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
         self.tabs.setTabToolTip(TAB_LIST, "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）")
@@ -101,6 +103,8 @@ class MainWindow(QMainWindow):
             self._make_settings()
         elif index == TAB_BACKLOG and self.backlog is None:
             self._make_backlog()
+        elif index == TAB_MEDIATION and self.mediation is None:
+            self._make_mediation()
 
     def load_list(self) -> None:
         self._list_loaded = True
@@ -147,6 +151,20 @@ class MainWindow(QMainWindow):
             self.register_form.open_case.connect(self.open_case)
         self._replace_tab(TAB_REGISTER, self.register_form, "登记")
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
+
+    def _make_mediation(self) -> None:
+        from .mediation.section import MediationSection
+        self.mediation = MediationSection(self.ws, self.actor)
+        self.mediation.openPetition.connect(self.open_case)
+        self._replace_tab(TAB_MEDIATION, self.mediation, "调解")
+        self.tabs.setTabToolTip(TAB_MEDIATION, "人民调解：调解工作台、纠纷列表、纠纷登记（Ctrl+Shift+N）")
+
+    def open_dispute(self, row: int) -> None:
+        """Show a dispute in the 调解 section (from a petition's 转人民调解 link)."""
+        if self.mediation is None:
+            self._make_mediation()
+        self.tabs.setCurrentIndex(TAB_MEDIATION)
+        self.mediation.open_dispute(row)
 
     def _make_settings(self) -> None:
         from .settings import SettingsScreen
@@ -215,6 +233,8 @@ class MainWindow(QMainWindow):
                 detail.open_case.connect(self.open_case)
             if hasattr(detail, "open_backlog"):   # 积案 of this case
                 detail.open_backlog.connect(self.open_backlog_record)
+            if hasattr(detail, "open_dispute"):   # 访调对接: the linked dispute
+                detail.open_dispute.connect(self.open_dispute)
         detail.setProperty("case_uuid", uid)
         self._case_tabs[uid] = detail
         self._add_closable_tab(detail, case.number, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")

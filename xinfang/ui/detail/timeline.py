@@ -9,6 +9,7 @@ PAYLOAD_LABELS = {
     "number": "编号", "unit": "承办单位", "report_due": "报告期限", "reason": "理由", "approver": "批准人",
     "served_on": "送达日期", "rating": "评价", "where": "告知去向", "to": "转往", "body": "受理机关",
     "note": "备注", "repeat_of": "重复件", "warnings": "提示", "attachments": "附件",
+    "dispute": "人民调解纠纷", "committee": "调解委员会",
 }
 KEY_ORDER = ["number", "from_unit", "unit", "report_due", "to", "where", "outcome", "days", "approver", "reason", "served_on",
              "rating", "body", "late", "repeat_of", "no_longer_accept_candidate", "warnings", "attachments", "note"]

@@ -28,6 +28,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
     changed = Signal(str)
     open_case = Signal(str)     # a 重复件 link was clicked (case id)
     open_backlog = Signal(int)  # its 积案 record (backlog/case_link.py)
+    open_dispute = Signal(int)  # the linked 人民调解 dispute (访调对接)
 
     def __init__(self, ws, actor: str, case_id: str, parent=None):
         super().__init__(parent)
@@ -270,7 +271,37 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
             b.clicked.connect(lambda _=False, a=a: self.open_action(a))
             self.actions_row.addWidget(b)
             self.action_buttons[a] = b
+        self._fill_mediation_link()
         self.no_actions_label.setVisible(not self.action_buttons)
+
+    def _fill_mediation_link(self) -> None:
+        """访调对接: 转人民调解 while the petition is 待处置 or 办理中; a link to the dispute once referred."""
+        links = self.ws.mediation.links_for_case(self.case.row)
+        for x in links:
+            b = QPushButton(f"调解：{x['number']}（{x['status_label']}）")
+            b.setToolTip("打开关联的人民调解纠纷")
+            b.clicked.connect(lambda _=False, r=x["id"]: self.open_dispute.emit(r))
+            self.actions_row.addWidget(b)
+        if not links and self.case.status.value in ("registered", "handling") and self.ws.mediation.committees():
+            b = QPushButton("转人民调解")
+            b.setToolTip("访调对接：以本件信息登记人民调解纠纷并关联")
+            b.clicked.connect(lambda: self.open_refer())
+            self.actions_row.addWidget(b)
+            self.refer_button = b
+
+    def open_refer(self):
+        from ..mediation.refer_dialog import ReferDialog
+        dlg = ReferDialog(self.ws, self.actor, self.case, self)
+        dlg.accepted.connect(lambda: self._referred(dlg))
+        self.active_dialog = dlg
+        dlg.open()
+        return dlg
+
+    def _referred(self, dlg) -> None:
+        self.active_dialog = None
+        self.reload()
+        self.show_banner(f"已转人民调解：{dlg.dispute['number']}（{dlg.dispute['committee_name']}）", "ok")
+        self.changed.emit(self.case.id)
 
     # ---- actions ---------------------------------------------------------------------------------------
     def show_banner(self, text: str, kind: str = "ok") -> None:

@@ -20,6 +20,17 @@ BADGE = {"正常": ("#2e7d32", "#fff"), "临期": ("#f9a825", "#3e2700"), "逾�
          "按期完成": ("#9e9e9e", "#fff"), "逾期完成": ("#6d0000", "#fff")}
 
 
+PAYLOAD_LABELS = {
+    "place": "地点", "participants": "参加人", "mediators": "调解员", "record": "调解情况", "recorder": "记录人",
+    "form": "协议形式", "terms": "协议内容", "performance": "履行约定", "amount": "金额（元）", "effective": "生效日期",
+    "reason": "理由", "note": "说明", "channels": "已告知途径", "kind": "类别", "from_kind": "原类别", "body": "接收单位",
+    "status": "履行情况", "evidence": "凭证", "court": "法院", "window_last_day": "申请期限最后一日", "late": "逾期申请",
+    "result": "结果", "number": "编号", "satisfaction": "满意度", "visited": "受访人", "performance_seen": "履行情况",
+    "risks": "新的隐患", "volume_no": "卷号", "filed_by": "立卷人", "retention": "保管期限", "warnings": "提示",
+    "petition": "信访件", "files": "文件", "masked": None, "bytes": None, "consent": "当事人同意",
+}
+
+
 class DisputeDetail(QWidget):
     changed = Signal(int)
     openPetition = Signal(str)
@@ -255,15 +266,18 @@ class DisputeDetail(QWidget):
     def _fill_timeline(self) -> None:
         html = []
         for e in reversed(self.d["events"]):
-            p = e["payload"]
             bits = []
-            for k, v in p.items():
+            for k, v in e["payload"].items():
+                label = PAYLOAD_LABELS.get(k, k)
+                if label is None or v in ("", None, False, [], {}):
+                    continue
                 if isinstance(v, dict):
-                    v = "；".join(f"{vv}" for vv in v.values() if vv)
+                    v = " ".join(str(x) for x in v.values() if x)
                 elif isinstance(v, list):
                     v = "、".join(map(str, v))
-                if v not in ("", None, False) and k not in ("number",):
-                    bits.append(escape(str(v)))
+                elif v is True:
+                    v = "是"
+                bits.append(f"{escape(label)}：{escape(str(v))}")
             html.append(f"<p><b>{escape(e['at'][:16].replace('T', ' '))} {escape(e['label'])}</b> "
                         f"<span style='color:#607d8b'>{escape(e['actor'])}</span><br>{'；'.join(bits)}"
                         f"<br><span style='color:#90a4ae;font-size:10px'>#{e['seq']} {e['hash'][:16]}</span></p>")

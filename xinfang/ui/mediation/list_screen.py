@@ -39,13 +39,13 @@ class DisputeListScreen(QWidget):
                                              for x in med.mediators()], "mediatorFilter")
         self.type = _combo([(ALL, "")] + [(t, t) for t in med.types()], "typeFilter")
         self.source = _combo([(ALL, "")] + [(s.value, s.value) for s in m.Source], "sourceFilter")
-        self.status = _combo([(ALL, ())] + [(s.label, (s.value,)) for s in m.DisputeStatus], "statusFilter")
+        self.status = _combo([(ALL, "")] + [(s.label, s.value) for s in m.DisputeStatus], "statusFilter")
         self.due = _combo([(ALL, ""), ("逾期", "逾期"), ("临期", "临期")], "dueFilter")
         for label, w in (("调委会", self.committee), ("调解员", self.mediator), ("类型", self.type), ("来源", self.source),
                          ("状态", self.status), ("期限", self.due)):
             bar.addWidget(QLabel(label))
             bar.addWidget(w)
-            w.currentIndexChanged.connect(self.apply_filters)
+            w.currentIndexChanged.connect(lambda _: self.apply_filters())
         lay.addLayout(bar)
         row2 = QHBoxLayout()
         self.search = QLineEdit()
@@ -93,7 +93,7 @@ class DisputeListScreen(QWidget):
     def current_filter(self) -> DisputeFilter:
         f = DisputeFilter(committee=self.committee.currentData() or "", mediator=self.mediator.currentData() or 0,
                           type=self.type.currentData() or "", source=self.source.currentData() or "",
-                          status=self.status.currentData() or (), text=self.search.text().strip())
+                          status=(self.status.currentData(),) if self.status.currentData() else (), text=self.search.text().strip())
         if self.due.currentData():
             f = self.ws.mediation.due_filter(self.due.currentData(), f)
         return f
