@@ -399,7 +399,7 @@ CREATE TABLE disputes (
     archived_on      TEXT,
     next_due         TEXT,                       -- earliest running clock
     next_step        TEXT,
-    updated_at       TEXT NOT NULL,
+    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '',
     UNIQUE (committee, year, seq)
 );
 CREATE INDEX disputes_committee ON disputes(committee, id);
@@ -449,24 +449,6 @@ CREATE TABLE dispute_documents (
 );
 CREATE INDEX dispute_documents_dispute ON dispute_documents(dispute_id, kind);
 
--- Append-only, hash-chained per dispute (the same scheme as the case events).
-CREATE TABLE dispute_events (
-    id          INTEGER PRIMARY KEY,
-    dispute_id  INTEGER NOT NULL REFERENCES disputes(id),
-    seq         INTEGER NOT NULL,
-    action      TEXT NOT NULL,
-    at          TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    actor       TEXT NOT NULL,
-    payload     TEXT NOT NULL,
-    prev_hash   TEXT NOT NULL,
-    hash        TEXT NOT NULL,
-    UNIQUE (dispute_id, seq)
-);
-CREATE TRIGGER dispute_events_no_update BEFORE UPDATE ON dispute_events
-BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能修改'); END;
-CREATE TRIGGER dispute_events_no_delete BEFORE DELETE ON dispute_events
-BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
 
 -- Events of every record kind except cases, hash-chained per (kind, record).
 CREATE TABLE record_events (

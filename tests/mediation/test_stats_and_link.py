@@ -132,16 +132,23 @@ def test_refer_refuses_a_closed_petition(env):
         ws.mediation.refer_from_petition(case.row, {}, "clerk")
 
 
-def test_event_chain_detects_tampering(september):
+def test_dispute_events_are_in_the_ledger_and_checked(september):
     ws = september
-    assert ws.check()["ok"]
-    ws.store.conn.execute("DROP TRIGGER dispute_events_no_update")
-    ws.store.conn.execute("UPDATE dispute_events SET payload = '[1]' WHERE dispute_id = 2 AND seq = 2")
     report = ws.check()
-    assert not report["ok"] and report["broken_dispute_chains"] == ["（2026）樱园人调字第2号"]
+    assert report["ok"] and report["disputes"] == 8
+    row = ws.store.conn.execute("SELECT uuid, event_count, head_hash FROM disputes WHERE id = 2").fetchone()
+    events = ws.mediation.show(2)["events"]
+    assert row[1] == len(events) and row[2] == events[-1]["hash"]
+    n = ws.store.conn.execute("SELECT count(*) FROM ledger WHERE kind = 'dispute'").fetchone()[0]
+    assert n == sum(len(ws.mediation.show(i)["events"]) for i in range(1, 9))
+    ws.store.conn.execute("DROP TRIGGER record_events_no_update")
+    ws.store.conn.execute("UPDATE record_events SET payload = '[1]' WHERE kind = 'dispute' AND record = ? AND seq = 2",
+                          (row[0],))
+    report = ws.check()
+    assert not report["ok"] and any("人民调解纠纷" in p for p in report["problems"])
 
 
 def test_events_cannot_be_edited(september):
     import sqlite3
     with pytest.raises(sqlite3.DatabaseError, match="只能追加"):
-        september.store.conn.execute("DELETE FROM dispute_events WHERE id = 1")
+        september.store.conn.execute("DELETE FROM record_events WHERE kind = 'dispute'")

@@ -542,12 +542,7 @@ class Workspace(RoutingMixin):
         the ledger walk; here each record's row is also compared with the replay of its events."""
         report = self.integrity.check(anchor=anchor, progress=progress)
         backlog = self.backlog.check()
-        disputes = self.mediation.db.broken_chains()
-        report["broken_dispute_chains"] = disputes
-        report["disputes"] = self.mediation.db.total()
-        if disputes:
-            report["ok"] = False
-            report["problems"].append("以下纠纷的事件链被改动：" + "、".join(map(str, disputes)))
+        report["disputes"] = self.mediation.db.total()     # their events are verified with the ledger
         report["backlog"] = backlog
         if not backlog["ok"]:
             report["ok"] = False

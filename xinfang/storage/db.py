@@ -118,8 +118,18 @@ def _chain_existing_events(conn: sqlite3.Connection) -> None:
     ledger.backfill(conn)
 
 
+def _move_dispute_events(conn: sqlite3.Connection) -> None:
+    """Version 18: the dispute events of version 8 (their own table) are appended through the ledger in the
+    order they were written; version 28 then drops the old table."""
+    from . import ledger
+    rows = conn.execute("SELECT d.uuid, e.action, e.at, e.recorded_at, e.actor, e.payload FROM dispute_events e "
+                        "JOIN disputes d ON d.id = e.dispute_id ORDER BY e.id").fetchall()
+    for uid, action, at, recorded_at, actor, payload in rows:
+        ledger.append(conn, "dispute", uid, action, at, recorded_at, actor, json.loads(payload))
+
+
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
-_AFTER_SCRIPT = {2: _chain_existing_events}
+_AFTER_SCRIPT = {2: _chain_existing_events, 18: _move_dispute_events}
 
 
 def _split_sql(script: str) -> list[str]:

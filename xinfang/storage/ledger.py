@@ -48,6 +48,7 @@ KINDS: dict[str, Kind] = {
     "leader": Kind("leader", "leaders", "name", "包案领导"),
     "reception": Kind("reception", "receptions", "uuid", "公开接访日"),
     "backlog_dismissal": Kind("backlog_dismissal", "backlog_dismissals", "uuid", "不列为积案"),
+    "dispute": Kind("dispute", "disputes", "uuid", "人民调解纠纷"),
 }
 
 

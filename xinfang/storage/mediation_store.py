@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from .store import GENESIS, Store, _iso, event_hash
+from . import ledger
+from .store import Store, _iso
 
 LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
                 "d.mediator_names", "d.status", "d.next_due", "d.next_step", "d.summary")
@@ -147,45 +148,17 @@ class MediationStore:
         return [dict(zip(cols, r)) for r in self.q(
             f"SELECT {', '.join(cols)} FROM dispute_documents WHERE dispute_id = ? ORDER BY id", (row,))]
 
-    # ---- events (hash-chained per dispute) -------------------------------------------------------
+    # ---- events: hash-chained per dispute and in the database-wide ledger (docs/ledger.md) ------------
     def append_event(self, row: int, dispute_uuid: str, action: str, at: datetime, now: datetime, actor: str,
                      payload: dict) -> str:
-        last = self.conn.execute("SELECT seq, hash FROM dispute_events WHERE dispute_id = ? ORDER BY seq DESC LIMIT 1",
-                                 (row,)).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        body = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str)
-        at_s, now_s = _iso(at), _iso(now)
-        h = event_hash(prev, dispute_uuid, seq, action, at_s, now_s, actor, body)
-        self.conn.execute("INSERT INTO dispute_events(dispute_id, seq, action, at, recorded_at, actor, payload, "
-                          "prev_hash, hash) VALUES (?,?,?,?,?,?,?,?,?)",
-                          (row, seq, action, at_s, now_s, actor, body, prev, h))
-        return h
+        return ledger.append(self.conn, "dispute", dispute_uuid, action, at, now, actor,
+                             json.loads(json.dumps(payload, ensure_ascii=False, default=str))).hash
 
     def events(self, row: int) -> list[dict]:
-        cols = ("seq", "action", "at", "recorded_at", "actor", "payload", "hash")
-        out = []
-        for r in self.q(f"SELECT {', '.join(cols)} FROM dispute_events WHERE dispute_id = ? ORDER BY seq", (row,)):
-            d = dict(zip(cols, r))
-            d["payload"] = json.loads(d["payload"])
-            out.append(d)
-        return out
-
-    def last_event_at(self, row: int) -> str | None:
-        return self.one("SELECT max(at) FROM dispute_events WHERE dispute_id = ?", (row,))
-
-    def broken_chains(self) -> list[str]:
-        """Numbers of disputes whose event chain does not verify (edited, removed or reordered events)."""
-        broken = []
-        for row, uid, number in self.q("SELECT id, uuid, number FROM disputes ORDER BY id"):
-            prev = GENESIS
-            for seq, action, at, rec, actor, payload, p, h in self.q(
-                    "SELECT seq, action, at, recorded_at, actor, payload, prev_hash, hash FROM dispute_events "
-                    "WHERE dispute_id = ? ORDER BY seq", (row,)):
-                if p != prev or event_hash(prev, uid, seq, action, at, rec, actor, payload) != h:
-                    broken.append(number)
-                    break
-                prev = h
-        return broken
+        uid = self.one("SELECT uuid FROM disputes WHERE id = ?", (row,))
+        return [{"seq": e.seq, "action": e.action, "at": _iso(e.at), "recorded_at": _iso(e.recorded_at),
+                 "actor": e.actor, "payload": e.payload, "hash": e.hash}
+                for e in ledger.record_events(self.conn, "dispute", uid)]
 
     # ---- lists ---------------------------------------------------------------------------------
     def _where(self, f: DisputeFilter) -> tuple[str, list]:
