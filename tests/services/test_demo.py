@@ -146,7 +146,7 @@ def test_replay_through_lifecycle_plan(ws):
         assert case.events[0].action == lifecycle.REGISTER
         assert case.events[0].payload["number"] == case.number
         for e in case.events[1:]:
-            data = {k: v for k, v in e.payload.items() if k not in ("clocks", "unit_name", "warnings")}
+            data = {k: v for k, v in e.payload.items() if k not in ("clocks", "unit_name", "warnings", "changes")}
             t = lifecycle.plan(status, clocks, e.action, e.at, data, received_at=received, last_at=last_at,
                                max_extension=max_ext)
             changed = clockwork.apply_ops(clocks, t.clock_ops, e.at.date(), profile, cal)
@@ -156,7 +156,8 @@ def test_replay_through_lifecycle_plan(ws):
             for c in changed.values():
                 expect.setdefault("clocks", {})[c.step.value] = (
                     f"stopped {c.stopped_on.isoformat()}" if c.stopped_on else f"due {c.due.isoformat()}")
-            assert e.payload == expect, (case.number, e.action)
+            # `changes` (the projection's difference) is checked by replaying it in ws.check()
+            assert {k: v for k, v in e.payload.items() if k != "changes"} == expect, (case.number, e.action)
             clocks.update(changed)
             status, last_at = t.to, e.at
             fields.update(t.updates)

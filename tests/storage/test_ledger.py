@@ -215,8 +215,11 @@ def test_migrating_a_version_1_database_chains_its_events(tmp_path):
                          "VALUES (1, ?, 'a', 't', 't', 'a', '{}', ?, ?)", (seq, prev, h))
             prev = h
     migrate(conn, path)
-    assert conn.execute("SELECT event_count, head_hash FROM cases").fetchone() == (2, prev)
-    assert [k for (k,) in conn.execute("SELECT kind FROM ledger ORDER BY seq")] == ["case", "case", "user", "setting"]
+    assert conn.execute("SELECT event_count FROM cases").fetchone() == (3,)
+    # the two old events, the user's and the setting's first events, then the case's 建账 event (version 12)
+    assert [k for (k,) in conn.execute("SELECT kind FROM ledger ORDER BY seq")] == \
+        ["case", "case", "user", "setting", "case"]
+    assert conn.execute("SELECT action FROM events WHERE seq = 3").fetchone() == ("baseline",)
     conn.close()
     ws = Workspace.open(path, now=lambda: NOW, seed_reference=False)
     problems = ws.check()["problems"]
@@ -231,6 +234,55 @@ def test_event_payload_edited(db):
         conn.execute("UPDATE events SET payload = '{\"reason\": \"改过\"}' WHERE case_id = ? AND seq = 2", (cid,))
     report = check(db)
     assert not report["ok"] and report["broken_chains"] == [number]
+
+
+@pytest.mark.parametrize("column, value, label", [("status", "handling", "状态"),
+                                                  ("handling_unit", "420102-JW", "承办单位")])
+def test_case_row_status_or_unit_changed(db, column, value, label):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute(f"UPDATE cases SET {column} = ? WHERE id = ?", (value, cid))
+    report = check(db)
+    assert report["broken_chains"] == [number]
+    assert any(number in p and label in p and "与事件记录不符" in p for p in report["problems"])
+
+
+@pytest.mark.parametrize("column, value", [("name", "王冒名"), ("id_number", "420102198001010011"),
+                                           ("phone", "13900000000")])
+def test_petitioner_changed(db, column, value):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute(f"UPDATE petitioners SET {column} = ? WHERE case_id = ? AND pos = 0", (value, cid))
+    report = check(db)
+    assert report["broken_chains"] == [number]
+    assert any(number in p and "信访人" in p for p in report["problems"])
+
+
+def test_clock_due_date_moved(db):
+    cid, _, number = middle_case(db)
+    with Attacker(db) as conn:
+        conn.execute("UPDATE clocks SET due = '2099-01-01' WHERE case_id = ? AND step = 'dispose'", (cid,))
+    assert check(db)["broken_chains"] == [number]
+
+
+def test_services_keep_every_projection_derivable_from_events(tmp_path):
+    """Register, act, re-route, holiday import moving running clocks: the replay equals the rows."""
+    ws, clock = make_workspace()
+    a = register(ws)
+    b = register(ws, name="李四", id_number="440524188001010014", phone="13900001111")
+    clock.advance(hours=2)
+    ws.act(a.id, "accept", "clerk")
+    ws.act(b.id, "forward", "clerk", data={"unit": "420102-RSJ"})
+    due = next(c.due for c in ws.case(a.id).clocks if c.step.value == "handle")
+    while due.weekday() >= 5:                      # a workday that becomes a holiday moves the due date
+        due = due.replace(day=due.day - 1)
+    n, problems = ws.import_holidays(f"date,kind,name\n{due.isoformat()},休,测试假日\n", "admin")
+    assert n == 1, problems
+    assert any(e.action == "recompute" for e in ws.case(a.id).events)     # the moved due date has its event
+    report = ws.check()
+    assert report["ok"], report["problems"]
+    ws.store.conn.execute("UPDATE cases SET next_due = '2030-01-01' WHERE id = ?", (a.row,))
+    assert ws.check()["broken_chains"] == [a.number]
 
 
 def test_two_events_swapped(db):

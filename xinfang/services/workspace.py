@@ -27,6 +27,7 @@ from .routing import RoutingMixin
 from .users import Users
 
 Now = Callable[[], datetime]
+RECOMPUTE = "recompute"     # event: running due dates moved by a holiday import
 
 # Settings an administrator may change, with their meaning (shown by `xinfang config`).
 SETTING_HELP = {
@@ -237,10 +238,12 @@ class Workspace(RoutingMixin):
         with self.store.transaction():
             n = self.store.upsert_holidays(rows, f"import:{actor}:{self.now().isoformat()}")
             self._calendar = None
-            self._recompute_running_clocks()
+            self._recompute_running_clocks(actor)
         return n, problems
 
-    def _recompute_running_clocks(self) -> None:
+    def _recompute_running_clocks(self, actor: str) -> None:
+        """New holidays move running due dates: each case touched gets a 期限重算 event (its timeline says why
+        the date changed, and the projection stays derivable from the events)."""
         cal = self.calendar
         touched = set()
         for row, c in list(self.store.running_clocks()):
@@ -248,9 +251,12 @@ class Workspace(RoutingMixin):
             if new.due != c.due:
                 self.store.save_clock(row, new)
                 touched.add(row)
-        for row in touched:
+        now = self.now()
+        for row in sorted(touched):
             due, step = clockwork.next_due(self.store.clocks(row))
-            self.store.update_case(row, {"next_due": due, "next_step": step.value if step else None}, self.now())
+            self.store.update_case(row, {"next_due": due, "next_step": step.value if step else None}, now)
+            case_uuid = self.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+            self.store.append_event(row, case_uuid, RECOMPUTE, now, now, actor, {"reason": "节假日数据更新"})
 
     # ---- registration ---------------------------------------------------------------------------
     def preview(self, draft: CaseDraft) -> Preview:
@@ -609,6 +615,10 @@ def _event_label(action: str) -> str:
         return "改派"
     if action == "attach":
         return "添加附件"
+    if action == RECOMPUTE:
+        return "期限重算"
+    if action == "baseline":
+        return "建账（升级时的现状）"
     if action == "refer-mediation":
         return "转人民调解"
     if action == "unmask":

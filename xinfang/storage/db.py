@@ -128,8 +128,14 @@ def _move_dispute_events(conn: sqlite3.Connection) -> None:
         ledger.append(conn, "dispute", uid, action, at, recorded_at, actor, json.loads(payload))
 
 
+def _baseline_old_cases(conn: sqlite3.Connection) -> None:
+    """Version 12 on a database with cases registered before events carried `changes`."""
+    from . import ledger
+    ledger.baseline_cases(conn)
+
+
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
-_AFTER_SCRIPT = {2: _chain_existing_events, 18: _move_dispute_events}
+_AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events}
 
 
 def _split_sql(script: str) -> list[str]:

@@ -183,3 +183,28 @@ def backfill(conn: sqlite3.Connection) -> None:
         append(conn, "user", login, "baseline", now, now, "system", {"name": name, "roles": roles})
     for key, value in conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall():
         append(conn, "setting", key, "baseline", now, now, "system", {"value": json.loads(value)})
+
+
+BASELINE = "baseline"
+
+
+def baseline_cases(conn: sqlite3.Connection) -> int:
+    """Give each case whose 登记 event carries no `changes` a 建账 event with its whole projection as it is now
+    (cases from before events recorded their effect); returns how many."""
+    from . import projection
+    ids = [r[0] for r in conn.execute(
+        "SELECT c.id FROM cases c WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.seq = 1 "
+        "AND instr(e.payload, '\"changes\": {') > 0) ORDER BY c.id")]
+    if not ids:
+        return 0
+    now = _iso(datetime.now().replace(microsecond=0))
+    for cid, state in projection.all_current(conn, ids):
+        uuid, seq, prev = conn.execute("SELECT uuid, event_count, head_hash FROM cases WHERE id = ?", (cid,)).fetchone()
+        seq, prev = seq + 1, prev or GENESIS
+        body = payload_text({"changes": state, "note": "升级时的现状"})
+        h = event_hash(prev, uuid, seq, BASELINE, now, now, "system", body)
+        cur = conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                           "VALUES (?,?,?,?,?,?,?,?,?)", (cid, seq, BASELINE, now, now, "system", body, prev, h))
+        chain(conn, "case", cur.lastrowid, h)
+        conn.execute("UPDATE cases SET event_count = ?, head_hash = ? WHERE id = ?", (seq, h, cid))
+    return len(ids)

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
-from . import ledger, search
+from . import ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
 from .db import connect, migrate, transaction
@@ -311,9 +311,13 @@ class Store(AccountsStore):
     # ---- events --------------------------------------------------------------------------------
     def append_event(self, row: int, case_uuid: str, action: str, at: datetime, recorded_at: datetime,
                      actor: str, payload: dict) -> Event:
-        last = self.conn.execute("SELECT seq, hash FROM events WHERE case_id = ? ORDER BY seq DESC LIMIT 1",
-                                 (row,)).fetchone()
-        seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)
+        """Append an event of a case, after its rows were changed in the same transaction: the payload gets
+        `changes`, what this action changed in the case's projection (storage/projection.py), so the
+        projection can be replayed from the events; then the case chain, the ledger and the row's head."""
+        earlier = self.q("SELECT seq, hash, payload FROM events WHERE case_id = ? ORDER BY seq", (row,))
+        seq, prev = (earlier[-1][0] + 1, earlier[-1][1]) if earlier else (1, GENESIS)
+        before = projection.replay([json.loads(p) for _s, _h, p in earlier])
+        payload = dict(payload, changes=projection.diff(before, projection.current(self.conn, row)))
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         at_s, rec_s = _iso(at), _iso(recorded_at)
         h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)
@@ -334,7 +338,7 @@ class Store(AccountsStore):
 
     def last_event_at(self, row: int) -> datetime | None:
         """When the last step of the lifecycle happened (attachments and re-routing notes do not count)."""
-        return _dt(self.one("SELECT at FROM events WHERE case_id = ? AND action NOT IN ('attach', 'route') "
+        return _dt(self.one("SELECT at FROM events WHERE case_id = ? AND action NOT IN ('attach', 'route', 'recompute', 'baseline') "
                             "ORDER BY seq DESC LIMIT 1", (row,)))
 
     # ---- attachments -------------------------------------------------------------------------------

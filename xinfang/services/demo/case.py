@@ -54,6 +54,7 @@ class _Case:
     unit: str
     persistent: bool
     seq: int = 0
+    names: str = ""                     # petitioner_names as the list shows them
     repeat_of: str = ""
     repeat_rows: list = field(default_factory=list)
     repeat_numbers: list = field(default_factory=list)

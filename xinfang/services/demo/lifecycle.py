@@ -11,8 +11,8 @@ from .context import _OISO, _Ctx, _iso, _secs
 from .pools import (_APPROVERS, _ARCHIVE_REASONS, _DECLINE_REASONS, _EXTEND_REASONS, _INFORM_WHERE,
                     _OBJECT_REASONS, _OUTCOME_T, _RATING_T, _RECHECK_BODIES, _REVIEW_BODIES, _pick)
 from .sim import (_J, _OPS_ACCEPT, _OPS_DECLINE, _OPS_DISPOSED, _OPS_FORWARD, _OPS_OBJECT, _OPS_RECHECK,
-                  _OPS_RECHECKED, _OPS_REPLY, _OPS_REVIEW, _OPS_REVIEWED, _OPS_SERVE, _STEP_ORDER, _WINDOWS,
-                  _after, _close, _Sim, _unit_json, _workday_at)
+                  _OPS_RECHECKED, _OPS_REPLY, _OPS_REVIEW, _OPS_REVIEWED, _OPS_SERVE, _ENC, _after,
+                  _clock_row, _close, _next_due, _Sim, _unit_json, _workday_at)
 
 def _lifecycle(ctx: _Ctx, c: _Case) -> None:
     r = c.r
@@ -21,8 +21,10 @@ def _lifecycle(ctx: _Ctx, c: _Case) -> None:
     s.day = day0
     s.start("dispose", day0)
     rec_iso, reg_iso = c.received.isoformat(), c.registered.isoformat()
+    c.names = _names(c.people)
     s.event("register", rec_iso, reg_iso, c.clerk,
-            f'{{"attachments": [], "no_longer_accept_candidate": {"true" if c.candidate else "false"}, '
+            f'{{"attachments": [], "changes": {_registration(ctx, c, s, rec_iso, reg_iso)}, '
+            f'"no_longer_accept_candidate": {"true" if c.candidate else "false"}, '
             f'"number": {_J(c.number)}, "repeat_of": [{", ".join(map(_J, c.repeat_numbers))}], '
             f'"route": {{}}, "warnings": []}}')
     if c.track:
@@ -202,20 +204,35 @@ def _handling(ctx: _Ctx, c: _Case, s: _Sim, r: random.Random) -> None:
                ClosureReason.NO_TIMELY_REQUEST.value)
 
 
-def _finish(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> None:
-    nd = None
-    for k, cl in s.clocks.items():
-        if cl[7] is None and k not in _WINDOWS:
-            key = (cl[6], _STEP_ORDER[k], k)
-            if nd is None or key < nd:
-                nd = key
-    f = s.fields
-    people = c.people
+def _names(people: list) -> str:
     if len(people) == 1:
         p = people[0]
-        names = p[1] or ("匿名" if p[6] else "")
-    else:
-        names = "、".join(p[1] or ("匿名" if p[6] else "") for p in people if p[1] or p[6])
+        return p[1] or ("匿名" if p[6] else "")
+    return "、".join(p[1] or ("匿名" if p[6] else "") for p in people if p[1] or p[6])
+
+
+def _registration(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> str:
+    """The `changes` of the 登记 event: the whole projection as registered (storage/projection.py)."""
+    dispose = s.clocks["dispose"]
+    return _ENC({
+        "uuid": c.uuid, "number": c.number, "office": ctx.office, "year": c.received.year, "seq": c.seq,
+        "channel": c.channel, "work_order_no": c.work_order, "received_at": rec_iso, "registered_at": reg_iso,
+        "registered_by": c.clerk, "purpose": c.purpose, "category": ctx.categories[c.cat][0], "place": c.place,
+        "place_code": c.place_code, "summary": c.summary, "content": c.content, "demands": c.demands,
+        "headcount": c.headcount, "collective": int(c.channel == "来访" and c.headcount >= 5),
+        "reception_leader": c.leader, "public_reception": c.public, "caused_by": c.caused_by,
+        "accused_unit": c.accused, "legal_status": c.legal, "petitioner_names": c.names, "status": "registered",
+        "disposition": "", "handling_unit": "", "restricted": c.restricted, "repeat_of": c.repeat_of,
+        "no_longer_candidate": int(c.candidate), "outcome": "", "rating": "", "closure_reason": "",
+        "closed_at": None, "next_due": _OISO[dispose[6]], "next_step": "dispose", "route": "{}",
+        "petitioners": [list(p) for p in c.people], "clocks": {"dispose": _clock_row(dispose)},
+        "repeats": [[c.repeat_of, r[2], r[3]] for r in c.repeat_rows]})
+
+
+def _finish(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> None:
+    nd = _next_due(s.clocks)
+    f = s.fields
+    names = c.names
     closed = f["closed_at"]
     c.row = (c.id, c.uuid, c.number, ctx.office, c.received.year, c.seq, c.channel,
              c.work_order, rec_iso, reg_iso, c.clerk, c.purpose,

@@ -13,7 +13,7 @@ from ...calendar.deadlines import due_date
 from ...domain.enums import Step
 from ...storage.store import GENESIS
 from .case import _Case
-from .context import _OISO, _TOD, _Ctx
+from .context import _OISO, _TOD, _Ctx, _iso
 from .pools import CLERKS
 
 _ENC_SLOW = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode   # = json.dumps(…, ensure_ascii=False, sort_keys=True)
@@ -87,6 +87,7 @@ class _Sim:
         day = self.day = at // 86400
         clocks = self.clocks
         changed = []
+        moved = {}
         for op in ops:
             kind, step = op[0], op[1]
             if kind == "stop":
@@ -94,32 +95,44 @@ class _Sim:
                 if c is not None and c[7] is None:
                     c[7] = day
                     changed.append(f'"{step}": "stopped {_OISO[day]}"')
+                    moved[step] = _clock_row(c)
             elif kind == "start":
                 days, unit, roll = self.policies[step]
                 due = self.due_cache.get((day, step, 0, 0))
                 if due is None:
                     due = _due(self.ctx, day, step)
-                clocks[step] = [day, days, unit, roll, 0, 0, due, None]
+                clocks[step] = c = [day, days, unit, roll, 0, 0, due, None]
                 changed.append(f'"{step}": "due {_OISO[due]}"')
+                moved[step] = _clock_row(c)
             else:                                             # extend / toll
                 c = clocks[step]
                 c[4 if kind == "extend" else 5] += op[2]
                 c[6] = _due(self.ctx, c[0], step, c[4], c[5])
                 changed.append(f'"{step}": "due {_OISO[c[6]]}"')
-        if changed:
-            if len(changed) > 1:
-                changed.sort()
-            mid = '"clocks": {' + ", ".join(changed) + "}"
-            body = "{" + (f"{pre}, {mid}" if pre else mid) + (f", {post}}}" if post else "}")
-        elif pre:
-            body = f"{{{pre}, {post}}}" if post else f"{{{pre}}}"
-        else:
-            body = f"{{{post}}}"
+                moved[step] = _clock_row(c)
+        # `changes`: what this step changes in the case's projection (storage/projection.py)
+        ch = {}
         if to:
-            self.status = to
+            self.status = ch["status"] = to
         fields = self.fields
         if updates:
             fields.update(updates)
+            for k, v in updates.items():
+                ch[k] = _iso(v) if k == "closed_at" else v
+        if moved:
+            ch["clocks"] = moved
+            nd = _next_due(clocks)
+            ch["next_due"] = _OISO[nd[0]] if nd else None
+            ch["next_step"] = nd[2] if nd else None
+        members = [pre] if pre else []
+        members.append('"changes": ' + _ENC(ch))
+        if changed:
+            if len(changed) > 1:
+                changed.sort()
+            members.append('"clocks": {' + ", ".join(changed) + "}")
+        if post:
+            members.append(post)
+        body = "{" + ", ".join(members) + "}"
         recorded = at + 60 * int(r.random() * 120)
         at_s = _OISO[day] + _TOD[at % 86400]
         if recorded > self.now:
@@ -140,6 +153,22 @@ class _Sim:
         if self.track:
             self.c.timeline.append((at, self.status, fields["closure_reason"]))
         return True
+
+
+def _clock_row(c: list) -> list:
+    """A clock as the projection holds it: [trigger, days, unit, roll_forward, extra, tolled, due, stopped]."""
+    return [_OISO[c[0]], c[1], c[2], int(c[3]), c[4], c[5], _OISO[c[6]], _OISO[c[7]] if c[7] else None]
+
+
+def _next_due(clocks: dict) -> tuple | None:
+    """(due ordinal, step order, step) of the earliest running duty clock (as clocks.next_due)."""
+    nd = None
+    for k, cl in clocks.items():
+        if cl[7] is None and k not in _WINDOWS:
+            key = (cl[6], _STEP_ORDER[k], k)
+            if nd is None or key < nd:
+                nd = key
+    return nd
 
 
 _CLERK_LOGINS = tuple(login for login, _ in CLERKS)

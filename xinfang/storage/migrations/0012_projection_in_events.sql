@@ -1,0 +1,3 @@
+-- Case events now carry `changes`, what each action changed in the case's projection, so `check` can
+-- replay a case from its events (storage/projection.py). No schema change: storage/db.py gives every case
+-- whose events predate this a 建账 (baseline) event stating its projection at the upgrade.
