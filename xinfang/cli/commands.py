@@ -24,8 +24,12 @@ def _emit(args, out, data, text: str) -> None:
 
 def _open(args, default_db) -> Workspace:
     from .main import parse_now
+    from .users_cli import sign_in
     path = args.db or default_db()
-    return Workspace.open(path, now=parse_now(args.now))
+    ws = Workspace.open(path, now=parse_now(args.now))
+    sign_in(ws, args)
+    args.workspace = ws          # run() adds the login hint to a refusal of nobody
+    return ws
 
 
 def _read_json(path: str):
@@ -39,8 +43,16 @@ def _read_json(path: str):
 
 
 def run(args, out, default_db) -> int:
+    from ..domain.permissions import PermissionDenied
+    from .users_cli import LOGIN_HINT
     handler = HANDLERS[(args.command, getattr(args, "sub", None))]
-    return handler(args, out, default_db) or 0
+    try:
+        return handler(args, out, default_db) or 0
+    except PermissionDenied as exc:
+        ws = getattr(args, "workspace", None)
+        if ws is not None and not ws.access.user.login:
+            raise PermissionDenied(f"{LOGIN_HINT}。{exc.message}", exc.needed) from None
+        raise
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -112,7 +124,14 @@ def cmd_case_add(args, out, default_db):
 
 def cmd_case_show(args, out, default_db):
     ws = _open(args, default_db)
-    data = ws.case_dict(ws.case(args.id))
+    case = ws.unmask(args.id, "命令行查看") if args.unmasked else ws.case(args.id)
+    data = ws.case_dict(case)
+    _emit(args, out, data, _case_text(ws, data))
+
+
+def cmd_case_restrict(args, out, default_db):
+    ws = _open(args, default_db)
+    data = ws.case_dict(ws.restrict(args.id, args.reason, "cli"))
     _emit(args, out, data, _case_text(ws, data))
 
 
@@ -157,6 +176,13 @@ def cmd_case_list(args, out, default_db):
     items = _rows_out(ws, ids)
     _emit(args, out, {"total": total, "items": items},
           f"共 {total} 件\n" + "\n".join(_row_text(r) for r in items))
+
+
+def cmd_case_export(args, out, default_db):
+    from ..services.export import export_cases
+    ws = _open(args, default_db)
+    n = export_cases(ws, _filter(args, ws), args.out)
+    _emit(args, out, {"total": n, "out": str(args.out)}, f"已导出 {n} 件到 {args.out}")
 
 
 def cmd_search(args, out, default_db):
@@ -271,7 +297,7 @@ HANDLERS = {
     ("init", None): cmd_init, ("demo", None): cmd_demo,
     ("calendar", "due"): cmd_due, ("calendar", "import"): cmd_calendar_import,
     ("calendar", "years"): cmd_calendar_years, ("idcheck", None): cmd_idcheck,
-    ("case", "add"): cmd_case_add, ("case", "show"): cmd_case_show, ("case", "act"): cmd_case_act,
+    ("case", "add"): cmd_case_add, ("case", "show"): cmd_case_show, ("case", "restrict"): cmd_case_restrict, ("case", "export"): cmd_case_export, ("case", "act"): cmd_case_act,
     ("case", "list"): cmd_case_list, ("search", None): cmd_search, ("sheet", None): cmd_sheet,
     ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile, ("config", None): cmd_config,
 }
@@ -287,5 +313,7 @@ def add_routing_commands(sub, common) -> None:
     """Units, rules and routing commands (谁主管谁负责) — registered in routing_cli.py."""
     from . import routing_cli
     routing_cli.register(sub, common, HANDLERS)
+    from . import users_cli
+    users_cli.register(sub, common, HANDLERS)
     from . import backlog_cli
     backlog_cli.register(sub, common, HANDLERS)

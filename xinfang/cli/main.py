@@ -26,6 +26,8 @@ def _common() -> argparse.ArgumentParser:
     p.add_argument("--db", default=argparse.SUPPRESS, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
     p.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="输出 JSON")
     p.add_argument("--now", default=argparse.SUPPRESS, help=argparse.SUPPRESS)  # fixed clock for scripts/tests
+    p.add_argument("--user", default=argparse.SUPPRESS,
+                   help="登录名（数据库设有用户账户时必填；密码取自环境变量 XINFANG_PASSWORD 或提示输入）")
     return p
 
 
@@ -60,18 +62,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file"); p.add_argument("--by", default="cli")
     p = case.add_parser("show", help="查看", parents=[common])
     p.add_argument("id")
+    p.add_argument("--unmasked", action="store_true", help="显示完整身份证号和电话（须有权限，并记入访问记录）")
+    p = case.add_parser("restrict", help="标记限制知悉（管理员）", parents=[common])
+    p.add_argument("id"); p.add_argument("--reason", required=True, help="理由")
     p = case.add_parser("act", help="办理操作", parents=[common])
     p.add_argument("id"); p.add_argument("action")
     p.add_argument("--at", help="办理时间 YYYY-MM-DD[ HH:MM]（默认现在）")
     p.add_argument("--by", default="cli"); p.add_argument("--data", default="{}", help="JSON 参数")
-    p = case.add_parser("list", help="列表与筛选", parents=[common])
-    p.add_argument("--status", action="append", default=[])
-    p.add_argument("--channel", default=""); p.add_argument("--category", default="")
-    p.add_argument("--unit", default=""); p.add_argument("--from", dest="date_from"); p.add_argument("--to", dest="date_to")
-    p.add_argument("--due", choices=["逾期", "临期", "overdue", "near"], help="到期状态")
-    p.add_argument("--text", default=""); p.add_argument("--limit", type=bounded_int(1, 10_000, "条数"), default=50)
-    p.add_argument("--level", choices=["本级", "到区", "到市", "到省", "进京"], help="越级情况")
-    p.add_argument("--irregular", action="store_true", help="只列非正常上访")
+    for name, help_ in (("list", "列表与筛选"), ("export", "按筛选条件导出列表（--out 文件.xlsx 或 .csv；限制知悉件按当前用户可见的内容）")):
+        p = case.add_parser(name, help=help_, parents=[common])
+        p.add_argument("--status", action="append", default=[])
+        p.add_argument("--channel", default=""); p.add_argument("--category", default="")
+        p.add_argument("--unit", default=""); p.add_argument("--from", dest="date_from"); p.add_argument("--to", dest="date_to")
+        p.add_argument("--due", choices=["逾期", "临期", "overdue", "near"], help="到期状态")
+        p.add_argument("--text", default=""); p.add_argument("--limit", type=bounded_int(1, 10_000, "条数"), default=50)
+        p.add_argument("--level", choices=["本级", "到区", "到市", "到省", "进京"], help="越级情况")
+        p.add_argument("--irregular", action="store_true", help="只列非正常上访")
+    p.add_argument("--out", required=True, help="导出文件（.xlsx 或 .csv）")
 
     p = add("search", "全文检索（姓名、内容、身份证号、电话、编号的任意片段）")
     p.add_argument("text"); p.add_argument("--limit", type=bounded_int(1, 10_000, "条数"), default=50)
@@ -115,13 +122,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_ERROR
         except SystemExit as exc:     # --help printed its text
             return exc.code if isinstance(exc.code, int) else 0
-        for key, default in (("db", None), ("json", False), ("now", None)):
+        for key, default in (("db", None), ("json", False), ("now", None), ("user", None)):
             if not hasattr(args, key):
                 setattr(args, key, default)
         want_json = bool(args.json)
         where = " ".join(x for x in ("cli", args.command, getattr(args, "sub", None)) if x)
         db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
-        if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute") and not getattr(args, "sub", None)):
+        if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute", "user") and not getattr(args, "sub", None)):
             parser.print_help()
             return 0
         return commands.run(args, sys.stdout, default_db)

@@ -39,6 +39,7 @@ RULES = permission("rules.edit", "维护权责清单和分办原则", ADMIN)
 USERS = permission("users.manage", "管理用户", ADMIN)
 AUDIT = permission("audit.read", "查看访问记录", ADMIN)
 BACKUP = permission("backup.run", "备份与恢复", ADMIN)
+DEMO = permission("demo.generate", "生成演示数据", ADMIN)
 
 # Which permission an action of the lifecycle needs; accept/decline depend on the status (below).
 ACTION_PERMISSIONS = {

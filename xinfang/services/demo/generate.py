@@ -115,6 +115,8 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
     "seconds_copy" / "seconds_wait" (main process copying worker files / waiting for them), "seconds_index"
     (search index), "rate_per_s", "cancelled"}."""
     global _CTX
+    from ..access import DEMO
+    ws.access.require(DEMO)
     if cases < 0:
         raise ValueError("cases must be >= 0")
     t0 = time.perf_counter()
