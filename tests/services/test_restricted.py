@@ -172,6 +172,7 @@ def test_unmasking_is_a_permission_and_every_unmasking_is_on_record(office):
     ws, _, _, other = office
     as_user(ws, "boss")
     assert ws.case(other.id).draft.petitioners[0].phone == "139****7777"
+    assert "13900007777" not in visible_text(ws, ws.case(other.id))   # nor in the timeline's payloads
     with pytest.raises(DomainError, match="查看完整的身份证号和电话"):
         ws.unmask(other.id)
     as_user(ws, "wang")

@@ -158,20 +158,56 @@ class Access:
             return case
         if not self.sees_identity(case.restricted, registered_by):
             return redacted(case)
-        people = tuple(dataclasses.replace(p, id_number=mask_id_number(p.id_number), phone=mask_phone(p.phone))
-                       for p in case.draft.petitioners)
-        return dataclasses.replace(case, draft=dataclasses.replace(case.draft, petitioners=people), masked=True)
+        return masked(case)
+
+
+def masked(case: Case) -> Case:
+    """ID numbers and phones masked everywhere, the event payloads included."""
+    swap = {}
+    for p in case.draft.petitioners:
+        swap[p.id_number] = mask_id_number(p.id_number)
+        swap[p.phone] = mask_phone(p.phone)
+    people = tuple(dataclasses.replace(p, id_number=swap[p.id_number], phone=swap[p.phone])
+                   for p in case.draft.petitioners)
+    return dataclasses.replace(case, draft=dataclasses.replace(case.draft, petitioners=people),
+                               events=_scrub_events(case, swap), masked=True)
 
 
 def redacted(case: Case) -> Case:
+    """A restricted case for a reader without the right: reporter and text are 【限制知悉】 everywhere."""
     m = RESTRICTED_MARK
+    d = case.draft
+    secret = [x for p in d.petitioners for x in (p.name, p.id_number, p.phone, p.address)]
+    secret += [d.summary, d.content, d.demands, d.work_order_no]
     people = tuple(dataclasses.replace(p, name=m, id_number=m, phone=m, address=m, sex="", birth=None)
-                   for p in case.draft.petitioners)
-    draft = dataclasses.replace(case.draft, petitioners=people, summary=m, content=m, demands=m, work_order_no="")
-    events = tuple(dataclasses.replace(e, payload=_redact_payload(e.payload)) for e in case.events)
+                   for p in d.petitioners)
+    draft = dataclasses.replace(d, petitioners=people, summary=m, content=m, demands=m, work_order_no="")
+    events = _scrub_events(case, {x: m for x in secret})
+    events = tuple(dataclasses.replace(e, payload=_hide_warnings(e.payload)) for e in events)
     return dataclasses.replace(case, draft=draft, events=events, masked=True, redacted=True)
 
 
-def _redact_payload(payload: dict) -> dict:
-    # registration warnings quote ID numbers and names; everything else in the log is procedural
+def _scrub_events(case: Case, swap: dict[str, str]) -> tuple:
+    """Every string in the event payloads with these values replaced (the log repeats what was registered)."""
+    pairs = sorted(((k, v) for k, v in swap.items() if k and len(k) >= 2 and k != v), key=lambda kv: -len(kv[0]))
+    if not pairs:
+        return case.events
+
+    def scrub(value):
+        if isinstance(value, str):
+            for old, new in pairs:
+                if old in value:
+                    value = value.replace(old, new)
+            return value
+        if isinstance(value, dict):
+            return {k: scrub(v) for k, v in value.items()}
+        if isinstance(value, (list, tuple)):
+            return [scrub(v) for v in value]
+        return value
+
+    return tuple(dataclasses.replace(e, payload=scrub(e.payload)) for e in case.events)
+
+
+def _hide_warnings(payload: dict) -> dict:
+    # registration warnings may quote a birth date or a fragment of a name: all of them go
     return {k: ([RESTRICTED_MARK] if v else []) if k == "warnings" else v for k, v in payload.items()}
