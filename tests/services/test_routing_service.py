@@ -108,7 +108,11 @@ def test_rule_import_with_bad_rows_imports_nothing_unless_accepted(tmp_path):
     assert any("不存在的局" in p.message for p in report.problems)
     dry = ws.import_rules(sheet, "admin", accept_partial=True, dry_run=True)
     assert not dry.applied and len(dry.removed) > 50 and len(dry.added) == 1
-    done = ws.import_rules(sheet, "admin", accept_partial=True)
+    # replacing 88 active rules by 1 removes most of them: refused until confirmed (issue 6 §3)
+    with pytest.raises(DomainError, match="88 条规则中的 88 条"):
+        ws.import_rules(sheet, "admin", accept_partial=True)
+    assert ws.ruleset.version == before
+    done = ws.import_rules(sheet, "admin", accept_partial=True, confirm_removal=True)
     assert done.applied and ws.ruleset.version == before + 1 and len(ws.ruleset.rules) == 1
 
 

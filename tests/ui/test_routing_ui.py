@@ -116,7 +116,34 @@ def test_rules_page_shows_version_1(qtbot, ws):
     assert "城东区住房和城乡建设局" in units                     # unit names, not codes
 
 
-def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path):
+def _answer(monkeypatch, answer):
+    """QMessageBox.question replaced: records what the administrator was asked, answers for them."""
+    from xinfang.ui.routing import rules_page
+    asked = []
+
+    def question(parent, title, text, *_a):
+        asked.append(text)
+        return answer
+    monkeypatch.setattr(rules_page.QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_rules_import_removing_most_rules_asks_first(qtbot, ws, tmp_path, monkeypatch):
+    from xinfang.ui.qt import QMessageBox
+    path = tmp_path / "rules.csv"
+    path.write_text(RULES_CSV, encoding="utf-8")
+    page = show(qtbot, RulesPage(ws, ACTOR))
+    page.preview_file(str(path))
+    page.partial.setChecked(True)
+    asked = _answer(monkeypatch, QMessageBox.No)
+    qtbot.mouseClick(page.confirm_btn, Qt.LeftButton)
+    assert len(asked) == 1 and "88 条规则中的 87 条" in asked[0]
+    assert ws.ruleset.version == 1 and "已取消导入" in page.result.text()
+
+
+def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path, monkeypatch):
+    from xinfang.ui.qt import QMessageBox
+    asked = _answer(monkeypatch, QMessageBox.Yes)
     path = tmp_path / "rules.csv"
     path.write_text(RULES_CSV, encoding="utf-8")
     page = show(qtbot, RulesPage(ws, ACTOR))
@@ -138,6 +165,7 @@ def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path):
     assert page.confirm_btn.isEnabled()
     page.note.setText("test import")
     qtbot.mouseClick(page.confirm_btn, Qt.LeftButton)
+    assert len(asked) == 1                            # 87 of 88 rules removed: confirmed in the dialog
     assert ws.ruleset.version == 2
     assert len(ws.rules_list()) == 1
     assert page.stack.currentIndex() == 0

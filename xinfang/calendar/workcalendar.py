@@ -281,6 +281,8 @@ _COMPACT_RE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _REST_WORDS = {"休", "休息", "假", "放假", "节假日"}
 _WORK_WORDS = {"班", "上班", "补班", "调休上班"}
 _HEADER_WORDS = {"date", "日期"}
+IMPORT_FIRST_YEAR = 1990
+IMPORT_LAST_YEAR = 2100
 
 
 def parse_date(text: str) -> date | None | str:
@@ -309,13 +311,23 @@ def parse_holiday_csv(text: str) -> tuple[list[Row], list[str]]:
     """
     if text.startswith("\ufeff"):
         text = text[1:]
+    # CR LF, LF and CR-only line ends (old Mac / some exports) are all line ends
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     rows: list[Row] = []
     errors: list[str] = []
     seen: dict[date, int] = {}
     reader = csv.reader(io.StringIO(text))
     first = True
     line_no = 0
-    for rec in reader:
+    while True:
+        try:
+            rec = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            errors.append(f"第{reader.line_num}行：无法解析（单元格超过 {csv.field_size_limit() // 1024} KB "
+                          "或引号不成对），整个文件未读取，请检查该行")
+            return [], errors
         line_no_start = line_no + 1
         line_no = reader.line_num
         n = line_no_start
@@ -334,12 +346,19 @@ def parse_holiday_csv(text: str) -> tuple[list[Row], list[str]]:
         raw_date = cells[0]
         kind_raw = cells[1] if len(cells) > 1 else ""
         name = cells[2] if len(cells) > 2 else ""
+        if len(name) > 50 or any(ord(ch) < 32 for ch in name):
+            errors.append(f"第{n}行：名称过长（最多 50 字）或含有控制字符")
+            continue
         d = parse_date(raw_date)
         if d is None:
-            errors.append(f"第{n}行：日期“{raw_date}”格式无法识别，应为 YYYY-MM-DD 或 YYYY/M/D")
+            errors.append(f"第{n}行：日期“{raw_date[:40]}”格式无法识别，应为 YYYY-MM-DD 或 YYYY/M/D")
             continue
         if d == "invalid":
-            errors.append(f"第{n}行：日期“{raw_date}”无效")
+            errors.append(f"第{n}行：日期“{raw_date[:40]}”无效")
+            continue
+        assert isinstance(d, date)
+        if not IMPORT_FIRST_YEAR <= d.year <= IMPORT_LAST_YEAR:
+            errors.append(f"第{n}行：年份 {d.year} 超出范围（{IMPORT_FIRST_YEAR}–{IMPORT_LAST_YEAR} 年），请核对日期")
             continue
         if kind_raw in _REST_WORDS:
             kind = REST
@@ -349,9 +368,16 @@ def parse_holiday_csv(text: str) -> tuple[list[Row], list[str]]:
             errors.append(f"第{n}行：缺少类型，应为“休”或“班”")
             continue
         else:
-            errors.append(f"第{n}行：类型“{kind_raw}”无效，应为“休”或“班”")
+            errors.append(f"第{n}行：类型“{kind_raw[:20]}”无效，应为“休”或“班”")
             continue
-        assert isinstance(d, date)
+        if kind == WORK and d.weekday() < 5:
+            errors.append(f"第{n}行：{d.isoformat()} 是{weekday_name(d)}，本来就上班；“班”只用于调休上班的周六、周日，请核对日期")
+            continue
+        if kind == REST and d.weekday() >= 5 and not name:
+            # a weekend 休 only names the holiday that falls on it (2015-09-27 中秋节, a Sunday, had no 补休)
+            errors.append(f"第{n}行：{d.isoformat()} 是{weekday_name(d)}，本来就休息；周末的“休”只用于注明节日名称"
+                          "（如“中秋节”），请填写名称或删去该行")
+            continue
         if d in seen:
             errors.append(f"第{n}行：日期 {d.isoformat()} 与第{seen[d]}行重复")
             continue

@@ -12,6 +12,7 @@ from ..domain.problems import DomainError
 from ..domain.validation import check_id_number
 from ..services import ListFilter, Workspace
 from ..services.case_input import MAX_JSON_BYTES, load_json
+from ..services.files import read_text_file
 from ..services.intake import parse_datetime
 
 
@@ -86,7 +87,7 @@ def cmd_due(args, out, default_db):
 
 def cmd_calendar_import(args, out, default_db):
     ws = _open(args, default_db)
-    text = Path(args.file).read_bytes().decode("utf-8-sig")
+    text = read_text_file(args.file)
     n, problems = ws.import_holidays(text, "cli", accept_partial=args.accept_good)
     data = {"imported": n, "problems": problems}
     if problems and not n:

@@ -21,6 +21,7 @@ def register(sub, common, handlers) -> None:
                          parents=[common])
     p.add_argument("file"); p.add_argument("--accept-good", action="store_true", help="有错误行时仍导入正确的行")
     p.add_argument("--dry-run", action="store_true", help="只比较与现行版本的差异，不导入")
+    p.add_argument("--yes", action="store_true", help="导入将删除现行清单大部分规则时，确认仍要导入")
     p.add_argument("--note", default="")
     rules.add_parser("list", help="列出现行权责清单", parents=[common])
     rules.add_parser("versions", help="列出各版本", parents=[common])
@@ -93,7 +94,7 @@ def cmd_rules_import(args, out, default_db):
     _, open_, _ = _tools()
     ws = open_(args, default_db)
     report = ws.import_rules(Path(args.file), "cli", accept_partial=args.accept_good, note=args.note,
-                             dry_run=args.dry_run)
+                             dry_run=args.dry_run, confirm_removal=args.yes)
     return _finish(args, out, report)
 
 

@@ -23,6 +23,7 @@ RULE_COLUMNS = ("事项类别", "关键词", "属地", "责任单位", "优先�
 CATEGORY_COLUMNS = ("一级", "二级", "诉访分离")
 PLACE_COLUMNS = ("区划代码", "名称")
 
+MAX_PRIORITY = 1000       # the shipped list uses 0–10; a wider range only invites typing slips
 _LIST_SPLIT = re.compile(r"[、,，;；\s]+")
 _YES = {"是", "Y", "y", "yes", "YES", "Yes", "1", "true", "TRUE", "True", "√", "✓"}
 
@@ -356,8 +357,11 @@ def parse_rules(rows: Rows, directory: Directory, categories: Iterable[str] | No
                 if not f.is_integer():
                     raise ValueError
                 priority = int(f)
-            except ValueError:
-                mine.append(ImportProblem(n, "优先级", f"优先级“{pr_text}”应为整数"))
+            except (ValueError, OverflowError):
+                mine.append(ImportProblem(n, "优先级", f"优先级“{pr_text[:40]}”应为整数"))
+            else:
+                if not -MAX_PRIORITY <= priority <= MAX_PRIORITY:
+                    mine.append(ImportProblem(n, "优先级", f"优先级 {pr_text[:40]} 超出范围（-{MAX_PRIORITY}–{MAX_PRIORITY}）"))
         dates: dict[str, date | None] = {}
         for col in ("生效日期", "失效日期"):
             t = _get(r, col)

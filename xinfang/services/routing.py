@@ -289,12 +289,24 @@ class RoutingMixin:
         rules, problems = parse_rules(self._read(path), self.directory, cats)
         return rules, problems, diff_rulesets(self.ruleset, tuple(rules))
 
+    def rules_removal_warning(self, removed: int) -> str:
+        """Non-empty when an import would remove most (more than half) of the active rules: a file cut
+        short (a stale .xlsx dimension, a filter left on in Excel) must not silently replace the list."""
+        active = len(self.ruleset.rules)
+        if active and removed * 2 > active:
+            return (f"本次导入将删除现行权责清单 {active} 条规则中的 {removed} 条（超过一半），"
+                    "请核对文件是否完整（是否只导出了一部分、筛选是否未取消）")
+        return ""
+
     def import_rules(self, path: str | Path, actor: str, accept_partial: bool = False, note: str = "",
-                     dry_run: bool = False) -> ImportReport:
+                     dry_run: bool = False, confirm_removal: bool = False) -> ImportReport:
         if not dry_run:
             self.access.require(access.RULES)
         rules, problems, (added, removed, changed) = self.preview_rules(path)
         applied = bool(rules) and not dry_run and (not problems or accept_partial)
+        warning = self.rules_removal_warning(len(removed))
+        if applied and warning and not confirm_removal:
+            raise DomainError(warning + "；确认无误后再导入（命令行加 --yes）。")
         version = None
         if applied:
             with self.store.transaction():

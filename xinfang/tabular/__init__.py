@@ -4,6 +4,6 @@
 row 1) and the cells as strings keyed by the header; `write_xlsx(path, headers, rows)` writes an
 export.
 """
-from .io import TableError, read_table, write_csv, write_xlsx
+from .io import TableError, decode_text, read_table, write_csv, write_xlsx
 
-__all__ = ["TableError", "read_table", "write_csv", "write_xlsx"]
+__all__ = ["TableError", "decode_text", "read_table", "write_csv", "write_xlsx"]

@@ -3,14 +3,23 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from xinfang.domain.problems import DomainError
+from xinfang.domain.text import bad_character
 
 Row = tuple[int, dict[str, str]]
+
+# Limits named in the refusals; a real unit directory or 权责清单 is far below them.
+MAX_FILE_BYTES = 20_000_000       # a .csv, or a compressed .xlsx
+MAX_ROWS = 100_000                # rows of a sheet, blank ones included (they cost the same to read)
+MAX_COLUMNS = 50                  # the widest table we read has 8 columns
+MAX_CELL_CHARS = 10_000
+MAX_XLSX_EXPANDED = 500_000_000   # the sum of the uncompressed parts: a zip bomb is refused before parsing
 
 
 class TableError(DomainError):
@@ -26,6 +35,11 @@ def read_table(path: str | Path) -> list[Row]:
     p = Path(path)
     if not p.exists():
         raise TableError(f"找不到文件“{p}”，请检查路径。")
+    if p.is_dir():
+        raise TableError(f"“{p}”是文件夹，请选择一个 .csv 或 .xlsx 文件。")
+    size = p.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise TableError(f"文件“{p.name}”过大：{size / 1e6:.1f} MB，最多 {MAX_FILE_BYTES // 1_000_000} MB。")
     suffix = p.suffix.lower()
     if suffix == ".csv" or suffix == ".txt":
         grid = _read_csv(p)
@@ -44,6 +58,7 @@ def _to_rows(grid: Iterable[Sequence[str]], name: str) -> list[Row]:
     if header is None or not any(h.strip() for h in header):
         raise TableError(f"文件“{name}”的第1行没有表头，请在第1行填写列名。")
     headers = [h.strip().lstrip("\ufeff") for h in header]
+    _check_cells(1, headers, headers, name)
     out: list[Row] = []
     for n, cells in enumerate(it, start=2):
         if not any(c.strip() for c in cells):
@@ -53,23 +68,54 @@ def _to_rows(grid: Iterable[Sequence[str]], name: str) -> list[Row]:
             if not h or h in row:
                 continue
             row[h] = cells[i].strip() if i < len(cells) else ""
+        _check_cells(n, list(row.values()), list(row), name)
         out.append((n, row))
     return out
 
 
-def _read_csv(p: Path) -> list[list[str]]:
-    data = p.read_bytes()
+def _check_cells(n: int, cells: Sequence[str], headers: Sequence[str], name: str) -> None:
+    for value, header in zip(cells, headers):
+        column = f"“{header}”列" if header else "表头"
+        if len(value) > MAX_CELL_CHARS:
+            raise TableError(f"文件“{name}”第{n}行{column}的内容过长：{len(value):,} 字，最多 {MAX_CELL_CHARS:,} 字。")
+        bad = bad_character(value, multiline=True)
+        if bad:
+            raise TableError(f"文件“{name}”第{n}行{column}含有不允许的字符：{bad}。")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Text of a file saved by Excel, WPS or Notepad: UTF-8 (with or without BOM), UTF-16 with BOM,
+    or GBK/GB18030 (what Chinese Windows saves as “ANSI”)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for enc in ("utf-8-sig", "gb18030"):
         try:
-            text = data.decode(enc)
-            break
+            return data.decode(enc)
         except UnicodeDecodeError:
             continue
-    else:  # pragma: no cover - gb18030 decodes almost anything
-        raise TableError(f"无法识别文件“{p.name}”的编码，请另存为 UTF-8 编码的 CSV。")
-    first_line = text.split("\n", 1)[0]
+    raise TableError(f"无法识别文件“{name}”的编码，请另存为 UTF-8 或 GBK 编码的 CSV。")
+
+
+def _read_csv(p: Path) -> list[list[str]]:
+    text = decode_text(p.read_bytes(), p.name)
+    first_line = text.splitlines()[0] if text else ""
     delim = "\t" if ("\t" in first_line and "," not in first_line) else ","
-    return [list(r) for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    # newline="": CR LF, LF and CR-only (old Mac) line ends are all line ends
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    grid: list[list[str]] = []
+    try:
+        for r in reader:
+            if len(grid) >= MAX_ROWS:
+                raise TableError(f"文件“{p.name}”超过 {MAX_ROWS:,} 行，请分成几个文件导入。")
+            grid.append(r[:MAX_COLUMNS])
+    except csv.Error:
+        n = reader.line_num
+        raise TableError(f"文件“{p.name}”第{n}行无法解析：单元格过长（超过 {csv.field_size_limit() // 1024} KB）"
+                         f"或引号不成对，请检查该行。") from None
+    return grid
 
 
 def cell_text(v: Any) -> str:
@@ -100,20 +146,70 @@ def _read_xlsx(p: Path) -> list[list[str]]:
         from openpyxl import load_workbook
     except ImportError as e:  # pragma: no cover
         raise TableError("缺少 openpyxl，无法读取 .xlsx 文件。") from e
+    _check_zip(p)
     try:
         wb = load_workbook(p, read_only=True, data_only=True)
     except Exception as e:  # noqa: BLE001 - any parse failure is a user-facing problem
-        raise TableError(f"无法打开 Excel 文件“{p.name}”：文件已损坏或不是 .xlsx 格式。") from e
+        raise TableError(f"无法打开 Excel 文件“{p.name}”：文件已损坏、不是 .xlsx 格式，或含有不安全的内容。") from e
     try:
         if not wb.worksheets:
             raise TableError(f"Excel 文件“{p.name}”中没有工作表。")
         ws = wb.worksheets[0]
+        _count_rows(p, getattr(ws, "_worksheet_path", None))
+        # the <dimension> element may be stale (WPS and other tools): read the rows that are really there
+        ws.reset_dimensions()
         grid: list[list[str]] = []
-        for values in ws.iter_rows(values_only=True):
-            grid.append([cell_text(v) for v in values])
+        try:
+            for values in ws.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+                if len(grid) >= MAX_ROWS:
+                    raise TableError(f"Excel 文件“{p.name}”超过 {MAX_ROWS:,} 行（含空行），请删除多余的行或分成几个文件导入。")
+                grid.append([cell_text(v) for v in values])
+        except TableError:
+            raise
+        except Exception as e:  # noqa: BLE001 - entity expansion, broken XML: refused, not crashed
+            raise TableError(f"无法读取 Excel 文件“{p.name}”：文件已损坏或含有不安全的内容（如实体扩展）。") from e
         return grid
     finally:
         wb.close()
+
+
+_ROW_TAG = re.compile(rb'<(?:\w+:)?row\b([^>]*)>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+
+
+def _count_rows(p: Path, sheet: str | None) -> None:
+    """Refuse a sheet with too many rows before parsing it: the raw XML is scanned as it is
+    decompressed (about 1 s for a million rows), where openpyxl needs minutes to walk them."""
+    import zipfile
+    with zipfile.ZipFile(p) as z:
+        names = [sheet.lstrip("/")] if sheet else [n for n in z.namelist() if n.startswith("xl/worksheets/")]
+        for name in names:
+            if name not in z.namelist():
+                continue
+            rows, tail = 0, b""
+            with z.open(name) as f:
+                while chunk := f.read(1 << 20):
+                    data = tail + chunk
+                    cut = data.rfind(b"<")             # a tag cut at the chunk's end is scanned next time
+                    body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+                    for m in _ROW_TAG.finditer(body):
+                        rows += 1
+                        number = _ROW_NUMBER.search(m.group(1))
+                        if rows > MAX_ROWS or (number and (len(number.group(1)) > 7 or int(number.group(1)) > MAX_ROWS)):
+                            raise TableError(f"Excel 文件“{p.name}”超过 {MAX_ROWS:,} 行（含空行），"
+                                             "请删除多余的行或分成几个文件导入。")
+
+
+def _check_zip(p: Path) -> None:
+    import zipfile
+    try:
+        with zipfile.ZipFile(p) as z:
+            expanded = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise TableError(f"无法打开 Excel 文件“{p.name}”：文件已损坏或不是 .xlsx 格式。") from None
+    if expanded > MAX_XLSX_EXPANDED:
+        raise TableError(f"Excel 文件“{p.name}”解压后过大（{expanded / 1e6:,.0f} MB，最多 "
+                         f"{MAX_XLSX_EXPANDED // 1_000_000} MB），请删除多余的内容后再导入。")
 
 
 def write_xlsx(path: str | Path, headers: Sequence[str], rows: Iterable[Sequence[Any]],

@@ -7,6 +7,8 @@ import io
 import re
 from pathlib import Path
 
+from ..services.errors import user_message
+from ..services.files import read_text_file
 from ..services import Workspace
 from .qt import (QAbstractItemView, QColor, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListWidget, QListWidgetItem,
                  QMessageBox, QPlainTextEdit, QPushButton, QSplitter, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout,
@@ -153,15 +155,10 @@ class HolidayPage(QWidget):
             self.load_file(path)
 
     def load_file(self, path: str) -> None:
-        raw = Path(path).read_bytes()
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            QMessageBox.warning(self, "导入节假日", "无法识别文件编码，请另存为 UTF-8 编码的 CSV 后再试")
+        try:
+            text = read_text_file(path)
+        except Exception as exc:   # noqa: BLE001 - told in Chinese (services.errors), traceback to the log
+            QMessageBox.warning(self, "导入节假日", user_message(exc))
             return
         self.file_label.setText(Path(path).name)
         self.text.setPlainText(text)
@@ -180,16 +177,19 @@ class HolidayPage(QWidget):
             if m:
                 by_line.setdefault(int(m.group(1)), e.split("：", 1)[-1])
         self.table.setRowCount(0)
-        reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+        reader = csv.reader(io.StringIO(text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")))
         rows = []
         start = 1
-        for rec in reader:
-            line = start
-            start = reader.line_num + 1
-            cells = [c.strip() for c in rec]
-            if not any(cells):
-                continue
-            rows.append((line, cells))
+        try:
+            for rec in reader:
+                line = start
+                start = reader.line_num + 1
+                cells = [c.strip()[:200] for c in rec]
+                if not any(cells):
+                    continue
+                rows.append((line, cells))
+        except csv.Error:      # the service's check names this line in the problems list
+            pass
         self.table.setRowCount(len(rows))
         for r, (line, cells) in enumerate(rows):
             problem = by_line.get(line, "")

@@ -6,8 +6,8 @@ from html import escape
 from pathlib import Path
 
 from ...domain.problems import DomainError
-from ..qt import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QStackedWidget, QTabWidget,
-                  QVBoxLayout, QWidget)
+from ..qt import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QStackedWidget,
+                  QTabWidget, QVBoxLayout, QWidget)
 from ..widgets import hint_label
 from .common import (AMBER, OFFICE_BG, RED, TABLE_FILES, SettingsPage, area_names, fill_problems, fill_table,
                      make_table, problems_table, status_label)
@@ -201,9 +201,15 @@ class RulesPage(SettingsPage):
     def confirm(self):
         if self.report is None or not self.confirm_btn.isEnabled():
             return None
+        warning = self.ws.rules_removal_warning(len(self.report.removed))
+        if warning and QMessageBox.question(
+                self, "确认导入权责清单", warning + "。\n\n确定仍要导入吗？",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+            self._status(self.result, "已取消导入，权责清单未改变。", AMBER)
+            return None
         try:
             report = self.ws.import_rules(self.path, self.actor, accept_partial=self.partial.isChecked(),
-                                          note=self.note.text().strip())
+                                          note=self.note.text().strip(), confirm_removal=bool(warning))
         except DomainError as e:
             self.preview_summary.setText(f"<span style='color:{RED}'>导入失败：{escape(e.message)}</span>")
             return None
