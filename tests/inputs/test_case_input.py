@@ -160,8 +160,9 @@ def events(capsys, db, number) -> int:
 
 
 @pytest.mark.parametrize("action, data, fragment", [
-    ("forward", "1", "办理数据应为 JSON 对象"),
-    ("forward", "[]", "办理数据应为 JSON 对象"),
+    ("forward", "1", "应为 JSON 对象"),
+    ("forward", "[]", "应为 JSON 对象"),
+    ("accept", "null", "--data 应为 JSON 对象"),
     ("forward", '{"unit": ["420102-RSJ"]}', "办理数据“unit”应为文字或整数，收到的是列表"),
     ("forward", '{"unit": 2.5}', "收到的是数字"),
     ("archive", '{"reason": {"x": 1}}', "收到的是对象"),

@@ -139,6 +139,8 @@ def cmd_case_restrict(args, out, default_db):
 def cmd_case_act(args, out, default_db):
     ws = _open(args, default_db)
     payload = load_json(args.data or "{}", "--data")
+    if not isinstance(payload, dict):      # also "null": --data is an object or left out
+        raise DomainError("--data 应为 JSON 对象，如 {\"reason\": \"…\"}")
     if args.action == "refer-mediation":       # 访调对接: creates the linked dispute
         from .mediation_cli import cmd_refer
         return cmd_refer(ws, args, out)

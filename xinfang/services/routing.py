@@ -270,9 +270,12 @@ class RoutingMixin:
     # ---- imports ---------------------------------------------------------------------------------
     def _read(self, path: str | Path):
         try:
-            return read_table(path)
+            rows = read_table(path)
         except TableError as exc:
             raise DomainError(str(exc)) from None
+        if not rows:     # "0 good, 0 problems, not imported" would read like success
+            raise DomainError(f"文件“{Path(path).name}”中没有数据行（只有表头或全是空行），未导入。")
+        return rows
 
     def import_units(self, path: str | Path, actor: str, accept_partial: bool = False) -> ImportReport:
         self.access.require(access.UNITS)
