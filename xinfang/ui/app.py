@@ -243,7 +243,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
     try:
-        if ws.count() == 0:
+        from .login import FirstAdminDialog, LoginDialog
+        if ws.access.has_accounts() and not args.screenshot:
+            if LoginDialog(ws).exec() != LoginDialog.DialogCode.Accepted:
+                return 0          # 退出 at the login: nothing was opened
+        if ws.summary()["cases"] == 0 and ws.access.user.superuser:
             n = args.demo
             if not n and not args.no_demo and not args.screenshot:
                 answer = QMessageBox.question(
@@ -259,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
         if not args.screenshot and not args.demo:
             from .first_run import ask_office
             ask_office(ws, user)      # 选择本单位, once per database (cancel: asked again next time)
+            if not ws.access.has_accounts() and ws.summary()["cases"] == 0:
+                FirstAdminDialog(ws).exec()   # a new office database: its administrator (暂不设置: no passwords)
 
         window = MainWindow(ws, user, str(db))
         icon = app_icon()

@@ -5,6 +5,7 @@ import logging
 
 from .case_list import CaseListScreen
 from .dashboard import Dashboard
+from .session import SessionMixin
 from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
                  QVBoxLayout, QWidget)
 from .timers import WorkspaceTimer, stop_timers
@@ -26,15 +27,15 @@ def _placeholder(text: str) -> QWidget:
     return w
 
 
-class MainWindow(QMainWindow):
+class MainWindow(SessionMixin, QMainWindow):
     def __init__(self, ws, actor: str, db_path: str | None = None, parent=None, *, sync_limit: int = 20_000):
         super().__init__(parent)
         self.ws = ws
-        self.actor = actor
+        self.actor = ws.access.actor(actor)      # the logged-in login, or the given name without accounts
         summary = ws.summary()
         self.db_path = str(db_path or summary["db"])
         self.office_name = summary.get("office_name") or "本单位"
-        self.setWindowTitle(f"{APP_TITLE} — {self.office_name} — {self.db_path}")
+        self.setWindowTitle(self._app_title())
         self.resize(1280, 800)
 
         self.tabs = QTabWidget()
@@ -75,7 +76,7 @@ class MainWindow(QMainWindow):
         sb = self.statusBar()
         self.count_label = QLabel()
         self.profile_label = QLabel()
-        self.user_label = QLabel(f"用户：{actor}")
+        self.user_label = QLabel()
         for w in (self.count_label, self.profile_label, self.user_label):
             w.setObjectName("statusItem")
             sb.addPermanentWidget(w)
@@ -90,8 +91,28 @@ class MainWindow(QMainWindow):
 
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
 
+        self.setup_session()
         self.dashboard.refresh()
         self.update_status(summary)
+
+    def _app_title(self) -> str:
+        user = self.ws.access.user
+        who = "" if user.superuser else f" — {user.name}"
+        return f"{APP_TITLE} — {self.office_name}{who} — {self.db_path}"
+
+    def reset_for_user(self) -> None:
+        """Another user logged in: close what the previous one opened, rebuild the pages on next visit."""
+        self.actor = self.ws.access.actor(self.actor)
+        for i in range(self.tabs.count() - 1, TAB_SETTINGS, -1):
+            self.close_tab(i)
+        self.dashboard.actor = self.case_list.actor = self.actor
+        for attr, index, label in (("register_form", TAB_REGISTER, "登记"), ("settings", TAB_SETTINGS, "设置"),
+                                   ("backlog", TAB_BACKLOG, "积案"), ("mediation", TAB_MEDIATION, "调解")):
+            if getattr(self, attr) is not None:
+                setattr(self, attr, None)
+                self._replace_tab(index, QWidget(), label)
+        self.tabs.setCurrentIndex(TAB_DASHBOARD)
+        self.refresh_data()
 
     # ---- navigation ----------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
@@ -267,6 +288,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
+        self.stop_session()
         if self.backend is not None:
             self.backend.stop()
         super().closeEvent(event)

@@ -171,6 +171,15 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.trial, "分办试算")
         self.tabs.addTab(self.chain, "分办原则")
         self.tabs.addTab(self.info, "本库信息")
+        self.users = self.access_log = None
+        from ..services.access import AUDIT, USERS
+        if ws.access.can(USERS):          # 管理员 only: the pages read accounts and the access log
+            from .users_page import AccessLogPage, UsersPage
+            self.users = UsersPage(ws)
+            self.access_log = AccessLogPage(ws)
+            self.tabs.addTab(self.users, "用户管理")
+        if ws.access.can(AUDIT) and self.access_log is not None:
+            self.tabs.addTab(self.access_log, "访问记录")
         for page in (self.units, self.rules, self.chain):
             page.changed.connect(self.info.refresh)
         self.units.changed.connect(self.trial.refresh)
@@ -191,6 +200,9 @@ class SettingsScreen(QWidget):
         for page in (self.units, self.rules, self.trial, self.chain):
             page.refresh()
         self.info.refresh()
+        for page in (self.users, self.access_log):
+            if page is not None:
+                page.refresh()
 
 
 

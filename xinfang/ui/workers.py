@@ -26,6 +26,20 @@ log = logging.getLogger(__name__)
 _alive: set["Task"] = set()   # keep running QThreads referenced until they finish
 
 
+_session_user = None     # who is logged in: background Workspaces act as the same user
+
+
+def set_session_user(user) -> None:
+    """Called after every login: work on other connections is checked and recorded as this user."""
+    global _session_user
+    _session_user = user
+
+
+def _as_session_user(ws):
+    ws.access.enter(_session_user)
+    return ws
+
+
 class Cancelled(Exception):
     """Raised by TaskContext.check() after the user cancelled."""
 
@@ -83,7 +97,7 @@ class Task(QThread):
         ctx = TaskContext(self)
         try:
             if self.db_path:
-                ws = Workspace.open(self.db_path, seed_reference=False)
+                ws = _as_session_user(Workspace.open(self.db_path, seed_reference=False))
                 self.result = self.fn(ws, ctx)
             else:
                 self.result = self.fn(ctx)
@@ -234,7 +248,7 @@ class Backend(QThread):
                 try:
                     if ws is None:
                         ws = Workspace.open(self.db_path, seed_reference=False)
-                    self.done.emit(token, fn(ws))
+                    self.done.emit(token, fn(_as_session_user(ws)))
                 except Exception as exc:   # reported to the GUI thread (traceback: log file)
                     self.error.emit(token, user_message(exc))
         finally:

@@ -6,7 +6,7 @@ from ..qt import QAbstractItemView, QHeaderView, QLabel, Qt, QTreeWidget, QTreeW
 
 # Payload keys of events in the words of the office.
 PAYLOAD_LABELS = {
-    "number": "编号", "unit": "承办单位", "report_due": "报告期限", "reason": "理由", "approver": "批准人",
+    "number": "编号", "unit": "承办单位", "report_due": "报告期限", "reason": "理由", "approver": "批准人", "purpose": "用途",
     "served_on": "送达日期", "rating": "评价", "where": "告知去向", "to": "转往", "body": "受理机关",
     "note": "备注", "repeat_of": "重复件", "warnings": "提示", "attachments": "附件",
     "dispute": "人民调解纠纷", "committee": "调解委员会",

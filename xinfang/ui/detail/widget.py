@@ -34,6 +34,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         super().__init__(parent)
         self.ws, self.actor, self.case_id = ws, actor, case_id
         self.case = None
+        self._full = None        # the case with ID numbers and phones in full, while 显示 is ticked
         self.active_dialog: ActionDialog | None = None
         self.action_buttons: dict[Action, QPushButton] = {}
         self.badges: list[DeadlineBadge] = []
@@ -71,8 +72,8 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         head.addStretch(1)
         self._build_backlog_link(head)
         self.show_private = QCheckBox("显示证件号和电话")
-        self.show_private.setToolTip("默认遮蔽身份证号和电话（个人敏感信息）")
-        self.show_private.toggled.connect(self._fill_fields)
+        self.show_private.setToolTip("默认遮蔽身份证号和电话（个人敏感信息）；显示完整号码须有权限，并记入访问记录")
+        self.show_private.toggled.connect(self._toggle_private)
         head.addWidget(self.show_private)
         outer.addLayout(head)
 
@@ -158,7 +159,28 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         outer.addWidget(split, 1)
 
     # ---- loading -------------------------------------------------------------------------------------
+    def _toggle_private(self, checked: bool) -> None:
+        """Showing ID numbers and phones in full is a permission, and each time is recorded (访问记录)."""
+        self._full = None
+        if checked:
+            try:
+                self._full = self.ws.unmask(self.case_id, "屏幕查看")
+            except DomainError as e:
+                self.show_private.blockSignals(True)
+                self.show_private.setChecked(False)
+                self.show_private.blockSignals(False)
+                self.show_banner(e.message, "error")
+                return
+            self.case = self.ws.case(self.case_id)      # the timeline now holds this 查看完整个人信息
+            self._fill_timeline()
+        self._fill_fields()
+
     def reload(self) -> None:
+        self._full = None
+        if self.show_private.isChecked():
+            self.show_private.blockSignals(True)
+            self.show_private.setChecked(False)
+            self.show_private.blockSignals(False)
         try:
             self.case = self.ws.case(self.case_id)
         except DomainError as e:
@@ -194,7 +216,9 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         if self.case is None:
             return
         c, d = self.case, self.case.draft
-        show = self.show_private.isChecked()
+        show = self.show_private.isChecked() and self._full is not None
+        if show:
+            d = self._full.draft
         while self.info_form.rowCount():
             self.info_form.removeRow(0)
         rows = [
