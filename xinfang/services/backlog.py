@@ -8,6 +8,7 @@ from typing import Iterable, Mapping, Sequence
 
 from ..domain import backlog as rules
 from ..domain.backlog import BacklogAction, BacklogStatus, Source
+from ..domain.permissions import ADMIN, DISCIPLINE, HANDLER, LEADER, REGISTRAR, RESTRICTED_MARK, permission
 from ..domain.problems import DomainError
 from ..storage.backlog_store import BacklogStore
 from . import backlog_stats
@@ -23,6 +24,18 @@ SETTINGS = {
     "backlog_candidate_limit": ("积案候选每条规则最多列出多少件（默认 500）", 500, 10, 5000),
 }
 WAYS_KEY = "backlog_ways"
+
+# Who may do what (docs/permissions.md). 承办 sees and works on the records whose 责任单位 is his unit; the
+# clerk keeps the books (batches, taking on, the log, recording a resolution); 销号 and a change of the
+# 包案领导 are a leader's decisions.
+READ = permission("backlog.read", "查看积案台账", LEADER, REGISTRAR, DISCIPLINE, ADMIN, scoped=(HANDLER,))
+MANAGE = permission("backlog.manage", "维护积案台账（交办批次、列为积案、包案领导名单、公开接访日、积案候选）",
+                    LEADER, REGISTRAR)
+WORK = permission("backlog.work", "办理积案（进展、化解方案、化解、结案、重新打开、证据材料）", LEADER, REGISTRAR,
+                  scoped=(HANDLER,))
+DECIDE = permission("backlog.decide", "积案销号、更换包案领导", LEADER)
+CONFIG = permission("backlog.settings", "积案设置（候选阈值、临期天数、化解方式）", LEADER, ADMIN)
+DECISIONS = frozenset({BacklogAction.DELIST, BacklogAction.REASSIGN})
 EVENT_LABELS = {a.value: a.label for a in BacklogAction}
 
 
@@ -62,6 +75,8 @@ class BacklogService(CandidatesMixin):
 
     def configure(self, key: str, raw, actor: str):
         """Change one backlog setting from text, checked; `backlog_ways` takes a list joined by 、 or ,."""
+        self.ws.access.require(CONFIG)
+        actor = self.ws.access.actor(actor)
         if key == WAYS_KEY:
             items = raw if isinstance(raw, (list, tuple)) else str(raw).replace("，", ",").replace("、", ",").split(",")
             return self.set_ways(items, actor)
@@ -82,6 +97,8 @@ class BacklogService(CandidatesMixin):
         return list(self.ws.store.setting(WAYS_KEY, list(rules.DEFAULT_WAYS)))
 
     def set_ways(self, items: Iterable[str], actor: str) -> list[str]:
+        self.ws.access.require(CONFIG)
+        actor = self.ws.access.actor(actor)
         ways = []
         for item in items:
             text = _name(item, "化解方式", 20, required=False)
@@ -95,6 +112,8 @@ class BacklogService(CandidatesMixin):
 
     # ---- leaders ---------------------------------------------------------------------------------
     def add_leader(self, name: str, post: str, actor: str, login: str = "") -> dict:
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         name, post = _name(name, "领导姓名"), _name(post, "领导职务", 60)
         if self.db.leader(name):
             raise DomainError(f"领导“{name}”已在名单中")
@@ -122,6 +141,8 @@ class BacklogService(CandidatesMixin):
 
     # ---- batches ---------------------------------------------------------------------------------
     def add_batch(self, name: str, issuer: str, issued, target, actor: str, target_rate=None, note: str = "") -> dict:
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         name, issuer = _name(name, "批次名称", 80), _name(issuer, "交办单位", 80)
         issued_on, target_on = _day(issued, "交办日期"), _day(target, "目标日期")
         if target_on < issued_on:
@@ -165,6 +186,8 @@ class BacklogService(CandidatesMixin):
         return [self.batch(r[0], today) for r in self.db.batches()]
 
     def close_batch(self, key, actor: str) -> dict:
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         bid, name, *_, closed = self._batch_row(key)
         if closed:
             raise DomainError("该交办批次已关闭")
@@ -202,6 +225,8 @@ class BacklogService(CandidatesMixin):
     def take_on(self, case_key, batch, source: str, actor: str, leader: str = "", unit: str = "", plan: str = "",
                 due=None, at=None) -> dict:
         """列为积案: one record on a case in a batch. Refuses a second open record on the same case."""
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         row = self.ws.row_of(case_key)
         b = self._batch_row(batch)
         if b[7]:
@@ -250,6 +275,8 @@ class BacklogService(CandidatesMixin):
         """One action on a record (progress/plan/resolve/close/reopen/delist/reassign), refused in Chinese."""
         rid = self._record_id(key)
         act = rules.parse_action(action)
+        self.ws.access.require(DECIDE if act in DECISIONS else WORK, self.db.record(rid)["unit"] or None)
+        actor = self.ws.access.actor(actor)
         if data is not None and not isinstance(data, Mapping):
             raise DomainError("--data 应为 JSON 对象，如 {\"text\": \"…\"}")
         return self._apply(rid, act, actor, at, dict(data or {}))
@@ -271,6 +298,8 @@ class BacklogService(CandidatesMixin):
     def add_attachments(self, key, paths: Sequence[str], actor: str) -> dict:
         """Evidence files: stored with the case's attachments, named on the record's progress log."""
         rid = self._record_id(key)
+        self.ws.access.require(WORK, self.db.record(rid)["unit"] or None)
+        actor = self.ws.access.actor(actor)
         paths = list(paths)
         if not paths:
             raise DomainError("请选择要添加的附件")
@@ -291,9 +320,10 @@ class BacklogService(CandidatesMixin):
         """A record with its case summary, due state, allowed actions, events and attachments."""
         rid = self._record_id(key)
         r = self.db.record(rid)
+        self.ws.access.require(READ, r["unit"] or None)
         today = today or self.ws.now().date()
         state = self.state(rid)
-        case = self.ws.store.load_case(r["case_id"], with_events=False)
+        case = self._visible_case(r["case_id"])
         batch = self._batch_row(r["batch_id"])
         leader = self.db.leader(r["leader"]) if r["leader"] else None
         events = self.db.record_events(r["uuid"])
@@ -303,7 +333,7 @@ class BacklogService(CandidatesMixin):
             "summary": case.draft.summary, "demands": case.draft.demands, "category": case.draft.category,
             "petitioners": "、".join(p.display_name for p in case.draft.petitioners if p.display_name),
             "received_at": case.draft.received_at.isoformat(sep=" "), "case_status": case.status.label,
-            "restricted": case.restricted,
+            "restricted": case.restricted, "redacted": case.redacted,
             "batch": batch[0], "batch_name": batch[1], "source": r["source"], "taken_on": r["taken_on"],
             "leader": r["leader"], "leader_post": leader[2] if leader else "",
             "unit": r["unit"], "unit_name": self.ws.store.unit_name(r["unit"]) if r["unit"] else "",
@@ -311,7 +341,8 @@ class BacklogService(CandidatesMixin):
             "closed_on": r["closed_on"], "delisted": r["delisted_on"] is not None, "delisted_on": r["delisted_on"],
             "approver": r["approver"],
             **rules.due_state(state, today, int(self.setting("backlog_warn_days"))).to_dict(),
-            "allowed_actions": self.allowed_actions(state),
+            "allowed_actions": self.allowed_actions(state, r["unit"]),
+            "can_work": not state.delisted and self.ws.access.can(WORK, r["unit"] or None),
             "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size, "path": a.stored_path}
                             for a in case.attachments if f"{a.filename} sha256:{a.sha256[:12]}" in attached],
             "events": [{"seq": s, "action": a, "label": EVENT_LABELS.get(a, a), "at": at.isoformat(sep=" "),
@@ -319,11 +350,18 @@ class BacklogService(CandidatesMixin):
                        for s, a, at, rec, actor, p, h in events],
         }
 
-    @staticmethod
-    def allowed_actions(state: rules.RecordState) -> list[str]:
+    def _visible_case(self, row: int):
+        """The case as the acting user may see it (限制知悉 redacted, personal data masked)."""
+        case = self.ws.store.load_case(row, with_events=False)
+        registered_by = self.ws.store.one("SELECT registered_by FROM cases WHERE id = ?", (row,)) or ""
+        return self.ws.access.redact(case, registered_by)
+
+    def allowed_actions(self, state: rules.RecordState, unit: str = "") -> list[str]:
+        """The actions the record's state allows and the acting user may take."""
         if state is None or state.delisted:
             return []
-        return [a.value for a, (frm, _) in rules.TABLE.items() if state.status in frm and a != BacklogAction.ATTACH]
+        return [a.value for a, (frm, _) in rules.TABLE.items() if state.status in frm and a != BacklogAction.ATTACH
+                and self.ws.access.can(DECIDE if a in DECISIONS else WORK, unit or None)]
 
     def records(self, batch=None, leader: str = "", unit: str = "", status: Sequence[str] = (),
                 overdue: bool = False, today: date | None = None, include_delisted: bool = True) -> list[dict]:
@@ -332,6 +370,12 @@ class BacklogService(CandidatesMixin):
         batch_id = self._batch_row(batch)[0] if batch not in (None, "") else None
         leader = self.leader(leader)["name"] if leader else ""
         unit_code = self._unit(unit)[0] if unit else ""
+        if not self.ws.access.can(READ):
+            own = self.ws.access.user.unit
+            self.ws.access.require(READ, own or None)      # 承办: only the records of his own unit
+            if unit_code and unit_code != own:
+                return []
+            unit_code = own
         statuses = []
         for s in status:
             try:
@@ -342,7 +386,7 @@ class BacklogService(CandidatesMixin):
         units = {}
         out = []
         for (rid, ruuid, case_row, number, summary, names, bid, bname, source, taken, ldr, u, due, st, res, dl,
-             restricted) in self.db.list_records(batch_id=batch_id, leader=leader, unit=unit_code, status=statuses,
+             restricted, registered_by) in self.db.list_records(batch_id=batch_id, leader=leader, unit=unit_code, status=statuses,
                                                  overdue_before=today if overdue else None,
                                                  include_delisted=include_delisted):
             if u and u not in units:
@@ -350,6 +394,8 @@ class BacklogService(CandidatesMixin):
             due_d = date.fromisoformat(due)
             left = (due_d - today).days
             state = backlog_stats.row_due_state(st, due_d, res and date.fromisoformat(res), dl, left, warn)
+            if restricted and not self.ws.access.sees_identity(True, registered_by):
+                summary, names = RESTRICTED_MARK, RESTRICTED_MARK
             out.append({"id": rid, "case": number, "case_row": case_row, "summary": summary, "petitioners": names,
                         "batch": bid, "batch_name": bname, "source": source, "taken_on": taken, "leader": ldr,
                         "unit": u, "unit_name": units.get(u, ""), "due": due, "due_state": state, "days_left": left,
@@ -368,6 +414,7 @@ class BacklogService(CandidatesMixin):
         assigned, resolved, rate, overdue, late_resolved, delisted, leader_assigned/leader_resolved/leader_rate
         (包案化解率); batches add id, name, target_rate, days_left, target_met; leaders add leader, post;
         units add unit, unit_name."""
+        self.ws.access.require(READ)
         as_of = _day(at, "统计日期") if at else self.ws.now().date()
         batch_id = self._batch_row(batch)[0] if batch not in (None, "") else None
         return backlog_stats.compute(self, as_of, batch_id)
@@ -385,7 +432,7 @@ class BacklogService(CandidatesMixin):
         """包案任务书 for the record's leader (A4, embedded font, personal data masked)."""
         from ..reports.backlog_print import render_task_sheet
         rec = self.record(key)
-        case = self.ws.store.load_case(rec["case_row"], with_events=False)
+        case = self._visible_case(rec["case_row"])
         return render_task_sheet(rec, case, office_name=self.ws.setting("office_name"), printed_at=self.ws.now(),
                                  printed_by=actor, mask=mask)
 

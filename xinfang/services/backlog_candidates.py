@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from ..domain.backlog import CandidateRules
 from ..domain.enums import Status
+from ..domain.permissions import RESTRICTED_MARK
 from ..domain.problems import DomainError
 
 
@@ -18,6 +19,8 @@ class CandidatesMixin:
     def candidates(self, today: date | None = None) -> dict:
         """Cases that look like backlog, each with its reasons; without cases already on the list and
         cases dismissed since when nothing new happened (no newer event, no newer repeat petition)."""
+        from .backlog import MANAGE
+        self.ws.access.require(MANAGE)
         today = today or self.ws.now().date()
         r = self.candidate_rules()
         limit = int(self.setting("backlog_candidate_limit"))
@@ -58,8 +61,11 @@ class CandidatesMixin:
                     hidden += 1
                     continue
             row = brief[cid]
-            items.append({"case_row": cid, "case": row[1], "summary": row[2], "received_at": row[3],
-                          "status": Status(row[4]).label, "petitioners": row[5], "category": row[6],
+            summary, names = row[2], row[5]
+            if row[8] and not self.ws.access.sees_identity(True, row[9]):
+                summary, names = RESTRICTED_MARK, RESTRICTED_MARK
+            items.append({"case_row": cid, "case": row[1], "summary": summary, "received_at": row[3],
+                          "status": Status(row[4]).label, "petitioners": names, "category": row[6],
                           "reasons": reasons[cid], "rules": codes[cid],
                           "dismissed_before": dismissed[cid][2] if cid in dismissed else ""})
         items.sort(key=lambda x: (-len(x["rules"]), x["received_at"], x["case_row"]))
@@ -69,6 +75,9 @@ class CandidatesMixin:
 
     def dismiss_candidate(self, case_key, reason: str, actor: str) -> dict:
         """Not a backlog case: recorded with its reason; proposed again only when something new happens."""
+        from .backlog import MANAGE
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         row = self.ws.row_of(case_key)
         reason = str(reason or "").strip()
         if not reason:
@@ -86,7 +95,9 @@ class CandidatesMixin:
 
     # ---- 公开接访日 -------------------------------------------------------------------------------
     def add_reception(self, day, leader: str, place: str, actor: str, units: str = "", note: str = "") -> dict:
-        from .backlog import _day, _name
+        from .backlog import MANAGE, _day, _name
+        self.ws.access.require(MANAGE)
+        actor = self.ws.access.actor(actor)
         on = _day(day, "接访日期")
         leader = self.leader(leader)["name"]
         place = _name(place, "接访地点", 100)
@@ -99,9 +110,13 @@ class CandidatesMixin:
         return self.reception(rid)
 
     def receptions(self) -> list[dict]:
+        from .backlog import READ
+        self.ws.access.require(READ)
         return [self._reception_dict(r, with_cases=False) for r in self.db.receptions()]
 
     def reception(self, rid) -> dict:
+        from .backlog import READ
+        self.ws.access.require(READ)
         row = self.db.reception(int(rid)) if str(rid).strip().isdigit() else None
         if row is None:
             raise DomainError(f"找不到公开接访日“{rid}”")
@@ -123,8 +138,13 @@ class CandidatesMixin:
         rows = self.db.reception_cases(day)
         if len(same_day) > 1:
             rows = [r for r in rows if r[4] == leader]
-        return [{"case_row": r[0], "case": r[1], "petitioners": r[2], "summary": r[3], "reception_leader": r[4],
-                 "status": Status(r[5]).label} for r in rows]
+        out = []
+        for row, number, names, summary, leader_name, status, restricted, registered_by in rows:
+            if restricted and not self.ws.access.sees_identity(True, registered_by):
+                names, summary = RESTRICTED_MARK, RESTRICTED_MARK
+            out.append({"case_row": row, "case": number, "petitioners": names, "summary": summary,
+                        "reception_leader": leader_name, "status": Status(status).label})
+        return out
 
     def reception_pdf(self, rid, actor: str) -> bytes:
         from ..reports.backlog_print import render_reception_list

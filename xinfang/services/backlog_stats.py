@@ -74,6 +74,12 @@ def row_due_state(status: str, due: date, resolved_on: date | None, delisted_on,
 
 
 def workbench(svc, actor: str, today: date) -> dict:
+    from .backlog import READ
+    access = svc.ws.access
+    counts = dict.fromkeys(("未化解", "逾期", "临期", "已化解", "已结案", "已销号"), 0)
+    own = "" if access.can(READ) else access.user.unit
+    if not access.can(READ, own or None):
+        return {"leader": "", "mine": [], "counts": counts, "visible": False}
     leader = svc.leader_of_user(actor)
     mine = []
     if leader:
@@ -81,10 +87,11 @@ def workbench(svc, actor: str, today: date) -> dict:
         order = {"逾期": 0, "临期": 1, "未到期": 2}
         rows.sort(key=lambda r: (order.get(r["due_state"], 3), r["due"], r["id"]))
         mine = rows
-    counts = dict.fromkeys(("未化解", "逾期", "临期", "已化解", "已结案", "已销号"), 0)
     warn = int(svc.setting("backlog_warn_days"))
-    for status, due, resolved_on, delisted_on in svc.db.q(
-            "SELECT status, due, resolved_on, delisted_on FROM backlog_records"):
+    sql, params = "SELECT status, due, resolved_on, delisted_on FROM backlog_records", ()
+    if own:
+        sql, params = sql + " WHERE unit = ?", (own,)
+    for status, due, resolved_on, delisted_on in svc.db.q(sql, params):
         if delisted_on:
             counts["已销号"] += 1
             continue
@@ -95,7 +102,7 @@ def workbench(svc, actor: str, today: date) -> dict:
                 counts["逾期"] += 1
             elif left <= warn:
                 counts["临期"] += 1
-    return {"leader": leader, "mine": mine, "counts": counts}
+    return {"leader": leader, "mine": mine, "counts": counts, "visible": True}
 
 
 def verify(svc) -> dict:

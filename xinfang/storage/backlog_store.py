@@ -135,7 +135,7 @@ class BacklogStore:
 
     LIST_COLUMNS = ("r.id", "r.uuid", "r.case_id", "c.number", "c.summary", "c.petitioner_names", "r.batch_id",
                     "b.name", "r.source", "r.taken_on", "r.leader", "r.unit", "r.due", "r.status", "r.resolved_on",
-                    "r.delisted_on", "c.restricted")
+                    "r.delisted_on", "c.restricted", "c.registered_by")
 
     def list_records(self, *, batch_id: int | None = None, leader: str = "", unit: str = "",
                      status: Sequence[str] = (), overdue_before: date | None = None,
@@ -185,7 +185,7 @@ class BacklogStore:
         for i in range(0, len(ids), 500):
             part = list(ids[i:i + 500])
             for r in self.q(f"SELECT id, number, summary, received_at, status, petitioner_names, category, "
-                            f"handling_unit FROM cases WHERE id IN ({','.join('?' * len(part))})", part):
+                            f"handling_unit, restricted, registered_by FROM cases WHERE id IN ({','.join('?' * len(part))})", part):
                 out[r[0]] = r
         return out
 
@@ -234,6 +234,7 @@ class BacklogStore:
 
     def reception_cases(self, day: date) -> list[tuple]:
         """Cases registered as received at a 公开接访 on that day: (id, number, names, summary, reception_leader)."""
-        return self.q("SELECT id, number, petitioner_names, summary, reception_leader, status FROM cases "
+        return self.q("SELECT id, number, petitioner_names, summary, reception_leader, status, restricted, "
+                      "registered_by FROM cases "
                       "INDEXED BY cases_received WHERE received_at >= ? AND received_at < ? AND public_reception = 1 "
                       "ORDER BY received_at, id", (_iso(day), _iso(day + timedelta(days=1))))

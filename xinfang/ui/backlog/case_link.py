@@ -1,6 +1,7 @@
 """列为积案 from a case's detail: a button when the case is not on the list, a link to its open record when it is."""
 from __future__ import annotations
 
+from ...domain.problems import DomainError
 from ..qt import QPushButton
 from .dialogs import TakeOnDialog
 
@@ -18,7 +19,12 @@ class BacklogLinkMixin:
         layout.addWidget(self.backlog_button)
 
     def _fill_backlog_link(self) -> None:
-        records = [r for r in self.ws.backlog.records_of_case(self.case.id) if not r["delisted"]]
+        try:
+            records = [r for r in self.ws.backlog.records_of_case(self.case.id) if not r["delisted"]]
+        except DomainError:          # no right to the 积案 books: no button
+            self.backlog_button.setVisible(False)
+            return
+        self.backlog_button.setVisible(True)
         if records:
             r = records[-1]
             self.backlog_record_id = r["id"]

@@ -167,9 +167,10 @@ class RecordDetail(QWidget):
         allowed = set(r["allowed_actions"])
         for action, b in self.buttons.items():
             b.setVisible(action in allowed)
+        self.none_label.setText("（已销号，不能再办理）" if r["delisted"] else "（您没有办理该积案的权限）")
         self.none_label.setVisible(not allowed)
         for w in (self.progress_text, self.progress_button, self.attach_button):
-            w.setEnabled(not r["delisted"])
+            w.setEnabled(r["can_work"])
         self._fill_log(r["events"])
         self.attachments.clear()
         for a in r["attachments"]:

@@ -60,6 +60,7 @@ class BacklogPanel(QFrame):
 
     def refresh(self) -> None:
         self.data = self.ws.backlog.workbench(self.actor)
+        self.setVisible(self.data.get("visible", True))
         counts = self.data["counts"]
         for name, label in self.count_labels.items():
             label.setText(f"{name} {counts[name]}")
