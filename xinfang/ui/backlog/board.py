@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ...domain.problems import DomainError
 from ..qt import (QAbstractItemView, QAbstractTableModel, QCheckBox, QColor, QComboBox, QFrame, QHBoxLayout,
-                  QHeaderView, QKeySequence, QLabel, QModelIndex, QProgressBar, QPushButton, QShortcut, QSplitter, Qt,
+                  QHeaderView, QLabel, QModelIndex, QProgressBar, QPushButton, QSplitter, Qt,
                   QTableView, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
 
 RED, AMBER, GREEN, GREY = "#c62828", "#b26a00", "#2e7d32", "#757575"
@@ -205,7 +205,6 @@ class BacklogBoard(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.summary)
         lay.addWidget(split, 1)
-        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.table.setFocus)
 
     # ---- data ------------------------------------------------------------------------------------
     def refresh(self) -> None:
