@@ -218,6 +218,14 @@ def cmd_check(args, out, default_db):
     return 0 if report["ok"] else 1
 
 
+def cmd_reindex(args, out, default_db):
+    ws = _open(args, default_db)
+    started = time.perf_counter()
+    n = ws.reindex(progress=_progress_bar("重建搜索索引"))
+    seconds = round(time.perf_counter() - started, 2)
+    _emit(args, out, {"cases": n, "seconds": seconds}, f"已重建搜索索引：{n} 件案件，用时 {seconds} 秒")
+
+
 def _progress_bar(title: str):
     """A progress bar on stderr (only when stderr is a terminal: scripts and --json get clean output)."""
     if not sys.stderr.isatty():
@@ -302,7 +310,7 @@ HANDLERS = {
     ("calendar", "years"): cmd_calendar_years, ("idcheck", None): cmd_idcheck,
     ("case", "add"): cmd_case_add, ("case", "show"): cmd_case_show, ("case", "restrict"): cmd_case_restrict, ("case", "export"): cmd_case_export, ("case", "act"): cmd_case_act,
     ("case", "list"): cmd_case_list, ("search", None): cmd_search, ("sheet", None): cmd_sheet,
-    ("check", None): cmd_check, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile, ("config", None): cmd_config,
+    ("check", None): cmd_check, ("reindex", None): cmd_reindex, ("self-test", None): cmd_self_test, ("profile", None): cmd_profile, ("config", None): cmd_config,
 }
 
 

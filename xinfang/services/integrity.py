@@ -54,6 +54,26 @@ class Integrity:
         seq, h = ledger.head(self.conn)
         return f"{seq}:{h}"
 
+    def reindex(self, progress: Progress | None = None, batch: int = 10_000) -> int:
+        """Rebuild the search index of every case, in one transaction (a kill leaves the old index whole);
+        returns how many cases were indexed."""
+        from ..storage import bulk
+        conn = self.conn
+        total = self.store.total_cases()
+        done, last = 0, 0
+        with self.store.transaction():
+            bulk.clear_search(conn)
+            while True:
+                rows = bulk.search_rows(conn, last, batch)
+                if not rows:
+                    break
+                bulk.insert_search(conn, bulk.documents(rows))
+                last = rows[-1][0]
+                done += len(rows)
+                if progress is not None:
+                    progress(done, total)
+        return done
+
     def check(self, anchor: str | None = None, progress: Progress | None = None) -> dict:
         conn = self.conn
         start = parse_anchor(anchor) if anchor else (0, ledger.GENESIS)

@@ -100,14 +100,23 @@ class Workspace(RoutingMixin):
         self.users = Users(self)        # accounts and login
 
     @classmethod
-    def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True) -> "Workspace":
-        store = Store(path)
+    def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True,
+             read_only: bool | None = None) -> "Workspace":
+        """Open (or create) a database. `read_only=None`: read-only exactly when the file or its folder
+        cannot be written (a CD, a locked share); True: view and print only, the file is never touched."""
+        store = Store(path, read_only=read_only)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
         ws = cls(store, now, data_dir)
-        if seed_reference and store.holiday_count() == 0:
+        if seed_reference and not store.read_only and store.holiday_count() == 0:
             with store.transaction():
-                seed.seed_reference(store, ws.now())
+                if store.holiday_count() == 0:      # again under the write lock: another process may be seeding
+                    seed.seed_reference(store, ws.now())
         return ws
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only (the file or its folder cannot be written): view and print only; the GUI says so."""
+        return self.store.read_only
 
     def close(self) -> None:
         """Close the database; a second close is harmless, and ``closed`` tells late callers (timers) to stop."""
@@ -554,6 +563,10 @@ class Workspace(RoutingMixin):
             report["ok"] = False
             report["problems"].append("现状与事件不符的积案：" + "、".join(map(str, backlog["projection_mismatch"])))
         return report
+
+    def reindex(self, progress=None) -> int:
+        """Rebuild the search index (after a killed demo load, or when check reports cases missing from it)."""
+        return self.integrity.reindex(progress=progress)
 
     def anchor(self) -> str:
         """The ledger head "SEQ:HASH" printed on reports, backup manifests and in 设置."""

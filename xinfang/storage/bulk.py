@@ -5,11 +5,13 @@ next_due). Callers wrap a load in `bulk_mode(conn)`; inside it every `insert_*` 
 caller commits with `commit_every` granularity via `begin()` / `commit()`.
 
 `bulk_mode` on an EMPTY database (no cases yet) also drops the secondary indexes of the case tables and
-recreates them at the end (one sorted build per index is much cheaper than a million random inserts), turns
-foreign-key checks off (the rows are generated consistent; `foreign_key_problems` checks them when wanted) and
-sets `synchronous=OFF` and an in-memory rollback journal. All of it is restored on exit, also after an error.
-The index definitions are kept in `meta` while they are dropped, so a load killed half-way gets them back the
-next time `restore_pending_indexes` (called by `bulk_mode`) runs.
+recreates them at the end (one sorted build per index is much cheaper than a million random inserts) and turns
+foreign-key checks off (the rows are generated consistent; `foreign_key_problems` checks them when wanted).
+The journal stays WAL — a kill at any moment loses at most the batch being written, never the file — and only
+`synchronous` is relaxed to NORMAL, which WAL makes safe against corruption (a power cut may lose the last
+batches, not damage the file). All of it is restored on exit, also after an error. The index definitions
+are kept in `meta` while they are dropped, so a load killed half-way gets them back the next time the
+database is opened (`db.restore_pending_indexes`).
 
 The search index (FTS5 table `case_search`) is built after the rows, in batches, with exactly the documents
 `Store.index_case` writes (`search.document`): `search_rows` reads what the document needs, `documents` makes
@@ -26,6 +28,7 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Sequence
 
 from . import ledger, search
+from .db import PENDING_INDEXES_KEY as _PENDING_KEY, restore_pending_indexes
 from .store import SEARCH_INSERT as _SQL_SEARCH
 
 CASE_COLUMNS = (
@@ -44,7 +47,8 @@ EVENT_COLUMNS = ("case_id", "seq", "action", "at", "recorded_at", "actor", "payl
 REPEAT_COLUMNS = ("case_id", "earlier_id", "person", "similarity")
 
 BULK_TABLES = ("cases", "petitioners", "clocks", "events", "repeats")
-_PENDING_KEY = "bulk_pending_indexes"
+# synchronous during a load: NORMAL is safe with WAL (bench/bench_bulk.py measures what OFF would gain)
+BULK_SYNCHRONOUS = "NORMAL"
 
 
 def _insert_sql(table: str, columns: Sequence[str]) -> str:
@@ -84,33 +88,14 @@ def _secondary_indexes(conn: sqlite3.Connection) -> list[tuple[str, str]]:
         "ORDER BY name", BULK_TABLES).fetchall()
 
 
-def restore_pending_indexes(conn: sqlite3.Connection) -> int:
-    """Recreate indexes a killed bulk load left dropped; returns how many were created."""
-    raw = conn.execute("SELECT value FROM meta WHERE key = ?", (_PENDING_KEY,)).fetchone()
-    if not raw:
-        return 0
-    pending = json.loads(raw[0])
-    begin(conn)
-    try:
-        for _name, sql in pending:
-            conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
-        conn.execute("DELETE FROM meta WHERE key = ?", (_PENDING_KEY,))
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    return len(pending)
-
-
 def _pragma(conn: sqlite3.Connection, name: str):
     return conn.execute(f"PRAGMA {name}").fetchone()[0]
 
 
 @contextmanager
-def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, fast_journal: bool | None = None,
-              cache_mb: int = 512) -> Iterator[dict]:
-    """Fast settings for a bulk load; everything restored on exit. `drop_indexes=None` and `fast_journal=None`
-    (in-memory rollback journal instead of WAL): only on an empty database.
+def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, cache_mb: int = 512) -> Iterator[dict]:
+    """Fast settings for a bulk load; everything restored on exit. `drop_indexes=None`: only on an empty
+    database. The journal mode is never changed.
 
     Yields a dict: {"dropped": [...index names], "journal": mode used, "seconds_indexes": set on exit}."""
     import time
@@ -121,20 +106,12 @@ def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, fast_j
     empty = case_count(conn) == 0
     if drop_indexes is None:
         drop_indexes = empty
-    if fast_journal is None:
-        fast_journal = empty
     saved = {k: _pragma(conn, k) for k in ("synchronous", "foreign_keys", "cache_size", "journal_mode")}
     info: dict = {"dropped": [], "journal": saved["journal_mode"], "seconds_indexes": 0.0}
-    conn.execute("PRAGMA synchronous = OFF")
+    if int(saved["synchronous"]) > 1:
+        conn.execute(f"PRAGMA synchronous = {BULK_SYNCHRONOUS}")
     conn.execute("PRAGMA foreign_keys = OFF")
     conn.execute(f"PRAGMA cache_size = {-1024 * cache_mb}")
-    if fast_journal and str(saved["journal_mode"]).lower() == "wal":
-        # A fresh demo database: write pages once (no WAL copy + checkpoint). Needs no other connection;
-        # when one is open the mode simply stays WAL.
-        try:
-            info["journal"] = conn.execute("PRAGMA journal_mode = MEMORY").fetchone()[0]
-        except sqlite3.OperationalError:
-            pass
     dropped: list[tuple[str, str]] = []
     try:
         if drop_indexes:
@@ -154,11 +131,6 @@ def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, fast_j
         if dropped:
             restore_pending_indexes(conn)
         info["seconds_indexes"] = time.perf_counter() - t0
-        if str(info["journal"]).lower() != str(saved["journal_mode"]).lower():
-            try:
-                conn.execute(f"PRAGMA journal_mode = {saved['journal_mode']}")
-            except sqlite3.OperationalError:
-                pass
         conn.execute(f"PRAGMA cache_size = {saved['cache_size']}")
         conn.execute(f"PRAGMA foreign_keys = {saved['foreign_keys']}")
         conn.execute(f"PRAGMA synchronous = {saved['synchronous']}")
@@ -307,6 +279,11 @@ def documents(rows: Sequence[tuple]) -> list[tuple]:
 
 def insert_search(conn: sqlite3.Connection, docs: Iterable[tuple]) -> None:
     conn.executemany(_SQL_SEARCH, docs)
+
+
+def clear_search(conn: sqlite3.Connection) -> None:
+    """Empty the search index (contentless FTS5: 'delete-all'), inside the caller's transaction."""
+    conn.execute("INSERT INTO case_search(case_search) VALUES ('delete-all')")
 
 
 def search_optimize(conn: sqlite3.Connection) -> None:

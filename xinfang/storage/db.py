@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -36,6 +37,61 @@ def connect(path: str | Path) -> sqlite3.Connection:
     conn.execute("PRAGMA cache_size = -32768")   # 32 MB page cache per connection (the GUI holds two)
     conn.execute("PRAGMA temp_store = MEMORY")
     return conn
+
+
+def open_database(path: str | Path, read_only: bool | None = None) -> tuple[sqlite3.Connection, bool]:
+    """Open (creating if missing) and migrate a database; returns (connection, read_only).
+
+    A file this user cannot write (a CD, a locked share) opens read-only, unmigrated, for viewing and
+    printing (`read_only=True` asks for that on any file). A non-empty SQLite file that is not xinfang's is refused before anything touches it (setting
+    WAL alone would change it)."""
+    if str(path) == ":memory:":
+        conn = connect(path)
+        migrate(conn, path)
+        return conn, False
+    p = Path(path)
+    if p.is_dir():
+        raise DomainError(f"“{p}”是一个文件夹，不是数据库文件")
+    if read_only and not p.exists():
+        raise DomainError(f"数据库文件“{p}”不存在，无法以只读方式打开")
+    if p.exists() and p.stat().st_size > 0:
+        _refuse_foreign(p)
+        if read_only or (read_only is None and not _writable(p)):
+            conn = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro&immutable=1", uri=True,
+                                   isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            known = {v for v, _ in migrations()}
+            if applied_migrations(conn) != known:
+                conn.close()
+                raise DomainError(f"只读数据库“{p.name}”的版本与本程序不同，无法在只读状态下升级；"
+                                  "请先复制到可写的位置再打开")
+            return conn, True
+    conn = connect(p)
+    migrate(conn, p)
+    restore_pending_indexes(conn)
+    return conn, False
+
+
+def _writable(p: Path) -> bool:
+    # WAL needs to write the file and create -wal/-shm beside it
+    return os.access(p, os.W_OK) and os.access(p.parent, os.W_OK)
+
+
+def _refuse_foreign(p: Path) -> None:
+    """Refuse a non-empty SQLite file without xinfang's meta table, opening it read-only to look."""
+    try:
+        probe = sqlite3.connect(f"{p.resolve().as_uri()}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error:
+        return                      # not openable at all: the normal open reports it
+    try:
+        names = {r[0] for r in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        return                      # not SQLite: the normal open reports it
+    finally:
+        probe.close()
+    if names and ("meta" not in names or "cases" not in names):
+        raise DomainError(f"“{p.name}”不是本程序的数据库（其中已有 {len(names)} 张其他数据表），"
+                          "为避免改动它，不予打开。请选择 xinfang 的数据库文件，或输入一个新文件名")
 
 
 def schema_version(conn: sqlite3.Connection) -> int:
@@ -136,6 +192,26 @@ def _baseline_old_cases(conn: sqlite3.Connection) -> None:
 
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
 _AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events}
+
+
+PENDING_INDEXES_KEY = "bulk_pending_indexes"
+
+
+def restore_pending_indexes(conn: sqlite3.Connection) -> int:
+    """Recreate the indexes a killed bulk load left dropped (their definitions wait in meta); returns how
+    many were created. Run on every open, so no command ever meets a database without them."""
+    if not conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone():
+        return 0
+    raw = conn.execute("SELECT value FROM meta WHERE key = ?", (PENDING_INDEXES_KEY,)).fetchone()
+    if not raw:
+        return 0
+    pending = json.loads(raw[0])
+    with transaction(conn):
+        for _name, sql in pending:
+            conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
+                         .replace("CREATE UNIQUE INDEX", "CREATE UNIQUE INDEX IF NOT EXISTS", 1))
+        conn.execute("DELETE FROM meta WHERE key = ?", (PENDING_INDEXES_KEY,))
+    return len(pending)
 
 
 def _split_sql(script: str) -> list[str]:

@@ -16,10 +16,11 @@ import sqlite_utils
 
 from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
+from ..domain.problems import DomainError
 from . import ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
-from .db import connect, migrate, transaction
+from .db import open_database, transaction
 
 SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
@@ -64,12 +65,11 @@ class ListFilter:
 
 
 class Store(AccountsStore):
-    def __init__(self, path: str | Path = ":memory:"):
+    def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None):
         self.path = str(path)
-        if self.path != ":memory:":
+        if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn: sqlite3.Connection = connect(self.path)
-        migrate(self.conn, self.path)
+        self.conn, self.read_only = open_database(self.path, read_only)
         self.db = sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
@@ -77,6 +77,8 @@ class Store(AccountsStore):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.read_only:
+            raise DomainError("数据库以只读方式打开（文件或所在文件夹不可写），只能查看和打印，不能修改")
         with transaction(self.conn) as conn:
             yield conn
 

@@ -10,6 +10,7 @@ import tempfile
 import time
 from typing import Callable
 
+from ...domain.problems import DomainError
 from ...storage import bulk
 from .case import _base, _Case
 from .context import _OISO, _context, _Ctx, _mix
@@ -121,6 +122,10 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
         raise ValueError("cases must be >= 0")
     t0 = time.perf_counter()
     ctx = _context(ws, max(cases, 1), seed)
+    if cases and ws.store.find_row(_base(ctx, 0).uuid) is not None:
+        # the same seed makes the same case identities: refuse rather than collide half-way
+        raise DomainError(f"本数据库已有用种子 {seed} 生成的演示数据，再次生成会重复；"
+                          f"请换一个种子（如 --seed {seed + 1}）")
     _CTX = ctx
     conn = ws.store.conn
     first_id = ctx.base_id
@@ -221,7 +226,7 @@ def index_demo(ws, after_id: int = 0, batch: int = 10_000, pool=None,
     conn = ws.store.conn
     total = bulk.max_case_id(conn) - after_id
     done = 0
-    with bulk.bulk_mode(conn, drop_indexes=False, fast_journal=after_id == 0):
+    with bulk.bulk_mode(conn, drop_indexes=False):
         bulk.begin(conn)
         last = after_id
 
