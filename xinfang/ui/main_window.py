@@ -98,7 +98,8 @@ class MainWindow(SessionMixin, QMainWindow):
     def _app_title(self) -> str:
         user = self.ws.access.user
         who = "" if user.superuser else f" — {user.name}"
-        return f"{APP_TITLE} — {self.office_name}{who} — {self.db_path}"
+        ro = "（只读：只能查看和打印）" if getattr(self.ws, "read_only", False) else ""
+        return f"{APP_TITLE} — {self.office_name}{who} — {self.db_path}{ro}"
 
     def reset_for_user(self) -> None:
         """Another user logged in: close what the previous one opened, rebuild the pages on next visit."""

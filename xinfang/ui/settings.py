@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..domain.enums import Step
+from .integrity_page import IntegrityPage
 from .holidays_page import SAMPLE_CSV, HolidayPage, dry_run_holidays, year_ranges
 from .qt import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, Qt,
                  QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
@@ -180,6 +181,8 @@ class SettingsScreen(QWidget):
             self.tabs.addTab(self.users, "用户管理")
         if ws.access.can(AUDIT) and self.access_log is not None:
             self.tabs.addTab(self.access_log, "访问记录")
+        self.integrity = IntegrityPage(ws)
+        self.tabs.addTab(self.integrity, "数据完整性")
         for page in (self.units, self.rules, self.chain):
             page.changed.connect(self.info.refresh)
         self.units.changed.connect(self.trial.refresh)
@@ -203,6 +206,7 @@ class SettingsScreen(QWidget):
         for page in (self.users, self.access_log):
             if page is not None:
                 page.refresh()
+        self.integrity.refresh()
 
 
 

@@ -1,0 +1,76 @@
+"""设置 › 数据完整性: anchor shown, the check runs in a worker with progress and shows what it found;
+the title bar says when a database is open read-only."""
+from __future__ import annotations
+
+import sqlite3
+
+from xinfang.services import Workspace
+from xinfang.ui.integrity_page import IntegrityPage
+from xinfang.ui.main_window import MainWindow
+
+from datetime import datetime
+
+
+def clock():
+    return datetime(2026, 11, 20, 10, 0)
+
+
+def _copy(src, dst) -> None:
+    """A consistent copy (what the WAL holds included)."""
+    a, b = sqlite3.connect(src), sqlite3.connect(dst)
+    a.backup(b)
+    a.close()
+    b.close()
+
+
+def _page(qtbot, ws):
+    page = IntegrityPage(ws)
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def test_anchor_and_a_clean_check(qtbot, ws):
+    page = _page(qtbot, ws)
+    seq, h = page.anchor.text().split(":")
+    assert int(seq) > 0 and len(h) == 64 and page.anchor.text() == ws.anchor()
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
+    assert page.last_report["ok"] and page.result.text().startswith("全部完好")
+    qtbot.waitUntil(page.check_button.isEnabled, timeout=5_000)
+    page.grab().save("/tmp/integrity-ok.png")
+
+
+def test_tampering_is_listed(qtbot, db_path, tmp_path):
+    path = tmp_path / "t.db"
+    _copy(db_path, path)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE cases SET handling_unit = 'X-TAMPERED' WHERE id = 100")
+    number = raw.execute("SELECT number FROM cases WHERE id = 100").fetchone()[0]
+    raw.commit()
+    raw.close()
+    ws = Workspace.open(path, now=clock)
+    try:
+        page = _page(qtbot, ws)
+        page.check_button.click()
+        qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
+        assert not page.last_report["ok"]
+        assert "发现" in page.result.text() and number in page.problems.toPlainText()
+        page.grab().save("/tmp/integrity-tampered.png")
+    finally:
+        ws.close()
+
+
+def test_title_bar_says_read_only(qtbot, db_path, tmp_path):
+    path = tmp_path / "ro.db"
+    _copy(db_path, path)
+    ws = Workspace.open(path, now=clock, read_only=True)
+    try:
+        w = MainWindow(ws, "zhangmh", str(path))
+        qtbot.addWidget(w)
+        assert "只读" in w.windowTitle()
+        w.close()
+    finally:
+        ws.close()
