@@ -39,19 +39,21 @@ def connect(path: str | Path) -> sqlite3.Connection:
     return conn
 
 
-def open_database(path: str | Path, read_only: bool | None = None) -> tuple[sqlite3.Connection, bool]:
+def open_database(path: str | Path, read_only: bool | None = None,
+                  connector=None) -> tuple[sqlite3.Connection, bool]:
     """Open (creating if missing) and migrate a database; returns (connection, read_only).
 
     A file this user cannot write (a CD, a locked share) opens read-only, unmigrated, for viewing and
     printing (`read_only=True` asks for that on any file). A non-empty SQLite file that is not xinfang's is refused before anything touches it (setting
     WAL alone would change it)."""
+    connector = connector or connect
     if str(path) == ":memory:":
-        conn = connect(path)
+        conn = connector(path)
         migrate(conn, path)
         return conn, False
     p = Path(path)
     if p.is_dir():
-        raise DomainError(f"“{p}”是一个文件夹，不是数据库文件")
+        raise DomainError(f"无法打开数据库文件“{p}”：这是一个文件夹，不是数据库文件")
     if read_only and not p.exists():
         raise DomainError(f"数据库文件“{p}”不存在，无法以只读方式打开")
     if p.exists() and p.stat().st_size > 0:
@@ -66,7 +68,7 @@ def open_database(path: str | Path, read_only: bool | None = None) -> tuple[sqli
                 raise DomainError(f"只读数据库“{p.name}”的版本与本程序不同，无法在只读状态下升级；"
                                   "请先复制到可写的位置再打开")
             return conn, True
-    conn = connect(p)
+    conn = connector(p)
     migrate(conn, p)
     restore_pending_indexes(conn)
     return conn, False

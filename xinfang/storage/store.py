@@ -20,7 +20,7 @@ from ..domain.problems import DomainError
 from . import ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
-from .db import open_database, transaction
+from .db import connect, open_database, transaction
 
 SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
@@ -69,7 +69,7 @@ class Store(AccountsStore):
         self.path = str(path)
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn, self.read_only = open_database(self.path, read_only)
+        self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p))
         self.db = sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
