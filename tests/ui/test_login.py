@@ -133,3 +133,16 @@ def test_unmasking_on_the_detail_screen_is_recorded(qtbot, office):
     detail.show_private.setChecked(True)
     assert detail.show_private.isChecked()
     assert detail.case.events[-1].action == "unmask" and detail.case.events[-1].actor == "li"
+
+
+def test_a_mediator_gets_the_mediation_section_and_no_petition_pages(qtbot, office):
+    from xinfang.ui.main_window import TAB_DASHBOARD, TAB_LIST, TAB_MEDIATION, TAB_REGISTER
+    _office_with_clerk(office)
+    office.users.sign_in("admin", ADMIN_PW)
+    office.users.add("tj", ["调解员"], CLERK_PW, unit="420102001001", display="调解员孙")
+    office.users.sign_in("tj", CLERK_PW)
+    w = MainWindow(office, "tj", ":memory:")
+    qtbot.addWidget(w)
+    assert [w.tabs.isTabEnabled(i) for i in (TAB_DASHBOARD, TAB_LIST, TAB_REGISTER)] == [False, False, False]
+    assert w.tabs.currentIndex() == TAB_MEDIATION and "“登记员”" in w.tabs.tabToolTip(TAB_REGISTER)
+    w.refresh_data()                                   # F5 reads nothing it may not read

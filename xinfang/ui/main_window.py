@@ -17,6 +17,9 @@ APP_TITLE = "信访事项管理系统"
 TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_MEDIATION, TAB_SETTINGS = range(6)
 
 
+TAB_TIPS = {TAB_REGISTER: "登记新的信访件（Ctrl+N）", TAB_LIST: "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）"}
+
+
 def _placeholder(text: str) -> QWidget:
     w = QWidget()
     lay = QVBoxLayout(w)
@@ -59,8 +62,8 @@ class MainWindow(SessionMixin, QMainWindow):
         for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"), (self.register_page, "登记"),
                          (self.backlog_page, "积案"), (self.mediation_page, "调解"), (self.settings_page, "设置")):
             self.tabs.addTab(w, label)
-        self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
-        self.tabs.setTabToolTip(TAB_LIST, "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）")
+        for index, tip in TAB_TIPS.items():
+            self.tabs.setTabToolTip(index, tip)
         self.tabs.setTabToolTip(TAB_BACKLOG, "积案化解：交办批次、包案、候选、公开接访")
         self.setCentralWidget(self.tabs)
         self._list_loaded = False
@@ -92,7 +95,9 @@ class MainWindow(SessionMixin, QMainWindow):
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
 
         self.setup_session()
-        self.dashboard.refresh()
+        self.apply_role_tabs()
+        if self.tabs.isTabEnabled(TAB_DASHBOARD):
+            self.dashboard.refresh()
         self.update_status(summary)
 
     def _app_title(self) -> str:
@@ -100,6 +105,21 @@ class MainWindow(SessionMixin, QMainWindow):
         who = "" if user.superuser else f" — {user.name}"
         ro = "（只读：只能查看和打印）" if getattr(self.ws, "read_only", False) else ""
         return f"{APP_TITLE} — {self.office_name}{who} — {self.db_path}{ro}"
+
+    def apply_role_tabs(self) -> None:
+        """Grey out what this user's roles cannot use (the services refuse it anyway), with the reason."""
+        from ..domain.permissions import HANDLER
+        from ..services.access import READ_CASES, REGISTER
+        user = self.ws.access.user
+        reads = user.superuser or READ_CASES.grants(user, None) or (HANDLER in user.roles and bool(user.unit))
+        registers = self.ws.access.can(REGISTER)
+        if not reads and self.tabs.currentIndex() in (TAB_DASHBOARD, TAB_LIST, TAB_REGISTER):
+            self.tabs.setCurrentIndex(TAB_MEDIATION)
+        for index, allowed, why in ((TAB_DASHBOARD, reads, "查看信访件需要登记员、承办、领导、纪检或管理员角色"),
+                                    (TAB_LIST, reads, "查看信访件需要登记员、承办、领导、纪检或管理员角色"),
+                                    (TAB_REGISTER, registers, "登记信访件需要“登记员”角色")):
+            self.tabs.setTabEnabled(index, allowed)
+            self.tabs.setTabToolTip(index, why if not allowed else TAB_TIPS.get(index, ""))
 
     def reset_for_user(self) -> None:
         """Another user logged in: close what the previous one opened, rebuild the pages on next visit."""
@@ -112,11 +132,15 @@ class MainWindow(SessionMixin, QMainWindow):
             if getattr(self, attr) is not None:
                 setattr(self, attr, None)
                 self._replace_tab(index, QWidget(), label)
-        self.tabs.setCurrentIndex(TAB_DASHBOARD)
+        self.apply_role_tabs()
+        if self.tabs.isTabEnabled(TAB_DASHBOARD):
+            self.tabs.setCurrentIndex(TAB_DASHBOARD)
         self.refresh_data()
 
     # ---- navigation ----------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
+        if not self.tabs.isTabEnabled(index):
+            return
         if index == TAB_LIST and not self._list_loaded:
             self.load_list()
         elif index == TAB_REGISTER and self.register_form is None:
@@ -299,6 +323,9 @@ class MainWindow(SessionMixin, QMainWindow):
         self._pending_refresh.start()
 
     def refresh_data(self) -> None:
+        if not self.tabs.isTabEnabled(TAB_DASHBOARD):    # this user reads no petitions (e.g. 调解员 only)
+            self.update_status()
+            return
         self.dashboard.refresh()
         if self._list_loaded:
             self.case_list.refresh()
