@@ -62,7 +62,8 @@ def seed_backlog(ws: Workspace, records: int, batches: int, seed: int = 8) -> di
                 continue
             received = datetime.fromisoformat(ws.store.one("SELECT received_at FROM cases WHERE id = ?", (row,)))
             bid = rng.choice(batch_ids)
-            issued = date.fromisoformat(bl.db.batch(str(bid))[3])
+            batch_row = bl.db.batch(str(bid))
+            issued, target = date.fromisoformat(batch_row[3]), date.fromisoformat(batch_row[4])
             day = max(issued, received.date()) + timedelta(days=rng.randint(0, 20))
             if day > today:
                 continue
@@ -70,7 +71,8 @@ def seed_backlog(ws: Workspace, records: int, batches: int, seed: int = 8) -> di
             rec = bl.take_on(row, bid, rng.choice(("上级交办", "上级交办", "本级排查")), "bench",
                              leader=rng.choice(leaders) if rng.random() < 0.9 else "",
                              unit=rng.choice(units), plan="一案一策：约谈、协调、救助", at=at,
-                             due=day + timedelta(days=rng.choice((60, 90, 180))) if rng.random() < 0.4 else None)
+                             due=day + timedelta(days=rng.choice((60, 90, 180)))
+                             if rng.random() < 0.4 or target < day else None)
             taken.add(row)
             made += 1
             t = at
@@ -114,7 +116,7 @@ def main() -> int:
     t = time.perf_counter()
     seeded = seed_backlog(ws, args.records, args.batches)
     seed_s = time.perf_counter() - t
-    events = ws.store.one("SELECT count(*) FROM backlog_events WHERE record_id IS NOT NULL")
+    events = ws.store.one("SELECT count(*) FROM record_events WHERE kind = 'backlog'")
     rows: list[tuple[str, str, str]] = [("cases in the database", f"{cases:,}", ""),
                                         ("积案 records / batches / leaders / record events",
                                          f"{seeded['records']:,} / {seeded['batches']} / {seeded['leaders']} / {events:,}", ""),
