@@ -328,3 +328,5 @@ def add_routing_commands(sub, common) -> None:
     users_cli.register(sub, common, HANDLERS)
     from . import backlog_cli
     backlog_cli.register(sub, common, HANDLERS)
+    from . import report_cli
+    report_cli.register(sub, common, HANDLERS)

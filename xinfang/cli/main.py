@@ -129,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
         want_json = bool(args.json)
         where = " ".join(x for x in ("cli", args.command, getattr(args, "sub", None)) if x)
         db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
-        if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute", "user") and not getattr(args, "sub", None)):
+        if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute", "user", "report") and not getattr(args, "sub", None)):
             parser.print_help()
             return 0
         return commands.run(args, sys.stdout, default_db)

@@ -130,3 +130,27 @@ def font_sources() -> dict[str, str]:
     """``{role: font file}`` actually used (registers the fonts if needed)."""
     register_fonts()
     return dict(_sources)
+
+
+def check_font_file(path: str) -> str:
+    """'' when the file can serve as a print font, else the reason in Chinese."""
+    p = Path(path)
+    if not p.is_file():
+        return f"找不到字体文件“{path}”"
+    if not has_truetype_outlines(p):
+        return f"“{p.name}”不是 TrueType 字体（PDF 只能嵌入 TrueType 轮廓的 .ttf/.ttc 字体）"
+    return ""
+
+
+def use_font_files(files: dict[str, str]) -> dict[str, str]:
+    """Let the administrator's font files (设置 → 打印字体) take over their roles; bad files are skipped.
+    Returns {role: font name} after the change."""
+    register_fonts()
+    with _lock:
+        for role, path in (files or {}).items():
+            if role not in ROLES or not path or check_font_file(path):
+                continue
+            name = "User-" + role + "-" + "".join(ch for ch in Path(path).stem if ch.isalnum())[:24]
+            if _register(name, Path(path)):
+                _fonts[role], _sources[role] = name, str(path)
+        return dict(_fonts)

@@ -42,6 +42,7 @@ SETTING_HELP = {
     "login_max_failures": "连续输错密码多少次锁定账户（默认 5）",
     "login_lock_minutes": "账户锁定多少分钟（默认 15）",
     "idle_lock_minutes": "程序闲置多少分钟后锁定、须重新输入密码（默认 15）",
+    "report_threshold": "报表中承办单位的时效率、满意率低于多少（百分数）时标红（默认 90）",
 }
 
 DEFAULTS = {
@@ -58,6 +59,8 @@ DEFAULTS = {
     "login_max_failures": 5,
     "login_lock_minutes": 15,
     "idle_lock_minutes": 15,
+    "report_threshold": 90,
+    "font_files": {},          # {"body"|"title"|"heading"|"kai": path}: the office PC's print fonts
 }
 
 
@@ -139,6 +142,14 @@ class Workspace(RoutingMixin):
             from .mediation import MediationService
             self._mediation = MediationService(self)
         return self._mediation
+
+    @property
+    def reports(self):
+        """Statistics, the monthly report and notices (issue 10): `ws.reports`."""
+        if getattr(self, "_reports", None) is None:
+            from .reports import Reports
+            self._reports = Reports(self)
+        return self._reports
 
     # ---- configuration ---------------------------------------------------------------------
     def setting(self, key: str):

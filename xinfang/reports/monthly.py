@@ -1,0 +1,199 @@
+"""The monthly (or any period's) 信访形势分析 report as PDF: cover, summary, tables, charts, landscape
+ranking, appendices (overdue items; 包案 items by leader). Input: the dataset, its tables and summary
+(domain/report_tables.py, domain/report_text.py) and the appendix rows the service collects."""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, PageBreak, Paragraph, Spacer, Table,
+                                TableStyle)
+
+from . import official
+from .charts import category_chart, trend_chart, unit_chart
+from .fonts import font_for
+
+HIGHLIGHT_BG = colors.Color(1.0, 0.88, 0.88)
+HIGHLIGHT_FG = colors.Color(0.7, 0.0, 0.0)
+HEAD_BG = colors.Color(0.9, 0.9, 0.9)
+
+
+def fmt_cell(cell: dict) -> str:
+    v, fmt = cell["v"], cell["fmt"]
+    if fmt == "text":
+        return "" if v is None else str(v)
+    if v is None:
+        return "—"
+    if fmt == "int":
+        return f"{v:,}" if isinstance(v, int) else str(v)
+    if fmt == "pct":
+        return f"{v * 100:.1f}%"
+    if fmt == "change":
+        return "持平" if v == 0 else f"{'+' if v > 0 else '−'}{abs(v) * 100:.1f}%"
+    return str(v)
+
+
+def _p(text: str, style) -> Paragraph:
+    return Paragraph(escape(text), style)
+
+
+def table_flowable(t: dict, width: float, st: dict, widths: list[float] | None = None) -> list:
+    small = len(t["columns"]) > 8 or widths is not None
+    sx = "_s" if small else ""
+    head = [_p(c, st["cell_head" + sx]) for c in t["columns"]]
+    body, styles = [], []
+    for i, row in enumerate(t["rows"], 1):
+        cells = []
+        for j, cell in enumerate(row["cells"]):
+            style = st[("cell" if cell["fmt"] == "text" else "cell_num") + sx]
+            text = fmt_cell(cell)
+            if row.get("level") and j == 1 and cell["fmt"] == "text":
+                text = "　" + text
+            cells.append(_p(text, style))
+        body.append(cells)
+        if row.get("highlight"):
+            styles += [("BACKGROUND", (0, i), (-1, i), HIGHLIGHT_BG), ("TEXTCOLOR", (0, i), (-1, i), HIGHLIGHT_FG)]
+    if not body:
+        body = [[_p("本期无数据", st["cell"])] + [_p("", st["cell"]) for _ in t["columns"][1:]]]
+        styles.append(("SPAN", (0, 1), (-1, 1)))
+    n = len(t["columns"])
+    widths = widths or _widths(t, width, n)
+    table = Table([head] + body, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("FONT", (0, 0), (-1, -1), font_for("body"), 9),   # Table's own default would reference Helvetica
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *styles]))
+    # red text in highlighted rows: Paragraph colours come from their style, so re-style those cells
+    for i, row in enumerate(t["rows"], 1):
+        if row.get("highlight"):
+            for j, para in enumerate(body[i - 1]):
+                para.style = _red(para.style)
+    out = [_p(t["title"], st["table_title"]), table]
+    if t.get("note"):
+        out.append(_p(t["note"], st["note"]))
+    out.append(Spacer(1, 8))
+    return out
+
+
+_RED: dict = {}
+
+
+def _red(style):
+    if style.name not in _RED:
+        from copy import copy
+        red = copy(style)
+        red.name = style.name + "-red"
+        red.textColor = HIGHLIGHT_FG
+        _RED[style.name] = red
+    return _RED[style.name]
+
+
+def _widths(t: dict, width: float, n: int) -> list[float]:
+    if t["key"] == "rates":
+        return [width * x for x in (0.22, 0.1, 0.1, 0.1, 0.48)]
+    if t["key"] == "units":
+        first = [width * 0.045, width * 0.17]
+        rest = (width - sum(first)) / (n - 2)
+        return first + [rest] * (n - 2)
+    first = width * (0.34 if n <= 3 else 0.22)
+    return [first] + [(width - first) / (n - 1)] * (n - 1)
+
+
+def render_monthly(dataset: dict, tables: list[dict], summary: list[str], *, overdue: list[dict],
+                   leader_items: list[dict] | None, printed_by: str) -> bytes:
+    st = official.styles()
+    pw = official.A4[0] - official.LEFT - official.RIGHT
+    lw = official.landscape(official.A4)[0] - official.LEFT - official.RIGHT
+    period, scope = dataset["period"], dataset["scope"]
+    title = f"{period['label']}信访形势分析报告"
+    story: list = [Spacer(1, 40 * mm), _p(dataset.get("office_name", ""), official.style(
+        "cover-office", "heading", official.SIZE_2, 36, official.TA_CENTER)), Spacer(1, 16 * mm),
+        _p(title, st["title"])]
+    if scope.get("unit"):
+        story.append(_p(f"（{scope['name']}）", st["docno"]))
+    as_of = dataset["as_of"][:10]
+    story += [Spacer(1, 60 * mm),
+              _p(f"统计期间：{period['from']} 至 {period['to']}", st["docno"]),
+              _p(f"制表日期：{as_of[:4]}年{int(as_of[5:7])}月{int(as_of[8:10])}日　制表人：{printed_by}", st["docno"])]
+    anchor = dataset.get("anchor")
+    if anchor:
+        story.append(Spacer(1, 10 * mm))
+        story.append(_p(f"数据校验锚点：{_anchor_text(anchor)}", st["note"]))
+    story.append(PageBreak())
+
+    story.append(_p(title, st["title"]))
+    story.append(_p("一、总体情况", st["h1"]))
+    story += [_p(s, st["body"]) for s in summary]
+    story.append(_p("二、统计表", st["h1"]))
+    wide = [t for t in tables if t.get("landscape")]
+    for t in tables:
+        if not t.get("landscape"):
+            story.append(CondPageBreak(60 * mm))
+            story += table_flowable(t, pw, st)
+    story.append(CondPageBreak(120 * mm))
+    story.append(_p("三、图表", st["h1"]))
+    story += [KeepTogether([_scaled(trend_chart(dataset), pw)]), Spacer(1, 6),
+              KeepTogether([_scaled(category_chart(dataset), pw)]), Spacer(1, 6),
+              KeepTogether([_scaled(unit_chart(dataset), pw)])]
+    # wide tables and the appendices go on landscape pages
+    story += [NextPageTemplate("landscape"), PageBreak()]
+    for t in wide:
+        story += table_flowable(t, lw, st)
+    if wide:
+        story.append(PageBreak())
+    story += _appendix_overdue(overdue, dataset, st, lw)
+    if leader_items is not None:
+        story += [PageBreak()] + _appendix_leaders(leader_items, st, lw)
+    return official.build(story, title, unnumbered=1)
+
+
+def _anchor_text(anchor) -> str:
+    if isinstance(anchor, dict):
+        return "，".join(f"{k}：{v}" for k, v in anchor.items() if not isinstance(v, (dict, list)))
+    return str(anchor)
+
+
+def _scaled(drawing, width: float):
+    if drawing.width > width:
+        factor = width / drawing.width
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = width, drawing.height * factor
+    drawing.hAlign = "CENTER"
+    return drawing
+
+
+def _appendix_overdue(rows: list[dict], dataset: dict, st: dict, width: float) -> list:
+    out = [_p("附件1", st["h1"]), _p("逾期未办结事项", st["title"])]
+    total = sum(u["overdue_at_end"] for u in dataset["units"])
+    if not rows:
+        out.append(_p(f"截至{dataset['period']['to']}，无逾期未办结事项。", st["body"]))
+        return out
+    if total > len(rows):
+        out.append(_p(f"截至{dataset['period']['to']}共{total}件，以下列出逾期最久的{len(rows)}件。", st["small"]))
+    t = {"key": "overdue", "title": "", "columns": ["编号", "收到日期", "反映问题", "承办单位", "环节", "到期日", "逾期天数"],
+         "rows": [{"cells": [{"v": r[k], "fmt": "int" if k == "days" else "text"} for k in
+                             ("number", "received", "summary", "unit", "step", "due", "days")]} for r in rows]}
+    out.append(table_flowable(t, width, st, [width * x for x in (0.13, 0.1, 0.38, 0.16, 0.09, 0.09, 0.05)])[1])
+    return out
+
+
+def _appendix_leaders(items: list[dict], st: dict, width: float) -> list:
+    out = [_p("附件2", st["h1"]), _p("领导包案事项", st["title"])]
+    if not items:
+        out.append(_p("本期无领导包案事项。", st["body"]))
+        return out
+    by_leader: dict[str, list[dict]] = {}
+    for it in items:
+        by_leader.setdefault(it.get("leader") or "（未定）", []).append(it)
+    for leader, rows in by_leader.items():
+        out.append(_p(f"{leader}（{len(rows)}件）", st["h2"]))
+        cols = [k for k in ("number", "summary", "unit", "status", "due", "overdue") if any(k in r for r in rows)]
+        names = {"number": "编号", "summary": "事项", "unit": "责任单位", "status": "化解状态", "due": "化解时限",
+                 "overdue": "是否逾期"}
+        t = {"key": "leader", "title": "", "columns": [names[c] for c in cols],
+             "rows": [{"cells": [{"v": r.get(c, ""), "fmt": "text"} for c in cols],
+                       "highlight": bool(r.get("overdue"))} for r in rows]}
+        out += table_flowable(t, width, st)[1:]
+    return out

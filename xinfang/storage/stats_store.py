@@ -1,0 +1,294 @@
+"""Statistics SQL: every count of the report, read from covering indexes (migration 0009).
+
+Each number of a dataset comes from a *query*, a small JSON-able dict; the same dict gives the count
+(here) and the list of cases behind it (`case_ids`). Kinds:
+
+- ``received``  cases received in [from, to]; filters channel, purpose, category (一级 prefix or
+  一级/二级), level, irregular, min_headcount (with channel 来访 for 集体访), repeat
+- ``clock``     clocks of ``steps`` whose due date (after extension) is in [from, to]; ``met``: stopped
+  on or before the due date
+- ``rated``     ratings recorded in [from, to]; ``ratings`` limits the values
+- ``served``    replies served in [from, to] (the 复查申请期 clock starts on the service date);
+  ``rated_by``: with a rating other than 未评价 recorded by that date
+- ``ended``     cases whose first terminal step (不予受理/告知/转政法纪检/存档/终结) is in [from, to];
+  ``first_time``: "denominator" (not a repeat) or "numerator" (… and no 复查 request, no later repeat)
+- ``open``      cases open at the start of day ``at``
+- ``overdue``   cases with a duty clock due on or before ``at`` and not done by the end of that day
+
+Every kind takes ``unit`` (the responsible unit) to narrow the scope.
+"""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Iterable, Mapping
+
+END_ACTIONS = ("decline", "inform", "transfer", "archive", "close")
+OPEN_STATUSES = ("registered", "pending_acceptance", "handling", "replied", "served", "rated",
+                 "review_requested", "reviewed", "recheck_requested", "rechecked")
+DUTY_STEPS = ("dispose", "notice", "handle", "review", "recheck")
+_MET = "k.stopped_on IS NOT NULL AND k.stopped_on <= k.due"
+
+
+def _next_day(d: str) -> str:
+    return (date.fromisoformat(d) + timedelta(days=1)).isoformat()
+
+
+def _in(column: str, values: Iterable[str]) -> tuple[str, list]:
+    values = list(values)
+    return f"{column} IN ({','.join('?' * len(values))})", values
+
+
+def _first_end(alias: str = "e") -> str:
+    """The event is the case's first terminal step."""
+    return (f"NOT EXISTS (SELECT 1 FROM events p WHERE p.case_id = {alias}.case_id AND p.seq < {alias}.seq "
+            f"AND p.action IN {END_ACTIONS!r})")
+
+
+class StatsStore:
+    """Read-only statistics over one connection (the GUI gives it its own, off the GUI thread)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    def _rows(self, sql: str, params: list) -> list[tuple]:
+        return self.conn.execute(sql, params).fetchall()
+
+    # ---- the WHERE of each query kind --------------------------------------------------------
+    def _received(self, q: Mapping) -> tuple[str, list]:
+        where = ["c.received_at >= ?", "c.received_at < ?"]
+        params: list = [q["from"], _next_day(q["to"])]
+        for key, column in (("channel", "c.channel"), ("purpose", "c.purpose"), ("level", "c.reached_level"),
+                            ("unit", "c.handling_unit")):
+            if q.get(key):
+                where.append(f"{column} = ?"); params.append(q[key])
+        if q.get("category"):
+            cat = q["category"]
+            if "/" in cat:
+                where.append("c.category = ?"); params.append(cat)
+            else:
+                where.append("(c.category = ? OR (c.category >= ? AND c.category < ?))")
+                params += [cat, cat + "/", cat + "0"]
+        if q.get("irregular") is not None:
+            where.append("c.irregular = ?"); params.append(int(bool(q["irregular"])))
+        if q.get("min_headcount"):
+            where.append("c.headcount >= ?"); params.append(int(q["min_headcount"]))
+        if q.get("repeat") is not None:
+            where.append("c.repeat_of <> ''" if q["repeat"] else "c.repeat_of = ''")
+        return "FROM cases c INDEXED BY cases_stats WHERE " + " AND ".join(where), params
+
+    def _clock(self, q: Mapping) -> tuple[str, list]:
+        steps, params = _in("k.step", q["steps"])
+        where = [steps, "k.due >= ?", "k.due <= ?"]
+        params += [q["from"], q["to"]]
+        if q.get("met"):
+            where.append(_MET)
+        join = ""
+        if q.get("unit") or q.get("channel"):
+            join = " JOIN cases c ON c.id = k.case_id"
+            for key, column in (("unit", "c.handling_unit"), ("channel", "c.channel")):
+                if q.get(key):
+                    where.append(f"{column} = ?"); params.append(q[key])
+        return f"FROM clocks k INDEXED BY clocks_step_due{join} WHERE " + " AND ".join(where), params
+
+    def _rated(self, q: Mapping) -> tuple[str, list]:
+        where = ["e.action = 'rate'", "e.at >= ?", "e.at < ?"]
+        params: list = [q["from"], _next_day(q["to"])]
+        if q.get("ratings"):
+            clause, values = _in("json_extract(e.payload, '$.rating')", q["ratings"])
+            where.append(clause); params += values
+        join = ""
+        if q.get("unit"):
+            join = " JOIN cases c ON c.id = e.case_id"
+            where.append("c.handling_unit = ?"); params.append(q["unit"])
+        return f"FROM events e INDEXED BY events_action_at{join} WHERE " + " AND ".join(where), params
+
+    def _served(self, q: Mapping) -> tuple[str, list]:
+        where = ["k.step = 'review_request'", "k.trigger >= ?", "k.trigger <= ?"]
+        params: list = [q["from"], q["to"]]
+        if q.get("rated_by"):
+            where.append("EXISTS (SELECT 1 FROM events r WHERE r.case_id = k.case_id AND r.action = 'rate' "
+                         "AND r.at < ? AND json_extract(r.payload, '$.rating') <> '未评价')")
+            params.append(_next_day(q["rated_by"]))
+        join = ""
+        if q.get("unit"):
+            join = " JOIN cases c ON c.id = k.case_id"
+            where.append("c.handling_unit = ?"); params.append(q["unit"])
+        return f"FROM clocks k INDEXED BY clocks_step_trigger{join} WHERE " + " AND ".join(where), params
+
+    def _ended(self, q: Mapping) -> tuple[str, list]:
+        actions, params = _in("e.action", END_ACTIONS)
+        where = [actions, "e.at >= ?", "e.at < ?", _first_end("e")]
+        params += [q["from"], _next_day(q["to"])]
+        join = ""
+        if q.get("unit") or q.get("first_time"):
+            join = " JOIN cases c ON c.id = e.case_id"
+        if q.get("unit"):
+            where.append("c.handling_unit = ?"); params.append(q["unit"])
+        if q.get("first_time"):
+            where.append("c.repeat_of = ''")
+        if q.get("first_time") == "numerator":
+            where.append("NOT EXISTS (SELECT 1 FROM clocks r WHERE r.case_id = c.id AND r.step = 'review')")
+            where.append("NOT EXISTS (SELECT 1 FROM repeats x WHERE x.earlier_id = c.id)")
+        return f"FROM events e INDEXED BY events_action_at{join} WHERE " + " AND ".join(where), params
+
+    # ---- counting and listing ------------------------------------------------------------------
+    def count(self, q: Mapping) -> int:
+        kind = q["kind"]
+        if kind == "received":
+            frm, params = self._received(q)
+            return self._rows(f"SELECT count(*) {frm}", params)[0][0]
+        if kind in ("clock", "served"):
+            frm, params = (self._clock if kind == "clock" else self._served)(q)
+            return self._rows(f"SELECT count(*) {frm}", params)[0][0]
+        if kind in ("rated", "ended"):
+            frm, params = (self._rated if kind == "rated" else self._ended)(q)
+            return self._rows(f"SELECT count(*) {frm}", params)[0][0]
+        if kind == "open":
+            return self._open_count(q["at"], q.get("unit"))
+        if kind == "overdue":
+            return len(self._overdue_ids(q["at"], q.get("unit")))
+        raise ValueError(kind)
+
+    def case_ids(self, q: Mapping) -> list[int]:
+        """The cases behind a number, oldest first."""
+        kind = q["kind"]
+        if kind == "received":
+            frm, params = self._received(q)
+            return [r[0] for r in self._rows(f"SELECT c.id {frm}", params)]
+        if kind in ("clock", "served"):
+            frm, params = (self._clock if kind == "clock" else self._served)(q)
+            ids = [r[0] for r in self._rows(f"SELECT k.case_id {frm}", params)]
+        elif kind in ("rated", "ended"):
+            frm, params = (self._rated if kind == "rated" else self._ended)(q)
+            ids = [r[0] for r in self._rows(f"SELECT e.case_id {frm}", params)]
+        elif kind == "open":
+            ids = self._open_ids(q["at"], q.get("unit"))
+        elif kind == "overdue":
+            ids = list(self._overdue_ids(q["at"], q.get("unit")))
+        else:
+            raise ValueError(kind)
+        return sorted(set(ids))
+
+    # ---- grouped counts (one index range each) ---------------------------------------------------
+    def received_groups(self, q: Mapping, column: str) -> dict[str, tuple[int, int]]:
+        """{value: (cases, persons)} of received cases grouped by a cases column."""
+        assert column in ("channel", "purpose", "category", "reached_level", "handling_unit")
+        frm, params = self._received(q)
+        return {k: (n, p or 0) for k, n, p in
+                self._rows(f"SELECT c.{column}, count(*), sum(c.headcount) {frm} GROUP BY c.{column}", params)}
+
+    def received_totals(self, q: Mapping) -> tuple[int, int, int]:
+        """(cases, persons, largest headcount)."""
+        frm, params = self._received(q)
+        n, persons, largest = self._rows(f"SELECT count(*), sum(c.headcount), max(c.headcount) {frm}", params)[0]
+        return n, persons or 0, largest or 0
+
+    def clock_counts(self, q: Mapping, by_unit: bool = False) -> dict[str, tuple[int, int]]:
+        """{unit or '': (denominator, numerator)}."""
+        q = dict(q, met=False)
+        frm, params = self._clock(q)
+        if not by_unit:
+            d, n = self._rows(f"SELECT count(*), sum({_MET}) {frm}", params)[0]
+            return {"": (d, n or 0)}
+        if " JOIN cases c" not in frm:
+            frm = frm.replace(" WHERE ", " JOIN cases c ON c.id = k.case_id WHERE ", 1)
+        return {u: (d, n or 0) for u, d, n in
+                self._rows(f"SELECT c.handling_unit, count(*), sum({_MET}) {frm} GROUP BY c.handling_unit", params)}
+
+    def rating_counts(self, q: Mapping, by_unit: bool = False) -> dict[str, dict[str, int]]:
+        """{unit or '': {rating: count}} of ratings recorded in the period."""
+        frm, params = self._rated(dict(q, ratings=None))
+        rating = "json_extract(e.payload, '$.rating')"
+        out: dict[str, dict[str, int]] = {}
+        if by_unit:
+            if " JOIN cases c" not in frm:
+                frm = frm.replace(" WHERE ", " JOIN cases c ON c.id = e.case_id WHERE ", 1)
+            rows = self._rows(f"SELECT c.handling_unit, {rating}, count(*) {frm} GROUP BY 1, 2", params)
+        else:
+            rows = [("", r, n) for r, n in self._rows(f"SELECT {rating}, count(*) {frm} GROUP BY 1", params)]
+        for unit, value, n in rows:
+            out.setdefault(unit, {})[value] = n
+        return out
+
+    def received_by_unit(self, q: Mapping) -> dict[str, int]:
+        return {u: n for u, (n, _) in self.received_groups(q, "handling_unit").items()}
+
+    def overdue_by_unit(self, at: str) -> dict[str, int]:
+        ids = self._overdue_ids(at, None)
+        out: dict[str, int] = {}
+        for i in range(0, len(ids), 900):
+            part = ids[i:i + 900]
+            for unit, n in self._rows(f"SELECT handling_unit, count(*) FROM cases WHERE id IN "
+                                      f"({','.join('?' * len(part))}) GROUP BY handling_unit", part):
+                out[unit] = out.get(unit, 0) + n
+        return out
+
+    # ---- open / overdue at a date ----------------------------------------------------------------
+    def _open_parts(self, at: str, unit: str | None, select: str) -> list[tuple[str, list]]:
+        statuses, sp = _in("c.status", OPEN_STATUSES)
+        unit_clause = " AND c.handling_unit = ?" if unit else ""
+        unit_param = [unit] if unit else []
+        still_open = (f"SELECT {select} FROM cases c INDEXED BY cases_status_received WHERE {statuses} "
+                      f"AND c.received_at < ?{unit_clause}", sp + [at] + unit_param)
+        actions, ap = _in("e.action", END_ACTIONS)
+        ended_later = (f"SELECT {select} FROM events e INDEXED BY events_action_at JOIN cases c ON c.id = e.case_id "
+                       f"WHERE {actions} AND e.at >= ? AND {_first_end('e')} AND c.received_at < ?{unit_clause}",
+                       ap + [at, at] + unit_param)
+        return [still_open, ended_later]
+
+    def _open_count(self, at: str, unit: str | None) -> int:
+        return sum(self._rows(sql, params)[0][0] for sql, params in self._open_parts(at, unit, "count(*)"))
+
+    def _open_ids(self, at: str, unit: str | None) -> list[int]:
+        return [r[0] for sql, params in self._open_parts(at, unit, "c.id") for r in self._rows(sql, params)]
+
+    def _overdue_ids(self, at: str, unit: str | None) -> list[int]:
+        """Cases with a duty clock due on or before `at` and not stopped by the end of that day."""
+        steps, sp = _in("k.step", DUTY_STEPS)
+        ids: set[int] = set()
+        for stopped, params in (("k.stopped_on IS NULL", []), ("k.stopped_on > ?", [at])):
+            sql = (f"SELECT k.case_id FROM clocks k INDEXED BY clocks_stopped_due WHERE {stopped} AND k.due <= ? "
+                   f"AND {steps}")
+            ids.update(r[0] for r in self._rows(sql, params + [at] + sp))
+        if unit and ids:
+            keep: set[int] = set()
+            part_ids = sorted(ids)
+            for i in range(0, len(part_ids), 900):
+                part = part_ids[i:i + 900]
+                keep.update(r[0] for r in self._rows(
+                    f"SELECT id FROM cases WHERE handling_unit = ? AND id IN ({','.join('?' * len(part))})",
+                    [unit] + part))
+            ids = keep
+        return sorted(ids)
+
+    def overdue_items(self, at: str, unit: str | None, limit: int = 200) -> list[tuple]:
+        """(case id, number, received_at, summary, unit name, step, due) of the clocks overdue at the end of
+        `at`, longest overdue first, one row per case."""
+        ids = set(self._overdue_ids(at, unit))
+        steps, sp = _in("k.step", DUTY_STEPS)
+        rows = []
+        for stopped, params in (("k.stopped_on IS NULL", []), ("k.stopped_on > ?", [at])):
+            rows += self._rows(f"SELECT k.case_id, k.step, k.due FROM clocks k INDEXED BY clocks_stopped_due "
+                               f"WHERE {stopped} AND k.due <= ? AND {steps}", params + [at] + sp)
+        first: dict[int, tuple] = {}
+        for case_id, step, due in sorted(rows, key=lambda r: (r[2], r[0])):
+            if case_id in ids and case_id not in first:
+                first[case_id] = (step, due)
+        chosen = list(first.items())[:limit]
+        out = []
+        for i in range(0, len(chosen), 500):
+            part = chosen[i:i + 500]
+            found = {r[0]: r for r in self._rows(
+                "SELECT c.id, c.number, c.received_at, c.summary, coalesce(u.name, c.handling_unit) FROM cases c "
+                f"LEFT JOIN units u ON u.code = c.handling_unit WHERE c.id IN ({','.join('?' * len(part))})",
+                [cid for cid, _ in part])}
+            out += [(*found[cid], step, due) for cid, (step, due) in part if cid in found]
+        return out
+
+    # ---- names ------------------------------------------------------------------------------
+    def unit_names(self) -> dict[str, str]:
+        return dict(self._rows("SELECT code, name FROM units", []))
+
+    def category_levels(self) -> list[tuple[str, str, str]]:
+        return self._rows("SELECT path, level1, level2 FROM categories WHERE active ORDER BY sort, path", [])
