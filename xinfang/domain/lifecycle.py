@@ -215,6 +215,9 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
         ops.append(ClockOp("start", Step.HANDLE, day))
     elif action == Action.DECLINE:
         pay["reason"] = _text(data, "reason", "不予受理理由")
+        for key in ("basis", "where"):               # 依据 and the competent body: the 不予受理告知书 prints them
+            if str(data.get(key) or "").strip():
+                pay[key] = str(data[key]).strip()
         ops += _running(clocks, Step.DISPOSE, Step.NOTICE, Step.OBJECT)
     elif action == Action.OBJECT:
         pay["reason"] = _text(data, "reason", "异议理由")
@@ -268,6 +271,9 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
         ops.append(ClockOp("start", clock_step, day))
     elif action in (Action.REVIEW_DECISION, Action.RECHECK_DECISION):
         pay["outcome"] = _choice(data, "outcome", ReviewOutcome, "复查/复核意见")
+        for key in ("facts", "decision", "basis"):   # the 复查/复核意见书 prints them
+            if str(data.get(key) or "").strip():
+                pay[key] = str(data[key]).strip()
         served = _date(data, "served_on", day)
         pay["served_on"] = served.isoformat()
         if action == Action.REVIEW_DECISION:

@@ -151,6 +151,14 @@ class Workspace(RoutingMixin):
             self._reports = Reports(self)
         return self._reports
 
+    @property
+    def notices(self):
+        """受理告知书 … 复核意见书 (issue 10 §4): `ws.notices`."""
+        if getattr(self, "_notices", None) is None:
+            from .notices import Notices
+            self._notices = Notices(self)
+        return self._notices
+
     # ---- configuration ---------------------------------------------------------------------
     def setting(self, key: str):
         return self.store.setting(key, DEFAULTS.get(key))
@@ -649,6 +657,8 @@ def _event_label(action: str) -> str:
         return "查看完整个人信息"
     if action == "restrict":
         return "标记限制知悉"
+    if action == "notice":
+        return "出具文书"
     try:
         return Action(action).label
     except ValueError:

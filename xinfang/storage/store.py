@@ -339,8 +339,9 @@ class Store(AccountsStore):
                     "WHERE case_id = ? ORDER BY seq", (row,))]
 
     def last_event_at(self, row: int) -> datetime | None:
-        """When the last step of the lifecycle happened (attachments and re-routing notes do not count)."""
-        return _dt(self.one("SELECT at FROM events WHERE case_id = ? AND action NOT IN ('attach', 'route', 'recompute', 'baseline') "
+        """When the last step of the lifecycle happened (attachments, re-routing notes, notices do not count)."""
+        return _dt(self.one("SELECT at FROM events WHERE case_id = ? "
+                            "AND action NOT IN ('attach', 'route', 'recompute', 'baseline', 'notice') "
                             "ORDER BY seq DESC LIMIT 1", (row,)))
 
     # ---- attachments -------------------------------------------------------------------------------
