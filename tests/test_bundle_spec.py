@@ -45,7 +45,8 @@ def test_pil_is_not_excluded():
     excludes = _literal_assignment("excludes")
     assert "PIL" not in excludes and not any(e.startswith("PIL.") for e in excludes)
     # The Qt modules the program uses must not be excluded either.
-    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "reportlab", "sqlite3"} & set(excludes)
+    assert not {"PySide6.QtCore", "PySide6.QtGui", "PySide6.QtWidgets", "PySide6.QtSvg", "PySide6.QtSvgWidgets",
+                "reportlab", "sqlite3"} & set(excludes)
 
 
 # --- executing the spec against stand-ins -------------------------------------------------------------------

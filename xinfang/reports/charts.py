@@ -2,6 +2,8 @@
 drawings as SVG (QtCharts is not available, tech-notes F5). Input: a dataset (services/reports.py)."""
 from __future__ import annotations
 
+import re
+
 from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics import shapes
@@ -100,9 +102,11 @@ CHARTS = {"trend": trend_chart, "by_category": category_chart, "units": unit_cha
 
 
 def chart_svg(name: str, dataset: dict) -> str:
-    """The chart as SVG text for the 报表 screen (fonts named as the UI registers them)."""
+    """The chart as SVG text for the 报表 screen. Qt's SVG renderer (SVG Tiny) paints an unsupported
+    <clipPath> as a black rectangle, so it is removed; fonts are named as the UI registers them."""
     svg = renderSVG.drawToString(CHARTS[name](dataset))
-    for role in ("body", "heading"):
-        svg = svg.replace(f"font-family:{font_for(role)}", f"font-family:{SVG_FAMILY}")
-        svg = svg.replace(f'font-family="{font_for(role)}"', f'font-family="{SVG_FAMILY}"')
-    return svg
+    svg = re.sub(r"<clipPath.*?</clipPath>", "", svg, flags=re.S)
+    svg = svg.replace('style="clip-path: url(#clip)"', "")
+    svg = re.sub(r"<!DOCTYPE.*?>", "", svg, flags=re.S)
+    fonts = "|".join(re.escape(font_for(role)) for role in ("body", "heading"))
+    return re.sub(rf"font-family:\s*({fonts})", f"font-family: {SVG_FAMILY}", svg)

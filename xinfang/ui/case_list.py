@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from ..domain.enums import Channel, Status
+from ..domain.enums import Channel, ReachedLevel, Status
 from ..services import ListFilter
 from .case_list_model import (CACHE_PAGES, CLOSED_STATES, COL_CATEGORY, COL_CHANNEL, COL_DUE, COL_NAMES,
                               COL_NUMBER, COL_RECEIVED, COL_STATUS, COL_SUMMARY, COL_UNIT, COLUMNS, DUE_COLORS, NEAR,
@@ -135,6 +135,11 @@ class CaseListScreen(QWidget):
             self.unit.addItem(name, code)
         self.unit.setMinimumContentsLength(12)
         self.unit.setSizeAdjustPolicy(QComboBox.AdjustToMinimumContentsLengthWithIcon)
+        self.level = QComboBox()          # 越级情况
+        self.level.addItem("全部层级", "")
+        for lv in ReachedLevel:
+            self.level.addItem(lv.value, lv.value)
+        self.irregular = QCheckBox("非正常上访")
         self.mine = QCheckBox("我登记的")
         self.use_dates = QCheckBox("收到日期")
         today = QDate.currentDate()
@@ -148,9 +153,10 @@ class CaseListScreen(QWidget):
         self.use_dates.toggled.connect(self._dates_toggled)
         self.clear_btn = QPushButton("清除筛选")
         self.clear_btn.clicked.connect(self.clear_filters)
-        for w in (self.status, self.due, self.channel, self.cat1, self.cat2, self.unit):
+        for w in (self.status, self.due, self.channel, self.cat1, self.cat2, self.unit, self.level):
             w.currentIndexChanged.connect(self._changed)
         self.mine.toggled.connect(self._changed)
+        self.irregular.toggled.connect(self._changed)
 
         self.count_label = QLabel()
         self.count_label.setObjectName("countLabel")
@@ -182,6 +188,8 @@ class CaseListScreen(QWidget):
         row1.addWidget(self.status)
         row1.addWidget(self.due)
         row1.addWidget(self.channel)
+        row1.addWidget(self.level)
+        row1.addWidget(self.irregular)
         row1.addWidget(self.mine)
         row2 = QHBoxLayout()
         row2.addWidget(self.cat1)
@@ -245,6 +253,8 @@ class CaseListScreen(QWidget):
             unit=self.unit.currentData() or "",
             text=self.search.text().strip(),
             registered_by=self.actor if self.mine.isChecked() else "",
+            reached_level=self.level.currentData() or "",
+            irregular=True if self.irregular.isChecked() else None,
         )
         if self.use_dates.isChecked():
             a, b = self.date_from.date(), self.date_to.date()
@@ -268,10 +278,11 @@ class CaseListScreen(QWidget):
             self.search.blockSignals(True)
             self.search.clear()
             self.search.blockSignals(False)
-            for w in (self.status, self.due, self.channel, self.cat1, self.unit):
+            for w in (self.status, self.due, self.channel, self.cat1, self.unit, self.level):
                 w.setCurrentIndex(0)
             self._fill_cat2()
             self.mine.setChecked(False)
+            self.irregular.setChecked(False)
             self.use_dates.setChecked(False)
         finally:
             self._building = False

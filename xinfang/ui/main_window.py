@@ -14,7 +14,7 @@ from .workers import Backend
 log = logging.getLogger(__name__)
 
 APP_TITLE = "信访事项管理系统"
-TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_MEDIATION, TAB_SETTINGS = range(6)
+TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_MEDIATION, TAB_REPORTS, TAB_SETTINGS = range(7)
 
 
 TAB_TIPS = {TAB_REGISTER: "登记新的信访件（Ctrl+N）", TAB_LIST: "全部信访件，可筛选、搜索、排序（Ctrl+F 搜索）"}
@@ -59,12 +59,16 @@ class MainWindow(SessionMixin, QMainWindow):
         self.backlog_page = QWidget()
         self.mediation = None            # the 调解 section, built on first visit
         self.mediation_page = QWidget()
+        self.reports = None                # the 报表 screen, made when first shown
+        self.reports_page = QWidget()
         for w, label in ((self.dashboard, "工作台"), (self.case_list, "信访件"), (self.register_page, "登记"),
-                         (self.backlog_page, "积案"), (self.mediation_page, "调解"), (self.settings_page, "设置")):
+                         (self.backlog_page, "积案"), (self.mediation_page, "调解"), (self.reports_page, "报表"),
+                         (self.settings_page, "设置")):
             self.tabs.addTab(w, label)
         for index, tip in TAB_TIPS.items():
             self.tabs.setTabToolTip(index, tip)
         self.tabs.setTabToolTip(TAB_BACKLOG, "积案化解：交办批次、包案、候选、公开接访")
+        self.tabs.setTabToolTip(TAB_REPORTS, "月报、季报、年报：统计表、图表，点击数字查看案件，导出 PDF/XLSX")
         self.setCentralWidget(self.tabs)
         self._list_loaded = False
         self._case_tabs: dict[str, QWidget] = {}
@@ -151,6 +155,8 @@ class MainWindow(SessionMixin, QMainWindow):
             self._make_backlog()
         elif index == TAB_MEDIATION and self.mediation is None:
             self._make_mediation()
+        elif index == TAB_REPORTS and self.reports is None:
+            self._make_reports()
 
     def load_list(self) -> None:
         self._list_loaded = True
@@ -243,6 +249,13 @@ class MainWindow(SessionMixin, QMainWindow):
         self._case_tabs[key] = detail
         self._add_closable_tab(detail, f"积案 {record_id}", f"积案 {record_id}：{detail.record.get('case', '')}（Ctrl+W 关闭）")
 
+    def _make_reports(self) -> None:
+        from .reports import ReportScreen
+        self.reports = ReportScreen(self.ws, self.actor, self.db_path)
+        self.reports.openCase.connect(self.open_case)
+        self._replace_tab(TAB_REPORTS, self.reports, "报表")
+        self.tabs.setTabToolTip(TAB_REPORTS, "月报、季报、年报：统计表、图表，点击数字查看案件，导出 PDF/XLSX")
+
     def _reference_changed(self) -> None:
         if self.backend is not None:
             self.backend.reopen()
@@ -314,6 +327,8 @@ class MainWindow(SessionMixin, QMainWindow):
     def closeEvent(self, event) -> None:
         stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
         self.stop_session()
+        if self.reports is not None:
+            self.reports.stop_timers()       # a report still being computed: cancel and wait for it
         if self.backend is not None:
             self.backend.stop()
         super().closeEvent(event)

@@ -20,3 +20,6 @@ from PySide6.QtGui import QDesktopServices, QKeyEvent  # noqa: F401,E402
 from PySide6.QtWidgets import QTabBar  # noqa: E402,F401
 from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator  # noqa: E402,F401  (app: Chinese Qt dialogs)
 from PySide6.QtWidgets import QDoubleSpinBox  # noqa: E402,F401  (积案 target rate)
+from PySide6.QtSvgWidgets import QSvgWidget  # noqa: E402,F401  (报表 charts drawn by reportlab as SVG)
+from PySide6.QtWidgets import QMenu  # noqa: E402,F401
+from PySide6.QtCore import QByteArray  # noqa: E402,F401

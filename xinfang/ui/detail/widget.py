@@ -15,13 +15,14 @@ from ..widgets import BANNER_STYLES, clear_layout
 from ..backlog.case_link import BacklogLinkMixin
 from .attachments import AttachmentsSectionMixin
 from .deadlines import DeadlineBadge, DeadlinesMixin
+from .notices import NoticesMixin
 from .printing import PrintingMixin
 from .route import RouteSectionMixin
 from .timeline import TimelineMixin
 
 
 class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, TimelineMixin, PrintingMixin,
-                 BacklogLinkMixin, QWidget):
+                 BacklogLinkMixin, NoticesMixin, QWidget):
     """One case: fields (personal data masked until 显示), status, deadlines as badges, the event timeline and the
     actions allowed now. Each action opens its dialog (dialogs.ActionDialog); success reloads and emits `changed`."""
 
@@ -129,6 +130,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         act.addWidget(self.unmasked_print)
         act.addWidget(self.print_button)
         act.addWidget(self.slip_button)
+        act.addWidget(self._build_notices_button())
         outer.addLayout(act)
 
         # fields | timeline
@@ -195,6 +197,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         self._fill_fields()
         self._fill_deadlines()
         self._fill_actions()
+        self._fill_notices()
         self._fill_route()
         self._fill_attachments()
         self._fill_timeline()
@@ -236,6 +239,8 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
             ("引发单位", d.caused_by),
             ("被检举单位", d.accused_unit),
             ("法律程序状态", d.legal_status),
+            ("越级情况", d.reached_level),
+            ("非正常上访", ("是" + (f"：{d.irregular_note}" if d.irregular_note else "")) if d.irregular else "否"),
             ("处置方式", c.disposition),
             ("承办单位", (c.handling_unit_name or c.handling_unit)
              + (f"（{c.handling_unit}）" if c.handling_unit_name and c.handling_unit_name != c.handling_unit else "")),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...domain.enums import Channel, PetitionerRole, Purpose
+from ...domain.enums import Channel, PetitionerRole, Purpose, ReachedLevel
 from ...domain.problems import DomainError
 from ...services import intake
 from ..qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFrame, QGridLayout, QGroupBox,
@@ -94,6 +94,14 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self.leader = QLineEdit()
         self.leader.setPlaceholderText("领导接访时填写")
         self.public = QCheckBox("公开接访")
+        self.level = QComboBox()          # 越级情况
+        for lv in ReachedLevel:
+            self.level.addItem(lv.value, lv.value)
+        self.irregular = QCheckBox("非正常上访")
+        self.irregular_note = QLineEdit()
+        self.irregular_note.setPlaceholderText("简要情况，如：在机关门前聚集滞留")
+        self.irregular_note.setEnabled(False)
+        self.irregular.toggled.connect(self.irregular_note.setEnabled)
 
         g.addWidget(QLabel("信访形式"), 0, 0)
         g.addWidget(self.channel, 0, 1)
@@ -114,6 +122,12 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         g.addWidget(QLabel("接谈领导"), 5, 0)
         g.addWidget(self.leader, 5, 1)
         g.addWidget(self.public, 5, 3)
+        g.addWidget(QLabel("越级情况"), 6, 0)
+        g.addWidget(self.level, 6, 1)
+        irr = QHBoxLayout()
+        irr.addWidget(self.irregular)
+        irr.addWidget(self.irregular_note, 1)
+        g.addLayout(irr, 6, 2, 1, 2)
         g.setColumnStretch(1, 1)
         g.setColumnStretch(3, 1)
         col.addWidget(basic)
@@ -158,7 +172,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
 
     def _fix_tab_order(self) -> None:
         chain: list[QWidget] = [self.channel, self.received, self.work_order, self.purpose, self.headcount,
-                                self.leader, self.public]
+                                self.leader, self.public, self.level, self.irregular, self.irregular_note]
         for r in self.rows:
             chain += r.focus_chain()
         chain += [self.add_person_button, self.cat1, self.cat2, self.summary, self.demands, self.content,
@@ -218,6 +232,9 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
             "caused_by": self.caused_by.text().strip(),
             "accused_unit": self.accused.text().strip() if accusation else "",
             "legal_status": self.legal.currentData() or "",
+            "reached_level": self.level.currentData() or ReachedLevel.LOCAL.value,
+            "irregular": self.irregular.isChecked(),
+            "irregular_note": self.irregular_note.text().strip() if self.irregular.isChecked() else "",
             "unit": self.unit.text().strip(),
             "override_reason": self.override_reason.text().strip(),
             "petitioners": [r.to_dict() for r in self.rows if not r.is_blank()],
@@ -321,6 +338,9 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self._attachment_buttons()
         self.headcount.setValue(1)
         self.public.setChecked(False)
+        self.level.setCurrentIndex(0)
+        self.irregular.setChecked(False)
+        self.irregular_note.clear()
         self.legal.setCurrentIndex(0)
         self._clear_problems()
         self._channel_changed()
