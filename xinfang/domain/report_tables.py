@@ -1,7 +1,7 @@
 """The report's tables as values (pure): the PDF, the XLSX and the 报表 screen draw the same tables.
 
 A table is ``{"key", "title", "columns", "rows", "landscape", "note"}``; a row is
-``{"cells": [...], "level": 0|1, "highlight": bool}``; a cell is ``{"v": value, "fmt": "text" | "int" |
+``{"cells": [...], "level": 0|1, "highlight": bool}``; a cell is ``{"v": value, "fmt": "text" | "int" | "num" |
 "pct" | "change", "q": path}`` where ``q`` (when set) is the key of ``dataset["queries"]`` that lists
 the cases behind the number.
 """
@@ -44,9 +44,9 @@ def tables(d: dict) -> list[dict]:
     out = [_totals(d), _channels(d), _visits(d), _levels(d), _categories(d), _purposes(d), _rates(d),
            _control(d), _units(d)]
     if d.get("backlog"):
-        out += _generic("backlog", "积案化解情况", d["backlog"])
+        out += _backlog(d["backlog"])
     if d.get("mediation"):
-        out += _generic("mediation", "矛盾纠纷排查化解情况", d["mediation"])
+        out += _mediation(d["mediation"])
     return out
 
 
@@ -159,20 +159,53 @@ def _units(d):
         note=f"按各项比率的平均值排序；任一比率低于{threshold}%的单位标红。")
 
 
-def _generic(key: str, title: str, section: dict) -> list[dict]:
-    """A section owned by another area (积案, 调解): its scalar numbers and its {name: number} groups."""
-    out, scalars = [], []
-    for name, value in section.items():
-        if name in ("queries", "labels"):
-            continue
-        label = section.get("labels", {}).get(name, name)
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            scalars.append(_row(text(label), count(value, f"{key}.{name}")))
-        elif isinstance(value, dict) and set(value) >= {"numerator", "denominator", "value"}:
-            scalars.append(_row(text(label), ratio(value["value"], f"{key}.{name}.numerator")))
-        elif isinstance(value, dict) and value and all(isinstance(v, (int, float)) for v in value.values()):
-            out.append(_table(f"{key}.{name}", f"{title}：{label}", [label, "数量"],
-                              [_row(text(k), count(v, f"{key}.{name}.{k}")) for k, v in value.items()]))
-    if scalars:
-        out.insert(0, _table(key, title, ["项目", "数值"], scalars))
+def _backlog(b: dict) -> list[dict]:
+    """积案 as of the period's end (issue 8's numbers): total and batches, 包案领导, responsible units."""
+    def cells(row: dict, path: str) -> list:
+        r, lr = row["resolution_rate"], row["leader_rate"]
+        return [count(row.get("assigned", 0), f"{path}.assigned"), count(row.get("resolved", 0), f"{path}.resolved"),
+                ratio(r["value"]), count(row.get("overdue", 0), f"{path}.overdue"),
+                count(row.get("leader_assigned", 0)), count(row.get("leader_resolved", 0)), ratio(lr["value"])]
+    head = ["交办", "已化解", "化解率", "逾期未化解", "领导包案", "包案已化解", "包案化解率"]
+    rows = [_row(text("合计"), *cells(b["total"], "backlog.total"))]
+    for x in b["batches"]:
+        low = x.get("target_met") is False
+        rows.append(_row(text(x.get("name", "")), *cells(x, f"backlog.batch.{x.get('id')}"), highlight=low))
+    out = [_table("backlog", f"积案化解情况（截至{b['as_of']}）", ["交办批次"] + head, rows,
+                  note="批次化解率未达目标的标红。")]
+    if b["leaders"]:
+        out.append(_table("backlog.leaders", "包案领导化解情况", ["包案领导", "职务"] + head, [
+            _row(text(x.get("leader", "")), text(x.get("post", "")), *cells(x, f"backlog.leader.{x.get('leader')}"),
+                 highlight=bool(x.get("overdue"))) for x in b["leaders"]]))
+    if b["units"]:
+        out.append(_table("backlog.units", "责任单位积案化解情况", ["责任单位"] + head, [
+            _row(text(x.get("unit_name") or x.get("unit", "")), *cells(x, f"backlog.unit.{x.get('unit')}"),
+                 highlight=bool(x.get("overdue"))) for x in b["units"]]))
+    return out
+
+
+def _mediation(m: dict) -> list[dict]:
+    """矛盾纠纷排查化解 for the period (issue 9's numbers)."""
+    prevented, people = m.get("prevented", {}), m.get("prevented_people", {})
+    rows = [
+        _row(text("受理纠纷（件）"), count(m.get("accepted", 0))),
+        _row(text("调解成功（件）"), count(m.get("succeeded", 0))),
+        _row(text("调解成功率"), ratio((m.get("success_rate") or {}).get("value"))),
+        _row(text("协议涉及金额（万元）"), {"v": round(m.get("amount", 0) / 10000, 2), "fmt": "num", "q": None}),
+        _row(text("司法确认（件）"), count(m.get("confirmed", 0))),
+        _row(text("司法确认率"), ratio((m.get("confirmation_rate") or {}).get("value"))),
+        _row(text("协议履行（件）"), count(m.get("performed", 0))),
+        _row(text("协议履行率"), ratio((m.get("performance_rate") or {}).get("value"))),
+        _row(text("防止民间纠纷转化为刑事案件（件/人）"),
+             text(f"{prevented.get('criminal', 0)}/{people.get('criminal', 0)}")),
+        _row(text("防止群体性上访（件/人）"),
+             text(f"{prevented.get('group_petition', 0)}/{people.get('group_petition', 0)}")),
+    ]
+    out = [_table("mediation", "矛盾纠纷排查化解情况", ["项目", "数值"], rows)]
+    for key, title, head in (("by_source", "纠纷来源", "来源"), ("by_type", "纠纷类型", "类型")):
+        groups = m.get(key) or {}
+        if groups:
+            out.append(_table(f"mediation.{key}", f"矛盾纠纷：按{title}", [head, "件", "占比"], [
+                _row(text(name), count(g.get("count", 0)), ratio((g.get("share") or {}).get("value")))
+                for name, g in groups.items()]))
     return out

@@ -119,28 +119,34 @@ def summary(d: dict) -> list[str]:
 
 
 def backlog_sentences(b: dict | None) -> list[str]:
-    if not b:
+    if not b or not b["total"].get("assigned"):
         return []
-    parts = []
-    if b.get("assigned") is not None:
-        parts.append(f"交办积案{b['assigned']}件")
-    if b.get("resolved") is not None:
-        parts.append(f"累计化解{b['resolved']}件")
-    r = b.get("resolution_rate")
-    if isinstance(r, dict) and r.get("value") is not None:
-        parts.append(f"化解率{pct(r['value'])}")
-    return ["积案化解方面，" + "，".join(parts) + "。"] if parts else []
+    t = b["total"]
+    parts = [f"积案化解方面，截至{b['as_of']}，交办积案{t['assigned']}件，已化解{t.get('resolved', 0)}件"]
+    if t["resolution_rate"]["value"] is not None:
+        parts.append(f"化解率{pct(t['resolution_rate']['value'])}")
+    if t.get("overdue"):
+        parts.append(f"逾期未化解{t['overdue']}件")
+    if t["leader_rate"]["value"] is not None:
+        parts.append(f"领导包案{t['leader_assigned']}件，包案化解率{pct(t['leader_rate']['value'])}")
+    missed = [x.get("name", "") for x in b.get("batches", []) if x.get("target_met") is False]
+    text = "，".join(parts) + "。"
+    if missed:
+        text += "、".join(missed) + "未达到化解目标。"
+    return [text]
 
 
 def mediation_sentences(m: dict | None) -> list[str]:
-    if not m:
+    if not m or not m.get("accepted") and not m.get("succeeded"):
         return []
-    parts = []
-    if m.get("accepted") is not None:
-        parts.append(f"受理矛盾纠纷{m['accepted']}件")
-    if m.get("succeeded") is not None:
-        parts.append(f"调解成功{m['succeeded']}件")
-    r = m.get("success_rate")
-    if isinstance(r, dict) and r.get("value") is not None:
+    parts = [f"人民调解方面，受理矛盾纠纷{m.get('accepted', 0)}件，调解成功{m.get('succeeded', 0)}件"]
+    r = m.get("success_rate") or {}
+    if r.get("value") is not None:
         parts.append(f"调解成功率{pct(r['value'])}")
-    return ["人民调解方面，" + "，".join(parts) + "。"] if parts else []
+    if m.get("amount"):
+        parts.append(f"协议涉及金额{m['amount'] / 10000:.2f}万元")
+    prevented = m.get("prevented") or {}
+    if prevented.get("criminal") or prevented.get("group_petition"):
+        parts.append(f"防止民间纠纷转化为刑事案件{prevented.get('criminal', 0)}件、"
+                     f"防止群体性上访{prevented.get('group_petition', 0)}件")
+    return ["，".join(parts) + "。"]

@@ -27,6 +27,8 @@ def fmt_cell(cell: dict) -> str:
         return "—"
     if fmt == "int":
         return f"{v:,}" if isinstance(v, int) else str(v)
+    if fmt == "num":
+        return f"{v:,.2f}"
     if fmt == "pct":
         return f"{v * 100:.1f}%"
     if fmt == "change":

@@ -44,6 +44,7 @@ class Reports:
 
     def __init__(self, ws: "Workspace"):
         self.ws = ws
+        self.services: dict = {}        # area name -> service, overriding the workspace's (tests)
 
     # ---- periods -----------------------------------------------------------------------------
     @staticmethod
@@ -94,6 +95,8 @@ class Reports:
         if progress:
             progress(int(100 * len(steps) / (len(steps) + 2)), "积案与调解")
         b.out["backlog"] = self._backlog(period, unit)
+        if b.out["backlog"]:
+            b.q.update(self._backlog_queries(b.out["backlog"], period, unit))
         b.out["mediation"] = self._mediation(period, unit)
         names = s.unit_names()
         b.out.update(
@@ -109,10 +112,37 @@ class Reports:
 
     def case_ids(self, query: Mapping) -> list[int]:
         """The cases behind one number of a dataset (`dataset["queries"][path]`)."""
+        if isinstance(query, Mapping) and query.get("kind") == "backlog":
+            return self._backlog_case_ids(query)
         if not isinstance(query, Mapping) or query.get("kind") not in (
                 "received", "clock", "rated", "served", "ended", "open", "overdue"):
             raise DomainError("无法识别的统计口径")
         return StatsStore(self.ws.store.conn).case_ids(query)
+
+    def _backlog_queries(self, b: dict, period: Period, unit: str) -> dict:
+        out, at = {}, period.end.isoformat()
+        groups = [("backlog.total", {})]
+        groups += [(f"backlog.batch.{x.get('id')}", {"batch": x.get("id")}) for x in b["batches"]]
+        groups += [(f"backlog.leader.{x.get('leader')}", {"leader": x.get("leader")}) for x in b["leaders"]]
+        groups += [(f"backlog.unit.{x.get('unit')}", {"unit": x.get("unit")}) for x in b["units"]]
+        for path, where in groups:
+            if unit and "unit" not in where:
+                where = dict(where, unit=unit)
+            for what in ("assigned", "resolved", "overdue"):
+                out[f"{path}.{what}"] = {"kind": "backlog", "at": at, "what": what, **where}
+        return out
+
+    def _backlog_case_ids(self, q: Mapping) -> list[int]:
+        """The cases of the backlog records a backlog number counts (from the backlog area's board)."""
+        fn = getattr(self._service("backlog"), "records", None)
+        if not callable(fn):
+            raise DomainError("积案模块不可用")
+        kw = {k: q[k] for k in ("batch", "leader", "unit") if q.get(k)}
+        rows = fn(today=date.fromisoformat(q["at"]), **kw)
+        what = q.get("what")
+        keep = [r for r in rows if what == "assigned" or (what == "resolved" and r.get("status") != "未化解")
+                or (what == "overdue" and r.get("due_state") == "逾期")]
+        return sorted({r["case_row"] for r in keep if r.get("case_row")})
 
     # ---- what the report prints -------------------------------------------------------------------
     @staticmethod
@@ -136,14 +166,6 @@ class Reports:
                  "step": Step(r[5]).label, "due": r[6], "days": (end - date.fromisoformat(r[6])).days}
                 for r in rows]
 
-    def leader_items(self, dataset: dict) -> list[dict] | None:
-        """包案 items by leader from the backlog area (None when that area is not available)."""
-        service = getattr(self.ws, "backlog", None)
-        fn = getattr(service, "leader_items", None)
-        if not callable(fn):
-            return None
-        return fn(as_of=date.fromisoformat(dataset["period"]["to"]), unit=dataset["scope"]["unit"] or None)
-
     def pdf(self, dataset: dict, actor: str) -> bytes:
         from ..reports.monthly import render_monthly
         self._use_fonts()
@@ -159,16 +181,51 @@ class Reports:
         from ..reports.fonts import use_font_files
         use_font_files(self.ws.setting("font_files") or {})
 
-    # ---- sections owned by other areas ------------------------------------------------------------
+    # ---- sections owned by other areas (issue 8 积案, issue 9 调解) ----------------------------------
+    def _service(self, name: str):
+        """`ws.backlog` / `ws.mediation` when that area is installed (tests may hand in their own)."""
+        if name in self.services:
+            return self.services[name]
+        try:
+            return getattr(self.ws, name, None)
+        except DomainError:
+            return None
+
     def _backlog(self, period: Period, unit: str) -> dict | None:
-        service = getattr(self.ws, "backlog", None)
-        fn = getattr(service, "stats", None)
-        return fn(as_of=period.end, unit=unit or None) if callable(fn) else None
+        """积案 numbers as of the period's end: total, by batch, by 包案领导, by unit (rates as rate objects)."""
+        fn = getattr(self._service("backlog"), "stats", None)
+        if not callable(fn):
+            return None
+        raw = fn(at=period.end)
+
+        def norm(row: dict) -> dict:
+            out = {k: v for k, v in row.items() if k not in ("rate", "leader_rate")}
+            out["resolution_rate"] = rate(row.get("resolved", 0), row.get("assigned", 0))
+            out["leader_rate"] = rate(row.get("leader_resolved", 0), row.get("leader_assigned", 0))
+            return out
+        units = [norm(u) for u in raw.get("units", []) if not unit or u.get("unit") == unit]
+        return {"as_of": raw.get("as_of", period.end.isoformat()), "total": norm(raw.get("total", {})),
+                "batches": [norm(b) for b in raw.get("batches", [])],
+                "leaders": [norm(x) for x in raw.get("leaders", [])], "units": units}
 
     def _mediation(self, period: Period, unit: str) -> dict | None:
-        service = getattr(self.ws, "mediation", None)
-        fn = getattr(service, "stats", None)
+        """调解 numbers for the period (all committees: they are not responsible units of petitions)."""
+        fn = getattr(self._service("mediation"), "stats", None)
         return fn(period.start, period.end) if callable(fn) else None
+
+    def leader_items(self, dataset: dict) -> list[dict] | None:
+        """包案 items by leader as of the period's end (None when the backlog area is not available)."""
+        fn = getattr(self._service("backlog"), "records", None)
+        if not callable(fn):
+            return None
+        end = date.fromisoformat(dataset["period"]["to"])
+        unit = dataset["scope"]["unit"] or ""
+        rows = fn(today=end, unit=unit) if unit else fn(today=end)
+        items = [{"leader": r.get("leader", ""), "number": r.get("case", ""), "summary": r.get("summary", ""),
+                  "unit": r.get("unit_name") or r.get("unit", ""), "status": r.get("status", ""),
+                  "due": r.get("due", ""), "overdue": r.get("due_state") == "逾期", "case_row": r.get("case_row")}
+                 for r in rows if r.get("leader") and not r.get("delisted")]
+        return sorted(items, key=lambda r: (r["leader"], not r["overdue"], r["due"]))
 
     def _anchor(self) -> dict | None:
         fn = getattr(self.ws, "anchor", None)

@@ -34,6 +34,9 @@ def _put(ws, row: int, col: int, cell: dict):
         c.value = None            # no denominator / no base: left empty, never a fake 0
     elif fmt == "int":
         c.value = v
+    elif fmt == "num":
+        c.value = float(v)
+        c.number_format = "#,##0.00"
     else:
         c.value = float(v)
         c.number_format = PCT if fmt == "pct" else CHANGE

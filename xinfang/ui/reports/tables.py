@@ -18,6 +18,8 @@ def cell_text(cell: dict) -> str:
         return "—"
     if fmt == "int":
         return f"{v:,}"
+    if fmt == "num":
+        return f"{v:,.2f}"
     if fmt == "pct":
         return f"{v * 100:.1f}%"
     return "持平" if v == 0 else f"{'+' if v > 0 else '−'}{abs(v) * 100:.1f}%"
