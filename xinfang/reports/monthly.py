@@ -40,38 +40,50 @@ def _p(text: str, style) -> Paragraph:
     return Paragraph(escape(text), style)
 
 
+def _fits(text: str, width: float, size: float) -> bool:
+    """Whether a one-line string fits its column (CJK ≈ 1 em, digits and Latin ≈ 0.55 em, 8 pt padding)."""
+    em = sum(1.0 if ord(ch) > 0x2E7F else 0.55 for ch in text)
+    return em * size + 8 <= width
+
+
 def table_flowable(t: dict, width: float, st: dict, widths: list[float] | None = None) -> list:
+    """A report table. Cells that fit on one line are plain strings (fast: 1,000 Paragraphs take seconds);
+    longer text wraps in a Paragraph."""
     small = len(t["columns"]) > 8 or widths is not None
     sx = "_s" if small else ""
-    head = [_p(c, st["cell_head" + sx]) for c in t["columns"]]
+    size = 9 if small else official.SIZE_5
+    n = len(t["columns"])
+    widths = widths or _widths(t, width, n)
+    head = [c if _fits(c, widths[j], size) else _p(c, st["cell_head" + sx]) for j, c in enumerate(t["columns"])]
     body, styles = [], []
     for i, row in enumerate(t["rows"], 1):
+        red = bool(row.get("highlight"))
         cells = []
         for j, cell in enumerate(row["cells"]):
-            style = st[("cell" if cell["fmt"] == "text" else "cell_num") + sx]
             text = fmt_cell(cell)
             if row.get("level") and j == 1 and cell["fmt"] == "text":
                 text = "　" + text
-            cells.append(_p(text, style))
+            if _fits(text, widths[j], size):
+                cells.append(text)
+                if cell["fmt"] != "text":
+                    styles.append(("ALIGN", (j, i), (j, i), "RIGHT"))
+            else:
+                style = st[("cell" if cell["fmt"] == "text" else "cell_num") + sx]
+                cells.append(_p(text, _red(style) if red else style))
         body.append(cells)
-        if row.get("highlight"):
+        if red:
             styles += [("BACKGROUND", (0, i), (-1, i), HIGHLIGHT_BG), ("TEXTCOLOR", (0, i), (-1, i), HIGHLIGHT_FG)]
     if not body:
-        body = [[_p("本期无数据", st["cell"])] + [_p("", st["cell"]) for _ in t["columns"][1:]]]
+        body = [["本期无数据"] + [""] * (n - 1)]
         styles.append(("SPAN", (0, 1), (-1, 1)))
-    n = len(t["columns"])
-    widths = widths or _widths(t, width, n)
     table = Table([head] + body, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([
-        ("FONT", (0, 0), (-1, -1), font_for("body"), 9),   # Table's own default would reference Helvetica
+        ("FONT", (0, 0), (-1, -1), font_for("body"), size, size + 3),
+        ("FONT", (0, 0), (-1, 0), font_for("heading"), size, size + 3),
+        ("ALIGN", (0, 0), (-1, 0), "CENTER"),
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3), *styles]))
-    # red text in highlighted rows: Paragraph colours come from their style, so re-style those cells
-    for i, row in enumerate(t["rows"], 1):
-        if row.get("highlight"):
-            for j, para in enumerate(body[i - 1]):
-                para.style = _red(para.style)
     out = [_p(t["title"], st["table_title"]), table]
     if t.get("note"):
         out.append(_p(t["note"], st["note"]))

@@ -42,7 +42,7 @@ def _in(column: str, values: Iterable[str]) -> tuple[str, list]:
 def _first_end(alias: str = "e") -> str:
     """The event is the case's first terminal step."""
     return (f"NOT EXISTS (SELECT 1 FROM events p WHERE p.case_id = {alias}.case_id AND p.seq < {alias}.seq "
-            f"AND p.action IN {END_ACTIONS!r})")
+            f"AND +p.action IN {END_ACTIONS!r})")   # '+': look the case up by case_id, not every end event
 
 
 class StatsStore:
@@ -107,7 +107,7 @@ class StatsStore:
         where = ["k.step = 'review_request'", "k.trigger >= ?", "k.trigger <= ?"]
         params: list = [q["from"], q["to"]]
         if q.get("rated_by"):
-            where.append("EXISTS (SELECT 1 FROM events r WHERE r.case_id = k.case_id AND r.action = 'rate' "
+            where.append("EXISTS (SELECT 1 FROM events r WHERE r.case_id = k.case_id AND +r.action = 'rate' "
                          "AND r.at < ? AND json_extract(r.payload, '$.rating') <> '未评价')")
             params.append(_next_day(q["rated_by"]))
         join = ""
