@@ -138,3 +138,28 @@ def test_level_and_irregular_on_the_form_and_the_list(scratch_ws, qtbot):
     assert (f.reached_level, f.irregular) == ("到省", True)
     screen.clear_filters(apply=False)
     assert screen.current_filter().reached_level == "" and screen.current_filter().irregular is None
+
+
+def test_settings_page_threshold_prefixes_and_fonts(scratch_ws, qtbot, tmp_path):
+    from xinfang.resources import resource_path
+    from xinfang.ui.reports.settings_page import ReportSettingsPage
+    page = ReportSettingsPage(scratch_ws, "admin")
+    qtbot.addWidget(page)
+    page.resize(1366, 768)
+    page.threshold.setValue(85)
+    page.prefixes["受理告知书"].setText("东信受")
+    bundled = str(resource_path("fonts", "wqy-microhei.ttc"))
+    page.font_edits["body"].setText(bundled)
+    assert page.save(), page.message.text()
+    assert scratch_ws.reports.threshold() == 0.85
+    assert scratch_ws.notices.prefixes()["受理告知书"] == "东信受"
+    assert scratch_ws.reports.fonts()["body"]["used"] == bundled
+    bad = tmp_path / "not-a-font.ttf"
+    bad.write_text("x")
+    page.font_edits["kai"].setText(str(bad))
+    assert not page.save() and "TrueType" in page.message.text()
+    page.font_edits["kai"].setText("")
+    page.font_edits["body"].setText("")
+    assert page.save()
+    assert scratch_ws.setting("font_files") == {}
+    _shot(page, "settings-reports.png")

@@ -79,6 +79,8 @@ def has_truetype_outlines(path: Path, subfont_index: int = 0) -> bool:
 _lock = threading.Lock()
 _fonts: dict[str, str] = {}          # role -> registered reportlab font name
 _sources: dict[str, str] = {}        # role -> file path (for diagnostics)
+_auto: dict[str, str] = {}           # the automatic choice, restored when the administrator clears a file
+_auto_sources: dict[str, str] = {}
 
 
 def _register(name: str, path: Path) -> bool:
@@ -116,6 +118,8 @@ def register_fonts(*, system: bool = True) -> dict[str, str]:
                         break
         _sources.update(sources)
         _fonts.update(chosen)
+        _auto.update(chosen)
+        _auto_sources.update(sources)
         return dict(_fonts)
 
 
@@ -147,8 +151,10 @@ def use_font_files(files: dict[str, str]) -> dict[str, str]:
     Returns {role: font name} after the change."""
     register_fonts()
     with _lock:
-        for role, path in (files or {}).items():
-            if role not in ROLES or not path or check_font_file(path):
+        for role in ROLES:
+            path = (files or {}).get(role, "")
+            _fonts[role], _sources[role] = _auto[role], _auto_sources[role]
+            if not path or check_font_file(path):
                 continue
             name = "User-" + role + "-" + "".join(ch for ch in Path(path).stem if ch.isalnum())[:24]
             if _register(name, Path(path)):

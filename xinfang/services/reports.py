@@ -66,6 +66,38 @@ class Reports:
     def threshold(self) -> float:
         return float(self.ws.setting("report_threshold")) / 100
 
+    def set_threshold(self, percent, actor: str) -> int:
+        """报表标红阈值 (percent, 1–100)."""
+        return int(self.ws.configure("report_threshold", str(percent), actor))
+
+    FONT_ROLES = {"body": "正文（仿宋）", "title": "标题（小标宋）", "heading": "一级标题（黑体）", "kai": "二级标题（楷体）"}
+
+    def fonts(self) -> dict[str, dict]:
+        """{role: {"label", "file" (the administrator's choice or ''), "used" (the file printing uses now)}}."""
+        from ..reports.fonts import font_sources, use_font_files
+        chosen = self.ws.setting("font_files") or {}
+        use_font_files(chosen)
+        used = font_sources()
+        return {role: {"label": label, "file": chosen.get(role, ""), "used": used.get(role, "")}
+                for role, label in self.FONT_ROLES.items()}
+
+    def set_font_file(self, role: str, path: str, actor: str) -> None:
+        """Point a print role to a TrueType font file ('' = back to the automatic choice)."""
+        from ..reports.fonts import check_font_file
+        if role not in self.FONT_ROLES:
+            raise DomainError(f"未知的字体用途“{role}”，可选：{'、'.join(self.FONT_ROLES)}")
+        path = str(path or "").strip()
+        if path:
+            problem = check_font_file(path)
+            if problem:
+                raise DomainError(problem)
+        files = dict(self.ws.setting("font_files") or {})
+        if path:
+            files[role] = path
+        else:
+            files.pop(role, None)
+        self.ws.set_setting("font_files", files)
+
     def check_scope(self, unit: str | None) -> str:
         if not unit:
             return ""

@@ -164,6 +164,8 @@ class SettingsScreen(QWidget):
         self.rules = RulesPage(ws, actor)
         self.trial = TrialPage(ws, actor)
         self.chain = ChainPage(ws, actor)
+        from .reports.settings_page import ReportSettingsPage
+        self.report_settings = ReportSettingsPage(ws, actor)
         self.tabs.addTab(self.holidays, "节假日")
         self.tabs.addTab(self.profile, "期限方案")
         self.tabs.addTab(self.categories, "信访事项类别")
@@ -171,6 +173,7 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.rules, "权责清单")
         self.tabs.addTab(self.trial, "分办试算")
         self.tabs.addTab(self.chain, "分办原则")
+        self.tabs.addTab(self.report_settings, "报表与文书")
         self.tabs.addTab(self.info, "本库信息")
         self.users = self.access_log = None
         from ..services.access import AUDIT, USERS
