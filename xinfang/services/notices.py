@@ -63,7 +63,8 @@ class Notices:
             raise DomainError("文号前缀应为 1 至 12 个字，不含括号、空格和“号”字，如“城信受”")
         stored = dict(self.ws.setting("notice_prefixes") or {})
         stored[kind] = prefix
-        self.ws.set_setting("notice_prefixes", stored)
+        with self.ws.store.transaction():
+            self.ws.store.set_setting("notice_prefixes", stored, actor, self.ws.now())
 
     # ---- which notices a case allows --------------------------------------------------------------
     @staticmethod

@@ -13,30 +13,16 @@ from datetime import date
 from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..domain import report_tables, report_text
-from ..domain.enums import Channel, Purpose, ReachedLevel, Step
+from ..domain.enums import Step
 from ..domain.periods import Period, cumulative, parse_month, parse_period, quarter
 from ..domain.problems import DomainError
 from ..storage.stats_store import StatsStore
+from .report_numbers import CLOCK_RATES, Builder, change, rate  # noqa: F401  (rate, change: the API)
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-CLOCK_RATES = {
-    "acceptance_on_time_rate": ("dispose", "notice"),
-    "reply_on_time_rate": ("handle",),
-    "review_on_time_rate": ("review", "recheck"),
-}
-RATING_GOOD = ("满意", "基本满意")
 Progress = Callable[[int, str], None]
-
-
-def rate(numerator: int, denominator: int) -> dict:
-    return {"numerator": numerator, "denominator": denominator,
-            "value": (numerator / denominator) if denominator else None}
-
-
-def change(current: int, base: int) -> dict:
-    return {"current": current, "base": base, "change": ((current - base) / base) if base else None}
 
 
 class Reports:
@@ -96,7 +82,8 @@ class Reports:
             files[role] = path
         else:
             files.pop(role, None)
-        self.ws.set_setting("font_files", files)
+        with self.ws.store.transaction():
+            self.ws.store.set_setting("font_files", files, actor, self.ws.now())
 
     def check_scope(self, unit: str | None) -> str:
         if not unit:
@@ -113,7 +100,7 @@ class Reports:
         unit = self.check_scope(unit)
         s = stats or StatsStore(self.ws.store.conn)
         as_of = self.ws.now()
-        b = _Builder(s, period, unit, as_of.date(), int(self.ws.setting("collective_threshold")))
+        b = Builder(s, period, unit, as_of.date(), int(self.ws.setting("collective_threshold")))
         steps: list[tuple[str, Callable[[], None]]] = [
             ("收案总量", b.totals), ("信访形式", b.channels), ("越级与集体访", b.levels),
             ("问题类别", b.categories), ("时效指标", b.clock_rates), ("满意度", b.satisfaction),
@@ -265,199 +252,3 @@ class Reports:
             return fn() if callable(fn) else None
         except DomainError:
             return None
-
-
-class _Builder:
-    """Fills one dataset; each method is one section (and one progress step)."""
-
-    def __init__(self, s: StatsStore, period: Period, unit: str, as_of: date, collective: int):
-        self.s, self.p, self.unit, self.as_of, self.collective = s, period, unit, as_of, collective
-        self.out: dict = {"queries": {}}
-        self.q = self.out["queries"]
-
-    def _query(self, kind: str, period: Period | None = None, **kw) -> dict:
-        p = period or self.p
-        q = {"kind": kind, "from": p.start.isoformat(), "to": p.end.isoformat()}
-        if self.unit:
-            q["unit"] = self.unit
-        q.update({k: v for k, v in kw.items() if v is not None})
-        return q
-
-    def _received(self, period: Period | None = None, **kw) -> tuple[int, int, int, dict]:
-        q = self._query("received", period, **kw)
-        n, persons, largest = self.s.received_totals(q)
-        return n, persons, largest, q
-
-    def totals(self) -> None:
-        n, persons, _, q = self._received()
-        yn, ypersons, _, yq = self._received(self.p.year_earlier())
-        mn, _, _, mq = self._received(self.p.previous())
-        self.total = n
-        self.out["total"] = {"count": n, "yoy": change(n, yn), "mom": change(n, mn)}
-        self.out["persons"] = {"count": persons, "yoy": change(persons, ypersons)}
-        self.q.update({"total.count": q, "total.yoy.base": yq, "total.mom.base": mq,
-                       "persons.count": q, "persons.yoy.base": yq})
-
-    def channels(self) -> None:
-        q = self._query("received")
-        groups = self.s.received_groups(q, "channel")
-        self.out["by_channel"] = {c.value: groups.get(c.value, (0, 0))[0] for c in Channel}
-        for c in Channel:
-            self.q[f"by_channel.{c.value}"] = dict(q, channel=c.value)
-        n, persons, _, vq = self._received(channel=Channel.VISIT.value)
-        yn, ypersons, _, yvq = self._received(self.p.year_earlier(), channel=Channel.VISIT.value)
-        self.out["visits"] = {"batches": n, "persons": persons, "yoy": change(n, yn),
-                              "persons_yoy": change(persons, ypersons)}
-        self.q.update({"visits.batches": vq, "visits.persons": vq, "visits.yoy.base": yvq})
-        n, persons, largest, cq = self._received(channel=Channel.VISIT.value, min_headcount=self.collective)
-        yn, ypersons, _, ycq = self._received(self.p.year_earlier(), channel=Channel.VISIT.value,
-                                              min_headcount=self.collective)
-        self.out["collective"] = {"batches": n, "persons": persons, "largest": largest, "yoy": change(n, yn),
-                                  "persons_yoy": change(persons, ypersons)}
-        self.q.update({"collective.batches": cq, "collective.persons": cq, "collective.yoy.base": ycq})
-
-    def levels(self) -> None:
-        n, persons, _, iq = self._received(irregular=True)
-        yn, _, _, yiq = self._received(self.p.year_earlier(), irregular=True)
-        self.out["irregular"] = {"count": n, "persons": persons, "yoy": change(n, yn)}
-        self.q.update({"irregular.count": iq, "irregular.persons": iq, "irregular.yoy.base": yiq})
-        q = self._query("received")
-        groups = self.s.received_groups(q, "reached_level")
-        self.out["by_level"] = {lv.value: groups.get(lv.value, (0, 0))[0] for lv in ReachedLevel}
-        for lv in ReachedLevel:
-            self.q[f"by_level.{lv.value}"] = dict(q, level=lv.value)
-
-    def categories(self) -> None:
-        q = self._query("received")
-        groups = self.s.received_groups(q, "category")
-        total = sum(n for n, _ in groups.values())
-        tree: dict[str, dict] = {}
-        for path, (n, _) in sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0])):
-            l1, _, l2 = path.partition("/")
-            node = tree.setdefault(l1, {"count": 0, "sub": {}})
-            node["count"] += n
-            if l2:
-                node["sub"][l2] = node["sub"].get(l2, 0) + n
-        out = {}
-        for l1, node in sorted(tree.items(), key=lambda kv: (-kv[1]["count"], kv[0])):
-            out[l1] = {"count": node["count"], "share": rate(node["count"], total), "sub": {
-                l2: {"count": n, "share": rate(n, node["count"])}
-                for l2, n in sorted(node["sub"].items(), key=lambda kv: (-kv[1], kv[0]))}}
-            self.q[f"by_category.{l1}"] = dict(q, category=l1)
-            for l2 in node["sub"]:
-                self.q[f"by_category.{l1}.{l2}"] = dict(q, category=f"{l1}/{l2}")
-        self.out["by_category"] = out
-        groups = self.s.received_groups(q, "purpose")
-        self.out["by_purpose"] = {pu.value: groups.get(pu.value, (0, 0))[0] for pu in Purpose}
-        for pu in Purpose:
-            self.q[f"by_purpose.{pu.value}"] = dict(q, purpose=pu.value)
-
-    def clock_rates(self) -> None:
-        for key, steps in CLOCK_RATES.items():
-            q = self._query("clock", steps=list(steps))
-            d, n = self.s.clock_counts(q)[""]
-            self.out[key] = rate(n, d)
-            self.q[f"{key}.denominator"] = q
-            self.q[f"{key}.numerator"] = dict(q, met=True)
-
-    def satisfaction(self) -> None:
-        q = self._query("rated")
-        counts = self.s.rating_counts(q).get("", {})
-        good, sat = sum(counts.get(r, 0) for r in RATING_GOOD), counts.get("满意", 0)
-        rated = good + counts.get("不满意", 0)
-        self.out["satisfaction_rate"] = rate(good, rated)
-        self.out["satisfied_only_rate"] = rate(sat, rated)
-        denominator = dict(q, ratings=["满意", "基本满意", "不满意"])
-        self.q.update({"satisfaction_rate.numerator": dict(q, ratings=list(RATING_GOOD)),
-                       "satisfaction_rate.denominator": denominator,
-                       "satisfied_only_rate.numerator": dict(q, ratings=["满意"]),
-                       "satisfied_only_rate.denominator": denominator})
-        sq = self._query("served")
-        served = self.s.count(sq)
-        rq = dict(sq, rated_by=self.as_of.isoformat())
-        self.out["rating_rate"] = rate(self.s.count(rq), served)
-        self.q.update({"rating_rate.numerator": rq, "rating_rate.denominator": sq})
-
-    def repeats(self) -> None:
-        n, _, _, q = self._received(repeat=True)
-        self.out["repeat_rate"] = rate(n, self.total)
-        self.q.update({"repeat_rate.numerator": q, "repeat_rate.denominator": self.q["total.count"]})
-        dq = self._query("ended", first_time="denominator")
-        nq = dict(dq, first_time="numerator")
-        self.out["first_time_resolution_rate"] = rate(self.s.count(nq), self.s.count(dq))
-        self.q.update({"first_time_resolution_rate.numerator": nq, "first_time_resolution_rate.denominator": dq})
-
-    def control(self) -> None:
-        start = {"kind": "open", "at": self.p.start.isoformat()}
-        end = {"kind": "open", "at": date.fromordinal(self.p.end.toordinal() + 1).isoformat()}
-        if self.unit:
-            start["unit"] = end["unit"] = self.unit
-        closed = self._query("ended")
-        self.out["control"] = {"new": self.total, "carried_over": self.s.count(start),
-                               "closed": self.s.count(closed), "open_at_end": self.s.count(end)}
-        self.q.update({"control.new": self.q["total.count"], "control.carried_over": start,
-                       "control.closed": closed, "control.open_at_end": end})
-
-    def units(self, threshold: float) -> None:
-        names = self.s.unit_names()
-        base = {"kind": "received", "from": self.p.start.isoformat(), "to": self.p.end.isoformat()}
-        if self.unit:
-            base["unit"] = self.unit
-        received = self.s.received_by_unit(base)
-        clock = {key: self.s.clock_counts(self._query("clock", steps=list(steps)), by_unit=True)
-                 for key, steps in CLOCK_RATES.items()}
-        ratings = self.s.rating_counts(self._query("rated"), by_unit=True)
-        end = self.p.end.isoformat()
-        overdue = self.s.overdue_by_unit(end)
-        codes = set(received) | {u for c in clock.values() for u in c} | set(ratings) | set(overdue)
-        if self.unit:
-            codes &= {self.unit}
-        rows = []
-        for code in codes:
-            row = {"unit": code, "name": names.get(code, code) if code else "（未分派）",
-                   "received": received.get(code, 0), "overdue_at_end": overdue.get(code, 0)}
-            for key in CLOCK_RATES:
-                d, n = clock[key].get(code, (0, 0))
-                row[key] = rate(n, d)
-            r = ratings.get(code, {})
-            good = sum(r.get(x, 0) for x in RATING_GOOD)
-            row["satisfaction_rate"] = rate(good, good + r.get("不满意", 0))
-            row["below"] = [k for k in (*CLOCK_RATES, "satisfaction_rate")
-                            if row[k]["value"] is not None and row[k]["value"] < threshold]
-            rows.append(row)
-
-        def rank_key(row):
-            values = [row[k]["value"] for k in (*CLOCK_RATES, "satisfaction_rate") if row[k]["value"] is not None]
-            return (-(sum(values) / len(values)) if values else 1, row["overdue_at_end"], -row["received"], row["unit"])
-        rows.sort(key=rank_key)
-        for i, row in enumerate(rows, 1):
-            row["rank"] = i
-            u = {"unit": row["unit"]}
-            self.q[f"units.{row['unit']}.received"] = dict(base, **u)
-            self.q[f"units.{row['unit']}.overdue_at_end"] = {"kind": "overdue", "at": end, **u}
-            for key, steps in CLOCK_RATES.items():
-                q = dict(self._query("clock", steps=list(steps)), **u)
-                self.q[f"units.{row['unit']}.{key}.denominator"] = q
-                self.q[f"units.{row['unit']}.{key}.numerator"] = dict(q, met=True)
-            rq = dict(self._query("rated"), **u)
-            self.q[f"units.{row['unit']}.satisfaction_rate.numerator"] = dict(rq, ratings=list(RATING_GOOD))
-            self.q[f"units.{row['unit']}.satisfaction_rate.denominator"] = dict(rq, ratings=["满意", "基本满意", "不满意"])
-        self.out["units"] = rows
-
-    def work_orders(self) -> None:
-        n, _, _, q = self._received(channel=Channel.HOTLINE_12345.value)
-        cq = self._query("clock", steps=["handle"], channel=Channel.HOTLINE_12345.value)
-        d, met = self.s.clock_counts(cq)[""]
-        self.out["work_orders_12345"] = {"count": n, "reply_on_time_rate": rate(met, d)}
-        self.q.update({"work_orders_12345.count": q,
-                       "work_orders_12345.reply_on_time_rate.denominator": cq,
-                       "work_orders_12345.reply_on_time_rate.numerator": dict(cq, met=True)})
-
-    def trend(self) -> None:
-        rows = []
-        for m in self.p.trailing_months(12):
-            n, _, _, q = self._received(m)
-            key = f"{m.start.year}-{m.start.month:02d}"
-            rows.append({"month": key, "count": n})
-            self.q[f"trend.{key}"] = q
-        self.out["trend"] = rows
