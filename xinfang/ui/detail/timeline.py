@@ -10,9 +10,10 @@ PAYLOAD_LABELS = {
     "served_on": "送达日期", "rating": "评价", "where": "告知去向", "to": "转往", "body": "受理机关",
     "note": "备注", "repeat_of": "重复件", "warnings": "提示", "attachments": "附件",
     "dispute": "人民调解纠纷", "committee": "调解委员会",
+    "kind": "文书", "facts": "查明事实", "decision": "处理意见", "basis": "依据",
 }
-KEY_ORDER = ["number", "from_unit", "unit", "report_due", "to", "where", "outcome", "days", "approver", "reason", "served_on",
-             "rating", "body", "late", "repeat_of", "no_longer_accept_candidate", "warnings", "attachments", "note"]
+KEY_ORDER = ["kind", "number", "from_unit", "unit", "report_due", "to", "where", "outcome", "days", "approver", "reason", "served_on",
+             "facts", "decision", "basis", "rating", "body", "late", "repeat_of", "no_longer_accept_candidate", "warnings", "attachments", "note"]
 STEP_WORDS = {"dispose": "处置期限", "notice": "受理告知期限", "object": "异议期限", "handle": "办理期限",
               "review_request": "复查申请期", "review": "复查期限", "recheck_request": "复核申请期",
               "recheck": "复核期限"}
