@@ -11,11 +11,15 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from ..domain.enums import Step
+from ..domain.permissions import HANDLER, REGISTRAR, permission
 from ..domain.problems import DomainError
 from ..storage.notice_store import NoticeStore
 
 if TYPE_CHECKING:
     from .workspace import Workspace
+
+# the roles that act on the case: the 登记员 (dispositions, 复查/复核) and the handling unit's 承办
+ISSUE_NOTICE = permission("notice.issue", "出具告知书、意见书", REGISTRAR, scoped=(HANDLER,))
 
 # kind -> (the event that makes it possible, what is missing otherwise, default prefix suffix)
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -57,6 +61,8 @@ class Notices:
         return {k: stored.get(k) or f"{head}信{suffix}" for k, (_, _, suffix) in KINDS.items()}
 
     def set_prefix(self, kind: str, prefix: str, actor: str) -> None:
+        from .access import SETTINGS
+        self.ws.access.require(SETTINGS)
         self._check_kind(kind)
         prefix = str(prefix).strip()
         if not prefix or len(prefix) > 12 or any(ch in prefix for ch in "〔〕[]号 "):
@@ -64,7 +70,7 @@ class Notices:
         stored = dict(self.ws.setting("notice_prefixes") or {})
         stored[kind] = prefix
         with self.ws.store.transaction():
-            self.ws.store.set_setting("notice_prefixes", stored, actor, self.ws.now())
+            self.ws.store.set_setting("notice_prefixes", stored, self.ws.access.actor(actor), self.ws.now())
 
     # ---- which notices a case allows --------------------------------------------------------------
     @staticmethod
@@ -85,10 +91,14 @@ class Notices:
         return f"{missing}（当前状态：{case.status.label}），不能出具{kind}"
 
     # ---- issuing ----------------------------------------------------------------------------------
+    def can_issue(self, case) -> bool:
+        return self.ws.access.can(ISSUE_NOTICE, case.handling_unit or None)
+
     def issue(self, key, kind: str, actor: str) -> IssuedNotice:
         self._check_kind(kind)
-        self._check_permission(actor)
         case = self.ws.case(key)
+        self.ws.access.require(ISSUE_NOTICE, case.handling_unit or None)
+        actor = self.ws.access.actor(actor)
         reason = self.refusal(case, kind)
         if reason:
             raise DomainError(reason)
@@ -105,11 +115,6 @@ class Notices:
             store.ensure_user(actor, now=now)
             store.append_event(case.row, case.id, "notice", now, now, actor, {"kind": kind, "number": number})
         return IssuedNotice(case.row, kind, number, now.year, seq, now, actor)
-
-    def _check_permission(self, actor: str) -> None:
-        check = getattr(self.ws, "require", None)          # the permission API (docs/permissions.md)
-        if callable(check):
-            check("notice", actor)
 
     # ---- printing ---------------------------------------------------------------------------------
     def content(self, issued: IssuedNotice) -> dict:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from ..domain import report_tables, report_text
 from ..domain.enums import Step
+from ..domain.permissions import ADMIN, LEADER, REGISTRAR, permission
 from ..domain.periods import Period, cumulative, parse_month, parse_period, quarter
 from ..domain.problems import DomainError
 from ..storage.stats_store import StatsStore
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from .workspace import Workspace
 
 Progress = Callable[[int, str], None]
+
+# 领导 read the report; 登记员 prepare it for them; 管理员 checks it (docs/permissions.md)
+READ_REPORTS = permission("report.read", "查看和导出统计报表", LEADER, REGISTRAR, ADMIN)
 
 
 class Reports:
@@ -49,11 +53,17 @@ class Reports:
     def cumulative(year: int, month: int) -> Period:
         return cumulative(year, month)
 
+    def check_access(self) -> None:
+        """Refuse (PermissionDenied, in Chinese) a user who may not read reports."""
+        self.ws.access.require(READ_REPORTS)
+
     def threshold(self) -> float:
         return float(self.ws.setting("report_threshold")) / 100
 
     def set_threshold(self, percent, actor: str) -> int:
         """报表标红阈值 (percent, 1–100)."""
+        from .access import SETTINGS
+        self.ws.access.require(SETTINGS)
         return int(self.ws.configure("report_threshold", str(percent), actor))
 
     FONT_ROLES = {"body": "正文（仿宋）", "title": "标题（小标宋）", "heading": "一级标题（黑体）", "kai": "二级标题（楷体）"}
@@ -70,6 +80,8 @@ class Reports:
     def set_font_file(self, role: str, path: str, actor: str) -> None:
         """Point a print role to a TrueType font file ('' = back to the automatic choice)."""
         from ..reports.fonts import check_font_file
+        from .access import SETTINGS
+        self.ws.access.require(SETTINGS)
         if role not in self.FONT_ROLES:
             raise DomainError(f"未知的字体用途“{role}”，可选：{'、'.join(self.FONT_ROLES)}")
         path = str(path or "").strip()
@@ -83,7 +95,7 @@ class Reports:
         else:
             files.pop(role, None)
         with self.ws.store.transaction():
-            self.ws.store.set_setting("font_files", files, actor, self.ws.now())
+            self.ws.store.set_setting("font_files", files, self.ws.access.actor(actor), self.ws.now())
 
     def check_scope(self, unit: str | None) -> str:
         if not unit:
@@ -97,6 +109,7 @@ class Reports:
     def dataset(self, period: Period, unit: str | None = None, progress: Progress | None = None,
                 stats: StatsStore | None = None) -> dict:
         started = time.perf_counter()
+        self.ws.access.require(READ_REPORTS)
         unit = self.check_scope(unit)
         s = stats or StatsStore(self.ws.store.conn)
         as_of = self.ws.now()
@@ -131,6 +144,7 @@ class Reports:
 
     def case_ids(self, query: Mapping) -> list[int]:
         """The cases behind one number of a dataset (`dataset["queries"][path]`)."""
+        self.ws.access.require(READ_REPORTS)
         if isinstance(query, Mapping) and query.get("kind") == "backlog":
             return self._backlog_case_ids(query)
         if not isinstance(query, Mapping) or query.get("kind") not in (

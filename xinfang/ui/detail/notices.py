@@ -29,6 +29,9 @@ class NoticesMixin:
         if self.case is None:
             return
         issued = {e.payload.get("kind"): e.payload.get("number") for e in self.case.events if e.action == "notice"}
+        allowed = self.ws.notices.can_issue(self.case)
+        self.notice_button.setEnabled(allowed)
+        self.notice_button.setToolTip("" if allowed else "出具文书需要“登记员”或本单位“承办”角色")
         for kind, action in self.notice_actions.items():
             reason = self.ws.notices.refusal(self.case, kind)
             action.setEnabled(not reason)

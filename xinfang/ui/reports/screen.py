@@ -149,7 +149,15 @@ class ReportScreen(QWidget):
                 self._failed(e.message)
             return
 
+        try:
+            self.ws.reports.check_access()
+        except DomainError as e:
+            self._failed(e.message)
+            return
+        user = self.ws.access.user        # the worker's own connection acts as the logged-in user
+
         def work(ws, ctx):
+            ws.access.enter(user)
             return compute(ws, period, unit, lambda p, text: ctx.report(p, 100, text))
 
         self._task = run_task(work, self.db_path, on_done=self._done, on_failed=self._failed, parent=self)
