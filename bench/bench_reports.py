@@ -9,6 +9,7 @@ from the same run, the time of each section of one month's dataset and the ratio
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import subprocess
 import sys
@@ -25,24 +26,29 @@ from xinfang.storage.db import migrations  # noqa: E402
 NOW = datetime(2026, 11, 20, 12, 0)
 
 
-def ensure_tables(ws) -> list[str]:
-    """A database built between landings (its schema_version already at the highest number while a lower-numbered
-    migration landed later) lacks that migration's tables and columns: add what is missing (bench only; the
-    statistics read cases, clocks and events, which every version has)."""
+def ensure_schema(path: str) -> list[str]:
+    """A database built between landings has schema_version at the highest number while lower-numbered
+    migrations landed later: run their statements that are missing (bench only; the statistics read cases,
+    clocks and events, which every version has) and mark it current, so that Workspace.open accepts it."""
     import sqlite3
-    from xinfang.storage.db import _split_sql
+    from xinfang.storage.db import LATEST_VERSION, _split_sql
+    conn = sqlite3.connect(path, isolation_level=None)
     added = []
     for version, script in migrations():
         applied = 0
         for statement in _split_sql(script.read_text(encoding="utf-8")):
             try:
-                ws.store.conn.execute(statement)
+                conn.execute(statement)
                 applied += 1
             except sqlite3.OperationalError as exc:      # already there
                 if "already exists" not in str(exc) and "duplicate column" not in str(exc):
                     raise
         if applied:
             added.append(f"{script.name} ({applied} statements)")
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(LATEST_VERSION),))
+    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('migrations', ?)",
+                 (json.dumps(sorted(v for v, _ in migrations())),))
+    conn.close()
     return added
 
 
@@ -63,8 +69,8 @@ def main() -> int:
     if args.build or not Path(args.db).exists():
         subprocess.run(["nice", "-n", "10", sys.executable, "-m", "xinfang", "--db", args.db, "demo", "--cases",
                         "1000000", "--now", NOW.isoformat(sep=" ")], check=True)
+    added = ensure_schema(args.db)
     ws = Workspace.open(args.db, now=lambda: NOW)
-    added = ensure_tables(ws)
     total = ws.store.total_cases()
     r = ws.reports
     months = [r.month(f"2026-{m:02d}") for m in range(1, 11)]

@@ -46,6 +46,7 @@ def test_numbers_per_kind_and_year_reprint_keeps_the_number():
     assert ws.notices.issue(d.row, "受理告知书", "clerk").number == "东信受〔2027〕2号"     # never reuses 1
     with pytest.raises(DomainError, match="文号前缀"):
         ws.notices.set_prefix("受理告知书", "东信〔受", "admin")
+    assert ws.check()["ok"]                   # notice events are in every chain and replay cleanly
 
 
 def test_a_kind_the_state_does_not_allow_is_refused_in_chinese():
