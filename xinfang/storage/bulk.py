@@ -293,22 +293,3 @@ def search_optimize(conn: sqlite3.Connection) -> None:
 
 def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple]:
     return conn.execute(f"SELECT * FROM pragma_foreign_key_check LIMIT {int(limit)}").fetchall()
-
-
-def mark_reached_levels(conn: sqlite3.Connection, after_id: int) -> None:
-    """Demo: 越级 and 非正常上访 on a few visits (deterministic by id): ~14% went higher, ~0.4% irregular."""
-    begin(conn)
-    try:
-        conn.execute(
-            "UPDATE cases SET reached_level = CASE WHEN (id * 7919) % 1000 < 3 THEN '进京' "
-            "WHEN (id * 7919) % 1000 < 15 THEN '到省' WHEN (id * 7919) % 1000 < 60 THEN '到市' ELSE '到区' END "
-            "WHERE id > ? AND channel = '来访' AND (id * 7919) % 1000 < 140", (after_id,))
-        conn.execute(
-            "UPDATE cases SET irregular = 1, irregular_note = CASE reached_level WHEN '进京' "
-            "THEN '在京非信访接待场所滞留' ELSE '在机关门前聚集滞留' END "
-            "WHERE id > ? AND channel = '来访' AND (id * 7919) % 1000 < 140 AND (id * 104729) % 100 < 3",
-            (after_id,))
-    except BaseException:
-        rollback(conn)
-        raise
-    commit(conn)

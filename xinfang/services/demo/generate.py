@@ -182,7 +182,6 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
                         stats["cancelled"] = True
                         break
             bulk.commit(conn)
-        bulk.mark_reached_levels(conn, first_id)
         stats["seconds_indexes"] = info["seconds_indexes"]
         t1 = time.perf_counter()
         stats["seconds_insert"] = t1 - t0
