@@ -167,10 +167,10 @@ def cmd_add(args, out, default_db):
 
 
 def cmd_act(args, out, default_db):
-    try:
-        data = json.loads(args.data or "{}")
-    except json.JSONDecodeError as exc:
-        raise DomainError(f"--data 不是有效的 JSON：{exc.msg}（第{exc.colno}列）") from None
+    from ..services.case_input import load_json
+    data = load_json(args.data or "{}", "--data")      # Chinese errors, never json's English
+    if not isinstance(data, dict):
+        raise DomainError("--data 应为 JSON 对象")
     r = _ws(args, default_db).backlog.act(args.id, args.action, args.by, at=args.at, data=data)
     _emit(args, out, r, _record_text(r))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..services.errors import describe
 from . import commands
-from .chinese_argparse import ChineseArgumentParser, UsageError, bounded_int
+from ..services.arguments import ChineseArgumentParser, UsageError, bounded_int
 
 EXIT_ERROR = 2
 EXIT_INTERRUPTED = 130

@@ -85,10 +85,8 @@ def _emit(args, out, data, text):
 
 
 def _data(args) -> dict:
-    try:
-        value = json.loads(args.data or "{}")
-    except json.JSONDecodeError as exc:
-        raise DomainError(f"--data 不是有效的 JSON：{exc.msg}") from None
+    from ..services.case_input import load_json
+    value = load_json(args.data or "{}", "--data")      # Chinese errors, never json's English
     if not isinstance(value, dict):
         raise DomainError("--data 应为 JSON 对象")
     return value
@@ -141,10 +139,8 @@ def cmd_mediator_list(args, out, default_db):
 def cmd_rates(args, out, default_db):
     med = _ws(args, default_db).mediation
     if args.file:
-        try:
-            med.set_rates(json.loads(Path(args.file).read_text(encoding="utf-8-sig")), args.by)
-        except json.JSONDecodeError as exc:
-            raise DomainError(f"JSON 格式错误：第{exc.lineno}行 {exc.msg}") from None
+        from ..services.case_input import load_json
+        med.set_rates(load_json(Path(args.file).read_bytes(), f"文件“{Path(args.file).name}”"), args.by)
     _emit(args, out, med.rates(), json.dumps(med.rates(), ensure_ascii=False, indent=2))
 
 

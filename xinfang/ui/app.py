@@ -78,15 +78,24 @@ def default_user() -> str:
         return os.environ.get("USERNAME") or os.environ.get("USER") or "user"
 
 
+def _window_size(text: str) -> str:
+    w, x, h = text.strip().lower().partition("x")
+    if not (x and w.isdigit() and h.isdigit() and 320 <= int(w) <= 10000 and 240 <= int(h) <= 10000):
+        raise argparse.ArgumentTypeError(f"窗口大小应写成 宽x高（如 1280x800），收到“{text[:20]}”")
+    return f"{int(w)}x{int(h)}"
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="xinfang-gui", description="信访事项管理系统（桌面版）")
+    from ..services.arguments import ChineseArgumentParser, bounded_int
+    p = ChineseArgumentParser(prog="xinfang-gui", description="信访事项管理系统（桌面版）")
     p.add_argument("--db", type=Path, default=None, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
     p.add_argument("--user", default=None, help="当前用户登录名（默认：操作系统用户名）")
-    p.add_argument("--demo", type=int, default=0, metavar="N", help="数据库为空时先生成 N 件演示信访件")
+    p.add_argument("--demo", type=bounded_int(0, 10_000_000, "演示案件数"), default=0, metavar="N",
+                   help="数据库为空时先生成 N 件演示信访件")
     p.add_argument("--no-demo", action="store_true", help="数据库为空时不提示生成演示数据")
     p.add_argument("--screenshot", type=Path, default=None, metavar="PNG", help="启动后把主窗口保存为 PNG 并退出")
     p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="启动后显示的页面")
-    p.add_argument("--size", default="1280x800", help="窗口大小，如 1280x800")
+    p.add_argument("--size", type=_window_size, default="1280x800", help="窗口大小，如 1280x800")
     return p.parse_args(argv)
 
 
@@ -217,6 +226,25 @@ def take_screenshot(window, path: Path, timeout: float = 20.0) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """The outer boundary: a usage error or a failure before the window exists is told in Chinese
+    (tracebacks go to the log file); inside the window ui/guard.py takes over."""
+    from ..services.arguments import UsageError
+    from ..services.errors import describe
+    try:
+        return _run(argv)
+    except UsageError as exc:
+        print(f"{exc.usage.rstrip()}\n错误：{exc.message}", file=sys.stderr)
+        return 2
+    except SystemExit as exc:       # --help
+        return exc.code if isinstance(exc.code, int) else 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:   # noqa: BLE001 - the boundary
+        print(f"错误：{describe(exc, 'gui start')[0]}", file=sys.stderr)
+        return 2
+
+
+def _run(argv: list[str] | None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     log_path = setup_logging()
     if args.screenshot:

@@ -7,6 +7,7 @@ log file (services.errors), never to the screen or stderr.
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 import sys
 
@@ -44,8 +45,14 @@ def report(exc: BaseException, parent=None, where: str = "gui") -> str:
 
 def guarded(fn):
     """Decorate a slot: an exception is reported in Chinese instead of escaping into Qt."""
+    params = inspect.signature(fn).parameters.values()
+    takes_all = any(p.kind == p.VAR_POSITIONAL for p in params)
+    positional = sum(1 for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
+
     @functools.wraps(fn)
     def slot(*args, **kwargs):
+        if not takes_all:
+            args = args[:positional]      # a signal may pass more (clicked's `checked`) than the slot takes
         try:
             return fn(*args, **kwargs)
         except Exception as exc:   # noqa: BLE001 - this is the boundary

@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+from .guard import guarded
 from ..services.errors import user_message
 from ..services.files import read_text_file
 from ..services import Workspace
@@ -149,6 +150,7 @@ class HolidayPage(QWidget):
         else:
             self.warning.hide()
 
+    @guarded
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择节假日 CSV 文件", "", "CSV 文件 (*.csv *.txt);;所有文件 (*)")
         if path:
@@ -217,6 +219,7 @@ class HolidayPage(QWidget):
                                     if self.errors else "没有错误"))
         self.import_btn.setEnabled(self.good > 0)
 
+    @guarded
     def do_import(self) -> None:
         text = self.text.toPlainText()
         if not text.strip():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
+from ..guard import guarded
 from ...domain.problems import DomainError
 from ..qt import (QCheckBox, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox, QPushButton, QStackedWidget,
                   QTabWidget, QVBoxLayout, QWidget)
@@ -129,6 +130,7 @@ class RulesPage(SettingsPage):
         lay.addLayout(bottom)
         return w
 
+    @guarded
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择权责清单文件", "", TABLE_FILES)
         if path:
@@ -198,6 +200,7 @@ class RulesPage(SettingsPage):
         ok = r is not None and r.good > 0 and (not r.problems or self.partial.isChecked())
         self.confirm_btn.setEnabled(ok)
 
+    @guarded
     def confirm(self):
         if self.report is None or not self.confirm_btn.isEnabled():
             return None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..guard import guarded
 from ...domain.problems import DomainError
 from ..qt import (QBrush, QFileDialog, QFont, QHBoxLayout, QLabel, QLineEdit, QPushButton, QSplitter, Qt,
                   QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -234,6 +235,7 @@ class UnitsPage(SettingsPage):
                                   "分办时按本单位的层级判断是否需要上报。")
         self.changed.emit()
 
+    @guarded
     def choose_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "选择单位文件", "", TABLE_FILES)
         if path:

@@ -1,0 +1,86 @@
+"""The GUI's error boundary: an exception escaping a slot becomes a Chinese message box, its traceback goes
+to the log file and nothing reaches stderr; usage errors of xinfang-gui are Chinese."""
+import os
+import sys
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from xinfang.ui.qt import QApplication, QMessageBox, QPushButton  # noqa: E402
+
+
+def boundary_boxes():
+    return [b for b in QApplication.topLevelWidgets()
+            if isinstance(b, QMessageBox) and b.objectName() == "errorBoundary" and b.isVisible()]
+
+
+def close_all():
+    for b in boundary_boxes():
+        b.done(0)
+    QApplication.processEvents()
+
+
+def test_exception_in_a_slot_is_a_chinese_box_and_a_log_entry(qtbot, capfd, _log_dir):
+    from xinfang.ui import guard
+    button = QPushButton("x")
+    qtbot.addWidget(button)
+
+    def slot():
+        raise KeyError("internal detail: no such key 'unit'")
+    button.clicked.connect(slot)
+    old = sys.excepthook
+    try:
+        guard.install_excepthook()
+        button.click()
+        QApplication.processEvents()
+        boxes = boundary_boxes()
+        assert len(boxes) == 1
+        text = boxes[0].text()
+        assert "程序内部错误" in text and "internal detail" not in text and "KeyError" not in text
+        assert str(_log_dir) in text
+    finally:
+        sys.excepthook = old
+        close_all()
+    log = (_log_dir / "xinfang-errors.log").read_text(encoding="utf-8")
+    assert "Traceback" in log and "internal detail" in log
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_guarded_slot_reports_and_drops_the_signal_argument(qtbot, tmp_path):
+    from xinfang.domain.problems import DomainError
+    from xinfang.ui.guard import guarded
+    calls = []
+
+    class Page(QPushButton):
+        @guarded
+        def act(self):
+            calls.append(1)
+            raise DomainError("承办单位“某局”不在单位目录中")
+    page = Page("x")
+    qtbot.addWidget(page)
+    page.clicked.connect(page.act)       # clicked passes `checked`; act takes none
+    try:
+        page.click()
+        assert calls == [1]
+        boxes = boundary_boxes()
+        assert boxes and boxes[0].text() == "承办单位“某局”不在单位目录中"
+    finally:
+        close_all()
+
+
+def test_sqlite_error_in_a_slot_is_translated(qtbot):
+    import sqlite3
+    from xinfang.ui.guard import report
+    try:
+        text = report(sqlite3.OperationalError("database is locked"))
+        assert "正被另一个程序" in text and "locked" not in text
+    finally:
+        close_all()
+
+
+def test_gui_usage_errors_are_chinese(capsys):
+    from xinfang.ui.app import main
+    assert main(["--size", "huge"]) == 2
+    err = capsys.readouterr().err
+    assert "错误：参数 --size：窗口大小应写成 宽x高" in err and "usage" not in err and "error:" not in err
+    assert main(["--demo", "x"]) == 2
+    assert "演示案件数应为整数" in capsys.readouterr().err
