@@ -15,6 +15,7 @@ from ..calendar.deadlines import compute_due, due_state
 from ..domain import mediation as m
 from ..domain.enums import DueState
 from ..domain.mediation_file import DOCUMENTS, check_file
+from ..domain.permissions import ADMIN, HANDLER, LEADER, MEDIATOR, REGISTRAR, permission
 from ..domain.problems import DomainError
 from ..storage.mediation_store import DisputeFilter, MediationStore  # noqa: F401  (front ends build filters)
 from . import mediation_intake as intake
@@ -28,6 +29,15 @@ STEPS = ("mediate", "judicial_confirmation", "performance", "followup")
 STEP_LABELS = {"mediate": "调解期限", "judicial_confirmation": "司法确认申请期限", "performance": "履行期限",
                "followup": "回访"}
 CONFIRM_WINDOW_DAYS = 30      # 人民调解法 §33
+
+# Permissions (docs/permissions.md): a 调解员 acts on the disputes of their own committee (user unit = committee code).
+SETUP = permission("mediation.setup", "维护调解委员会、调解员、纠纷类型和以奖代补标准", ADMIN)
+READ = permission("dispute.read", "查看矛盾纠纷", REGISTRAR, LEADER, ADMIN, scoped=(MEDIATOR,))
+REGISTER = permission("dispute.register", "登记矛盾纠纷", REGISTRAR, scoped=(MEDIATOR,))
+MEDIATE = permission("dispute.mediate", "办理矛盾纠纷（受理、调解、协议、履行、司法确认、回访、归档、材料）",
+                     scoped=(MEDIATOR,))
+REFER = permission("case.refer_mediation", "信访件转人民调解", REGISTRAR, scoped=(HANDLER,))
+STATS = permission("dispute.stats", "调解统计与以奖代补", LEADER, ADMIN, scoped=(MEDIATOR,))
 
 
 class MediationService(StatsMixin, PrintMixin):
@@ -43,6 +53,7 @@ class MediationService(StatsMixin, PrintMixin):
         return list(self.ws.store.setting("dispute_types", list(m.DEFAULT_TYPES)))
 
     def set_types(self, names: Iterable[str], actor: str) -> list[str]:
+        self.ws.access.require(SETUP)
         names = [n.strip() for n in names if n and n.strip()]
         if not names:
             raise DomainError("纠纷类型字典不能为空")
@@ -63,6 +74,7 @@ class MediationService(StatsMixin, PrintMixin):
         return c
 
     def add_committee(self, name: str, unit: str, actor: str, prefix: str = "", category: str = "") -> dict:
+        self.ws.access.require(SETUP)
         name = (name or "").strip()
         if not name:
             raise DomainError("请填写调解委员会名称")
@@ -97,6 +109,7 @@ class MediationService(StatsMixin, PrintMixin):
         return self.db.mediators(self.committee(committee)["code"] if committee else "")
 
     def add_mediator(self, name: str, committee: str, actor: str, phone: str = "", login: str = "") -> dict:
+        self.ws.access.require(SETUP)
         name = (name or "").strip()
         if not name:
             raise DomainError("请填写调解员姓名")
@@ -147,6 +160,8 @@ class MediationService(StatsMixin, PrintMixin):
         errors = [p for p in problems if p.level == "error"]
         if errors:
             raise DomainError("纠纷登记信息有误：" + "；".join(p.message for p in errors), tuple(errors))
+        self.ws.access.require(REGISTER, reg["committee"]["code"])
+        actor = self.ws.access.actor(actor)
         warnings = [p.message for p in problems]
         with self.ws.store.transaction():
             row = self._insert(reg, actor)
@@ -204,6 +219,8 @@ class MediationService(StatsMixin, PrintMixin):
             raise DomainError("办理时间晚于现在，请核对")
         data = dict(data or {})
         close_petition = data.pop("close_petition", None)
+        self.ws.access.require(MEDIATE, self.db.dispute_row(row)["committee"])
+        actor = self.ws.access.actor(actor)
         with self.ws.store.transaction():
             d = self.db.dispute_row(row)
             t = m.plan(self.state(d), action, at, data)
@@ -230,6 +247,8 @@ class MediationService(StatsMixin, PrintMixin):
     def close_petition(self, key: str | int, reason: str, actor: str, at: datetime | None = None) -> dict:
         """访调对接: close the linked petition with 达成调解协议 / 调解协议已履行 in one step."""
         row = self.row_of(key)
+        self.ws.access.require(MEDIATE, self.db.dispute_row(row)["committee"])
+        actor = self.ws.access.actor(actor)
         with self.ws.store.transaction():
             self._close_petition(row, reason, actor, at or self.ws.now())
         return self.show(row)
@@ -256,6 +275,8 @@ class MediationService(StatsMixin, PrintMixin):
         """转人民调解: a dispute built from the petition's data and linked both ways. A petition still
         待处置 is accepted (直接受理) in the same step, since mediation is how it is handled."""
         case = self.ws.case(case_key)
+        self.ws.access.require(REFER, case.handling_unit or None)
+        actor = self.ws.access.actor(actor)
         data = dict(data or {})
         if case.status.value not in ("registered", "handling"):
             raise DomainError(f"信访件当前为“{case.status.label}”，只有待处置或办理中的信访件可以转人民调解")
@@ -297,6 +318,8 @@ class MediationService(StatsMixin, PrintMixin):
         if kind not in DOCUMENTS:
             raise DomainError(f"材料类别“{kind}”不在卷宗目录中：" + "、".join(DOCUMENTS))
         row, now = self.row_of(key), self.ws.now()
+        self.ws.access.require(MEDIATE, self.db.dispute_row(row)["committee"])
+        actor = self.ws.access.actor(actor)
         paths = list(paths)
         if not paths:
             raise DomainError("请选择要添加的材料")
@@ -402,6 +425,7 @@ class MediationService(StatsMixin, PrintMixin):
         """Everything about one dispute (the `dispute show` JSON)."""
         row = self.row_of(key)
         d = self.db.dispute_row(row)
+        self.ws.access.require(READ, d["committee"])
         check = self.file_check(d)
         petition = None
         if d["petition"]:
@@ -431,17 +455,27 @@ class MediationService(StatsMixin, PrintMixin):
             "events": [dict(e, label=_event_label(e["action"])) for e in events],
         }
 
+    def scoped(self, f: DisputeFilter) -> DisputeFilter:
+        """A 调解员 without a wider role sees the disputes of their own committee only."""
+        if self.ws.access.can(READ):
+            return f
+        from dataclasses import replace
+        user = self.ws.access.user
+        if MEDIATOR in user.roles and user.unit:
+            return replace(f, committee=user.unit) if f.committee in ("", user.unit) else replace(f, committee="\0")
+        raise READ.refusal(user)
+
     def list_ids(self, f: DisputeFilter = DisputeFilter(), order: str = "id", descending: bool = True) -> list[int]:
-        return self.db.list_ids(f, order, descending)
+        return self.db.list_ids(self.scoped(f), order, descending)
 
     def first_page(self, f: DisputeFilter, limit: int = 50) -> list[int]:
-        return self.db.list_ids(f, "id", True, limit)
+        return self.db.list_ids(self.scoped(f), "id", True, limit)
 
     def list_rows(self, ids) -> dict[int, tuple]:
         return self.db.list_rows(ids)
 
     def count(self, f: DisputeFilter = DisputeFilter()) -> int:
-        return self.db.count(f)
+        return self.db.count(self.scoped(f))
 
     def due_filter(self, which: str, base: DisputeFilter = DisputeFilter(), today: date | None = None) -> DisputeFilter:
         today = today or self.ws.now().date()

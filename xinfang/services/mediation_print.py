@@ -21,7 +21,8 @@ class PrintMixin:
         if kind not in PRINT_KINDS:
             raise DomainError(f"没有文书“{kind}”，可打印：{'、'.join(PRINT_KINDS)}")
         from ..reports.mediation_forms import render       # reportlab loads only when printing
-        d = self.show(key)
+        d = self.show(key)                                  # checks 查看矛盾纠纷
+        actor = self.ws.access.actor(actor)
         need = _NEEDS.get(kind)
         if need and not d[need[0]]:
             raise DomainError(need[1])

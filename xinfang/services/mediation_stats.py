@@ -30,6 +30,7 @@ class StatsMixin:
         if end < start:
             raise DomainError("统计期间的结束日期早于开始日期")
         code = self.committee(committee)["code"] if committee else ""
+        self.ws.access.require(self._stats_permission(), code or None)
         accepted_rows = self.db.accepted_counts(start, end, code)
         accepted = sum(n for _, _, n in accepted_rows)
         by_source = {s.value: 0 for s in m.Source}
@@ -56,7 +57,13 @@ class StatsMixin:
     def rates(self) -> dict:
         return self.ws.store.setting("mediation_rates", DEFAULT_RATES)
 
+    def _stats_permission(self):
+        from .mediation import STATS
+        return STATS
+
     def set_rates(self, rates: dict, actor: str) -> dict:
+        from .mediation import SETUP
+        self.ws.access.require(SETUP)
         problems = validate_rates(rates)
         if problems:
             raise DomainError("以奖代补标准有误：" + "；".join(problems))
@@ -69,6 +76,7 @@ class StatsMixin:
         if end < start:
             raise DomainError("统计期间的结束日期早于开始日期")
         code = self.committee(committee)["code"] if committee else ""
+        self.ws.access.require(self._stats_permission(), code or None)
         rates = self.rates()
         rows = self.db.successes_with_mediators(start, end, code)
         per_dispute: dict[int, list] = {}
