@@ -243,7 +243,8 @@ class Reports:
 
     def _mediation(self, period: Period, unit: str) -> dict | None:
         """调解 numbers for the period (all committees: they are not responsible units of petitions)."""
-        fn = getattr(self._service("mediation"), "stats", None)
+        service = self._service("mediation")
+        fn = getattr(service, "figures", None) or getattr(service, "stats", None)
         return fn(period.start, period.end) if callable(fn) else None
 
     def leader_items(self, dataset: dict) -> list[dict] | None:
