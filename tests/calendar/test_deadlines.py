@@ -210,3 +210,21 @@ def test_due_state_running(cal):
     assert due_state(due, D(2025, 9, 28), cal) is DueState.NEAR
     assert due_state(due, D(2025, 9, 26), cal, warn_workdays=4) is DueState.NEAR
     assert due_state(due, D(2025, 9, 30), cal, warn_workdays=0) is DueState.NORMAL
+
+
+def test_no_roll_forward_in_the_fast_paths(cal):
+    # 2025-09-19 + 15 calendar days = Sat 2025-10-04 (国庆节).  A step set to 不顺延 keeps that day in the
+    # fast paths too (due_date, explain=False, and a clock started from a profile); with 顺延 it is Thu 10-09.
+    from dataclasses import replace
+
+    from xinfang.calendar.policies import get_profile
+    from xinfang.domain.enums import Step
+    from xinfang.services.clocks import start_clock
+    assert due_date(D(2025, 9, 19), 15, "calendar", cal, roll_forward=False) == D(2025, 10, 4)
+    assert compute_due(D(2025, 9, 19), 15, "calendar", cal, roll_forward=False, explain=False).due == D(2025, 10, 4)
+    assert due_date(D(2025, 9, 19), 15, "calendar", cal, roll_forward=True) == D(2025, 10, 9)
+    national = get_profile("national")
+    policy = replace(national.policy(Step.DISPOSE), days=15, unit="calendar", roll_forward=False)
+    profile = replace(national, policies={**national.policies, Step.DISPOSE: policy})
+    c = start_clock(Step.DISPOSE, D(2025, 9, 19), profile, cal)
+    assert c.due == D(2025, 10, 4) and not c.roll_forward

@@ -3,8 +3,8 @@ from datetime import date, datetime
 
 import pytest
 
-from xinfang.domain.enums import Status, Step
-from xinfang.domain.lifecycle import (CLOSE_REASONS, TABLE, Action, allowed_actions, plan)
+from xinfang.domain.enums import ClosureReason, Status, Step
+from xinfang.domain.lifecycle import Action, allowed_actions, plan
 from xinfang.domain.model import Clock
 from xinfang.domain.problems import DomainError
 
@@ -43,7 +43,52 @@ def clocks_for(status: Status) -> dict:
     return c
 
 
-EXPECTED = {(a, s): (to or s) for a, (froms, to) in TABLE.items() for s in froms}
+# domain.md §1.1/§1.2, written out by hand (not read from lifecycle.TABLE): rows are states, columns actions.
+# A cell names the state the action leads to ("=" stays in the same state); "-" means the action is refused.
+#   待处置 = registered: the 信访部门 disposes (转送/交办/告知/转政法纪检/存档, §1.2 row 1) or, for an item made
+#            directly to the handling unit, accepts or declines it itself (row 2).
+#   待受理: the unit accepts, declines, or objects within 5 working days and the item goes back (row 3).
+#   办理中: 60 days, one extension (row 5), then the written reply.  复查/复核 rows 6–9; hearing only in 复核.
+STATES = ["registered", "pending_acceptance", "handling", "replied", "served", "rated", "review_requested",
+          "reviewed", "recheck_requested", "rechecked", "declined", "informed", "transferred", "archived", "closed"]
+MATRIX = """
+action            registered  pending  handling  replied  served  rated  rev_req  reviewed  rchk_req  rechecked  declined  informed  transferred  archived  closed
+forward           pending     -        -         -        -       -      -        -         -         -          -         -         -            -         -
+assign            pending     -        -         -        -       -      -        -         -         -          -         -         -            -         -
+inform            informed    -        -         -        -       -      -        -         -         -          -         -         -            -         -
+transfer          transferred -        -         -        -       -      -        -         -         -          -         -         -            -         -
+archive           archived    -        -         -        -       -      -        -         -         -          -         -         -            -         -
+accept            handling    handling -         -        -       -      -        -         -         -          -         -         -            -         -
+decline           declined    declined -         -        -       -      -        -         -         -          -         -         -            -         -
+object            -           registered -       -        -       -      -        -         -         -          -         -         -            -         -
+extend            -           -        =         -        -       -      -        -         -         -          -         -         -            -         -
+reply             -           -        replied   -        -       -      -        -         -         -          -         -         -            -         -
+serve             -           -        -         served   -       -      -        -         -         -          -         -         -            -         -
+rate              -           -        -         -        rated   -      -        -         -         -          -         -         -            -         -
+review-request    -           -        -         -        rev_req rev_req -       -         -         -          -         -         -            -         -
+review-decision   -           -        -         -        -       -      reviewed -         -         -          -         -         -            -         -
+recheck-request   -           -        -         -        -       -      -        rchk_req  -         -          -         -         -            -         -
+hearing           -           -        -         -        -       -      -        -         =         -          -         -         -            -         -
+recheck-decision  -           -        -         -        -       -      -        -         rechecked -          -         -         -            -         -
+"""
+SHORT = {"pending": "pending_acceptance", "rev_req": "review_requested", "rchk_req": "recheck_requested"}
+
+
+def _expected():
+    lines = [ln.split() for ln in MATRIX.strip().splitlines()]
+    header, rows = lines[0][1:], lines[1:]
+    assert [SHORT.get(h, h) for h in header] == STATES
+    out = {}
+    for row in rows:
+        action, cells = row[0], row[1:]
+        assert len(cells) == len(STATES), row
+        for state, cell in zip(STATES, cells):
+            if cell != "-":
+                out[(Action(action), Status(state))] = Status(state if cell == "=" else SHORT.get(cell, cell))
+    return out
+
+
+EXPECTED = _expected()
 
 
 @pytest.mark.parametrize("status", list(Status))
@@ -60,18 +105,44 @@ def test_every_state_and_action(status, action):
         assert f"当前状态“{status.label}”下不能“{action.label}”" in exc.value.message
 
 
+# Closure grounds (domain.md §2.7) and the states each fits, by hand:
+#   复核意见已送达: only after the 复核 opinion (已复核).
+#   逾期未申请复查复核 / 答复后息诉罢访: after a reply was served (已送达, 已评价) or a 复查 opinion (已复查).
+#   达成调解协议 / 调解协议已履行: while handling or after the reply, before any 复查 request is pending.
+#   信访人死亡或终止且无承继人 / 其他法定情形: any state that may be closed at all.
+#   经市级核查终结 (上海 §42): after 复查 or 复核.   不予受理告知已送达: after 不予受理.
+#   已导入其他法定途径: after 告知 / 转政法纪检 / 存档 / 不予受理.
+CLOSABLE = {"handling", "replied", "served", "rated", "reviewed", "rechecked", "declined", "informed",
+            "transferred", "archived"}
+CLOSE_FITS = {
+    "复核意见已送达": {"rechecked"},
+    "逾期未申请复查复核": {"served", "rated", "reviewed"},
+    "答复后息诉罢访": {"served", "rated", "reviewed"},
+    "达成调解协议": {"handling", "replied", "served", "rated", "reviewed"},
+    "调解协议已履行": {"handling", "replied", "served", "rated", "reviewed"},
+    "信访人死亡或终止且无承继人": CLOSABLE,
+    "经市级核查终结": {"reviewed", "rechecked"},
+    "不予受理告知已送达": {"declined"},
+    "已导入其他法定途径": {"informed", "transferred", "archived", "declined"},
+    "其他法定情形": CLOSABLE,
+}
+
+
+def test_every_closure_ground_of_the_domain_is_offered():
+    assert {r.value for r in ClosureReason} == set(CLOSE_FITS)
+
+
 @pytest.mark.parametrize("status", list(Status))
-def test_close_reasons_per_state(status):
-    for reason, states in CLOSE_REASONS.items():
-        data = {"reason": reason.value}
-        closable = status in TABLE[Action.CLOSE][0] and status in states
-        if closable:
-            t = plan(status, clocks_for(status), Action.CLOSE, AT, data, received_at=RECEIVED)
-            assert t.to == Status.CLOSED and t.updates["closure_reason"] == reason.value
-            assert all(op.kind == "stop" for op in t.clock_ops)
-        else:
-            with pytest.raises(DomainError):
-                plan(status, clocks_for(status), Action.CLOSE, AT, data, received_at=RECEIVED)
+@pytest.mark.parametrize("reason", sorted(CLOSE_FITS))
+def test_close_reasons_per_state(status, reason):
+    data = {"reason": reason}
+    if status.value in CLOSE_FITS[reason]:
+        t = plan(status, clocks_for(status), Action.CLOSE, AT, data, received_at=RECEIVED)
+        assert t.to == Status.CLOSED and t.updates["closure_reason"] == reason
+        assert all(op.kind == "stop" for op in t.clock_ops)
+    else:
+        with pytest.raises(DomainError):
+            plan(status, clocks_for(status), Action.CLOSE, AT, data, received_at=RECEIVED)
 
 
 def test_closed_is_terminal():
@@ -95,7 +166,8 @@ def test_forward_stops_dispose_and_starts_notice_and_objection():
     (Action.EXTEND, {"days": "十", "approver": "王", "reason": "复杂"}, "请填写延长天数"),
 ])
 def test_missing_or_bad_data_is_refused(action, data, message):
-    status = next(s for s in TABLE[action][0])
+    status = {Action.FORWARD: Status.REGISTERED, Action.DECLINE: Status.PENDING_ACCEPTANCE}.get(action, Status.HANDLING)
+    status = Status.SERVED if action == Action.RATE else status
     with pytest.raises(DomainError) as exc:
         plan(status, clocks_for(status), action, AT, data, received_at=RECEIVED)
     assert message in exc.value.message
@@ -148,3 +220,47 @@ def test_hearing_tolls_the_recheck_clock():
     t = plan(Status.RECHECK_REQUESTED, clocks_for(Status.RECHECK_REQUESTED), "hearing", AT, {"days": 7},
              received_at=RECEIVED)
     assert [(op.kind, op.step, op.days) for op in t.clock_ops] == [("toll", Step.RECHECK, 7)]
+
+
+# ---- boundaries (domain.md §1.2 rows 3, 5, 6; §2.7) -------------------------------------------------------
+
+def test_objection_is_refused_once_the_unit_has_accepted():
+    with pytest.raises(DomainError, match="下不能“异议退回”"):
+        plan(Status.HANDLING, clocks_for(Status.HANDLING), "object", AT, {"reason": "非本单位职责"},
+             received_at=RECEIVED)
+
+
+def test_review_request_before_the_reply_was_served_is_refused():
+    with pytest.raises(DomainError, match="下不能“申请复查”"):
+        plan(Status.REPLIED, {}, "review-request", AT, {}, received_at=RECEIVED)
+
+
+@pytest.mark.parametrize("days,ok", [(0, False), (1, True), (30, True), (31, False)])
+def test_extension_length_from_one_to_thirty_days(days, ok):
+    data = {"days": days, "approver": "王局长", "reason": "情况复杂"}
+    handling = {Step.HANDLE: clock(Step.HANDLE, due=date(2025, 10, 31))}
+    if ok:
+        t = plan(Status.HANDLING, handling, "extend", AT, data, received_at=RECEIVED)
+        assert [(op.kind, op.days) for op in t.clock_ops] == [("extend", days)]
+    else:
+        with pytest.raises(DomainError, match="延长天数应在 1 至 30 日之间"):
+            plan(Status.HANDLING, handling, "extend", AT, data, received_at=RECEIVED)
+
+
+def test_extension_on_the_due_day_itself_is_allowed_and_the_next_day_refused():
+    handling = {Step.HANDLE: clock(Step.HANDLE, due=date(2025, 10, 31))}
+    data = GOOD_DATA[Action.EXTEND]
+    t = plan(Status.HANDLING, handling, "extend", datetime(2025, 10, 31, 17, 30), data, received_at=RECEIVED)
+    assert t.to == Status.HANDLING
+    with pytest.raises(DomainError, match="逾期后不能再批准延期"):
+        plan(Status.HANDLING, handling, "extend", datetime(2025, 11, 1, 8, 0), data, received_at=RECEIVED)
+
+
+def test_no_timely_request_closure_on_the_last_day_of_the_window_is_refused_and_allowed_the_day_after():
+    # served 2025-09-01: the 30-day window runs 09-02 … 10-01, and the petitioner may still apply on 10-01
+    window = {Step.REVIEW_REQUEST: clock(Step.REVIEW_REQUEST, due=date(2025, 10, 1))}
+    data = {"reason": "逾期未申请复查复核"}
+    with pytest.raises(DomainError, match="申请期限尚未届满（2025-10-01）"):
+        plan(Status.SERVED, window, "close", datetime(2025, 10, 1, 23, 0), data, received_at=RECEIVED)
+    t = plan(Status.SERVED, window, "close", datetime(2025, 10, 2, 9, 0), data, received_at=RECEIVED)
+    assert t.to == Status.CLOSED

@@ -370,3 +370,28 @@ def test_uscc_single_substitution_detected(body, pos, delta):
     assert check_uscc(code).valid
     ch = uscc_alphabet[(uscc_alphabet.index(code[pos]) + delta) % 31]
     assert not check_uscc(code[:pos] + ch + code[pos + 1 :]).valid
+
+
+# domain.md §7.3: area code + a 7–8 digit local number.  Both sides of the boundary, for both area-code lengths.
+@pytest.mark.parametrize("raw,ok", [
+    ("010-1234567", True), ("010-12345678", True), ("010-123456789", False),
+    ("0571-1234567", True), ("0571-12345678", True), ("0571-123456789", False),
+    ("010 123456789", False), ("(0571)123456789", False),
+])
+def test_landline_local_number_has_seven_or_eight_digits(raw, ok):
+    chk = check_phone(raw)
+    assert chk.valid is ok, (raw, chk.problems)
+    if not ok:
+        assert "7或8位" in errors(chk)[0].message
+
+
+# Extensions are optional; office PBX extensions run to 6 digits, so a 7th digit is a typing slip.
+@pytest.mark.parametrize("raw,ok", [
+    ("010-12345678-123456", True), ("010-12345678-1234567", False),
+    ("0571-8888888转123456", True), ("0571-8888888转1234567", False),
+])
+def test_extension_up_to_six_digits(raw, ok):
+    chk = check_phone(raw)
+    assert chk.valid is ok, (raw, chk.problems)
+    if not ok:
+        assert "分机号过长" in errors(chk)[0].message

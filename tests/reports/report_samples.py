@@ -102,9 +102,9 @@ def pdftotext(pdf: bytes, tmp_path: Path, name: str = "doc") -> str:
     return out.stdout.decode("utf-8")
 
 
-def pdffonts(pdf: bytes, tmp_path: Path, name: str = "doc") -> str | None:
-    if not shutil.which("pdffonts"):
-        return None
+def pdffonts(pdf: bytes, tmp_path: Path, name: str = "doc") -> str:
+    """The pdffonts listing; a missing poppler-utils fails the test (CI installs it)."""
+    assert shutil.which("pdffonts"), "pdffonts (poppler-utils) is not installed: run .ci/setup"
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(pdf)
     return subprocess.run(["pdffonts", str(path)], check=True, capture_output=True,
