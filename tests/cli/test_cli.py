@@ -126,3 +126,27 @@ def test_route_and_rules_commands(capsys, db, tmp_path):
     assert code != 0 and "第2行" in json.loads(err)["error"]
     code, out, _ = run(capsys, "units", "set-office", "420102-XFJ", "--db", db, "--json")
     assert json.loads(out)["office_name"] == "城东区信访局"
+
+
+def test_case_add_refuses_an_old_received_date_unless_confirmed(capsys, db, tmp_path):
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(case_json(received_at="1900-01-01 09:00"), ensure_ascii=False), encoding="utf-8")
+    now = ["--now", "2026-11-27 10:00", "--db", db, "--json"]
+    code, out, err = run(capsys, "case", "add", str(path), *now)
+    assert code != 0 and out == ""
+    error = json.loads(err)
+    assert "早于 5 年前（2021-11-27）" in error["error"] and "--confirm-old" in error["error"]
+    assert error["problems"][0]["field"] == "received_at"
+    code, out, err = run(capsys, "case", "add", str(path), "--confirm-old", *now)
+    assert code == 0 and json.loads(out)["number"] == "1900-信-000001"
+
+
+def test_case_act_refuses_a_served_date_before_the_reply(capsys, db, tmp_path):
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case_json(received_at="2026-11-02 09:00"), ensure_ascii=False), encoding="utf-8")
+    now = ["--now", "2026-11-27 10:00", "--db", db, "--json"]
+    assert run(capsys, "case", "add", str(path), *now)[0] == 0
+    for action, at, data in [("accept", "2026-11-03", "{}"), ("reply", "2026-11-20", '{"outcome": "支持"}')]:
+        assert run(capsys, "case", "act", "2026-信-000001", action, "--at", at, "--data", data, *now)[0] == 0
+    code, out, err = run(capsys, "case", "act", "2026-信-000001", "serve", "--data", '{"served_on": "2019-01-01"}', *now)
+    assert code != 0 and "送达日期 2019-01-01 早于上一步的日期 2026-11-20" in json.loads(err)["error"]

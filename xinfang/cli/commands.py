@@ -117,7 +117,7 @@ def cmd_idcheck(args, out, default_db):
 
 def cmd_case_add(args, out, default_db):
     ws = _open(args, default_db)
-    result = ws.register_input(_read_json(args.file), args.by)
+    result = ws.register_input(_read_json(args.file), args.by, confirm_old=args.confirm_old)
     data = ws.case_dict(result.case)
     data["warnings"] = [p.message for p in result.warnings]
     _emit(args, out, data, _case_text(ws, data) + "".join(f"\n提示：{w}" for w in data["warnings"]))

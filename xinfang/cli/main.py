@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     case = add("case", "信访件").add_subparsers(dest="sub", metavar="SUB")
     p = case.add_parser("add", help="登记（JSON 文件或 - 表示标准输入）", parents=[common])
     p.add_argument("file"); p.add_argument("--by", default="cli")
+    p.add_argument("--confirm-old", action="store_true",
+                   help="收到时间早于设定年限（默认 5 年）时确认是旧件，仍然登记")
     p = case.add_parser("show", help="查看", parents=[common])
     p.add_argument("id")
     p.add_argument("--unmasked", action="store_true", help="显示完整身份证号和电话（须有权限，并记入访问记录）")

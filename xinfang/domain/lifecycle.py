@@ -151,6 +151,16 @@ def _date(data: Mapping, key: str, default: date) -> date:
         raise DomainError(f"日期“{raw}”无效，请按 YYYY-MM-DD 填写") from None
 
 
+def _served(data: Mapping, day: date, after: date, what: str) -> date:
+    """A 送达 date: not after the day the action is recorded, not before the step it follows."""
+    served = _date(data, "served_on", day)
+    if served > day:
+        raise DomainError(f"{what}不能晚于登记送达的时间 {day.isoformat()}")
+    if served < after:
+        raise DomainError(f"{what} {served.isoformat()} 早于上一步的日期 {after.isoformat()}，请核对")
+    return served
+
+
 def _int(data: Mapping, key: str, what: str) -> int:
     try:
         return int(data.get(key))
@@ -180,6 +190,7 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
     if last_at is not None and at < last_at:
         raise DomainError(f"{action.label}时间早于上一步办理时间 {last_at:%Y-%m-%d %H:%M}，请核对日期")
     day = at.date()
+    previous = max(received_at, last_at or received_at).date()     # the step this action follows
     to = to or status
     ops: list[ClockOp] = []
     upd: dict = {}
@@ -190,7 +201,10 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
         pay["unit"] = _text(data, "unit", "承办单位")
         upd.update(handling_unit=pay["unit"], disposition=action.label)
         if action == Action.ASSIGN and data.get("report_due"):
-            pay["report_due"] = _date(data, "report_due", day).isoformat()
+            report_due = _date(data, "report_due", day)
+            if report_due < day:
+                raise DomainError(f"办结报告期限 {report_due.isoformat()} 早于交办日期 {day.isoformat()}，请核对")
+            pay["report_due"] = report_due.isoformat()
         ops += _running(clocks, Step.DISPOSE)
         ops += [ClockOp("start", Step.NOTICE, day), ClockOp("start", Step.OBJECT, day)]
     elif action == Action.INFORM:
@@ -250,9 +264,7 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
                 pay[key] = str(data[key]).strip()
         ops += _running(clocks, Step.HANDLE)
     elif action == Action.SERVE:
-        served = _date(data, "served_on", day)
-        if served > day:
-            raise DomainError("送达日期不能晚于登记送达的时间")
+        served = _served(data, day, previous, "送达日期")
         pay["served_on"] = served.isoformat()
         ops.append(ClockOp("start", Step.REVIEW_REQUEST, served))
     elif action == Action.RATE:
@@ -274,7 +286,7 @@ def plan(status: Status, clocks: Mapping[Step, Clock], action: Action | str, at:
         for key in ("facts", "decision", "basis"):   # the 复查/复核意见书 prints them
             if str(data.get(key) or "").strip():
                 pay[key] = str(data[key]).strip()
-        served = _date(data, "served_on", day)
+        served = _served(data, day, previous, "意见送达日期")
         pay["served_on"] = served.isoformat()
         if action == Action.REVIEW_DECISION:
             ops += _running(clocks, Step.REVIEW)

@@ -95,7 +95,7 @@ class _Reader:
         self.fail(field, f"{what}应为 true 或 false（是/否）")
         return False
 
-    def when(self, value: Any, field: str, what: str) -> datetime | None:
+    def when(self, value: Any, field: str, what: str, now: datetime | None = None) -> datetime | None:
         from .intake import parse_datetime
         if value in (None, ""):
             self.fail(field, f"请填写{what}（YYYY-MM-DD HH:MM）")
@@ -104,7 +104,7 @@ class _Reader:
             self.fail(field, f"{what}应为日期文字（YYYY-MM-DD HH:MM），收到的是{_kind(value)}")
             return None
         try:
-            return parse_datetime(value, what)
+            return parse_datetime(value, what, now)       # now: "今天 9:30" / "昨天 14:00"
         except DomainError as exc:
             self.fail(field, exc.message)
             return None
@@ -197,7 +197,7 @@ def parse_case(d: Any, stand_in_now: datetime) -> tuple[CaseDraft, list[Problem]
     legal = r.enum(LegalStatus, d.get("legal_status"), "legal_status", "法定途径状态", LegalStatus.NONE)
     level = r.enum(ReachedLevel, d.get("reached_level"), "reached_level", "越级情况", ReachedLevel.LOCAL)
     irregular, note = _irregular(r, d.get("irregular"), texts["irregular_note"])
-    received = r.when(d.get("received_at"), "received_at", "收到时间")
+    received = r.when(d.get("received_at"), "received_at", "收到时间", stand_in_now)
     people: list[Petitioner] = []
     raw = d.get("petitioners")
     if raw is not None and not isinstance(raw, list):

@@ -143,14 +143,47 @@ class RepeatMatch:
                 "received_at": self.received_at}
 
 
+@dataclass(frozen=True)
+class PersonCase:
+    """An earlier case of the same person, whatever its matter (listed as soon as the ID number is typed)."""
+    row: int
+    id: str
+    number: str
+    person: str            # how the person matched
+    category: str
+    summary: str
+    status: str
+    received_at: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "number": self.number, "person": self.person, "category": self.category,
+                "summary": self.summary, "status": self.status, "received_at": self.received_at}
+
+
+def _person_keys(draft: CaseDraft) -> tuple[list[str], list[tuple[str, str]]]:
+    ids = [p.id_number for p in draft.petitioners if p.id_number and not p.anonymous]
+    name_phones = [(p.name, p.phone) for p in draft.petitioners if p.name and p.phone and not p.anonymous]
+    return ids, name_phones
+
+
+def find_person_cases(store, draft: CaseDraft, exclude_row: int | None = None) -> list[PersonCase]:
+    """Every earlier case of the same person (normalised ID number, or name + phone), newest first."""
+    ids, name_phones = _person_keys(draft)
+    if not ids and not name_phones:
+        return []
+    rows = store.same_person_cases(ids, name_phones, exclude_row)
+    return [PersonCase(row, uuid, number, person, category, summary, status, str(received))
+            for row, uuid, number, category, summary, _demands, status, _closure, received, person
+            in reversed(rows)]
+
+
 def matter_text(summary: str, demands: str) -> str:
     return f"{summary} {demands}".strip()
 
 
 def find_repeats(store, draft: CaseDraft, exclude_row: int | None = None) -> list[RepeatMatch]:
     """Same person (normalised ID number, or name + phone) and same matter (same category, similar text)."""
-    ids = [p.id_number for p in draft.petitioners if p.id_number and not p.anonymous]
-    name_phones = [(p.name, p.phone) for p in draft.petitioners if p.name and p.phone and not p.anonymous]
+    ids, name_phones = _person_keys(draft)
     if not ids and not name_phones:
         return []
     text = matter_text(draft.summary, draft.demands)

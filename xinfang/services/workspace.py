@@ -16,7 +16,7 @@ from ..domain import lifecycle
 from ..domain.enums import Purpose, Status, Step
 from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
-from ..domain.problems import DomainError, Problem, error, has_errors
+from ..domain.problems import DomainError, Problem, error, has_errors, warning
 from ..storage.store import ListFilter, Store
 from . import access as perms
 from . import clocks as clockwork
@@ -43,6 +43,7 @@ SETTING_HELP = {
     "login_lock_minutes": "账户锁定多少分钟（默认 15）",
     "idle_lock_minutes": "程序闲置多少分钟后锁定、须重新输入密码（默认 15）",
     "report_threshold": "报表中承办单位的时效率、满意率低于多少（百分数）时标红（默认 90）",
+    "received_horizon_years": "收到时间早于多少年前需要确认（默认 5）",
 }
 
 DEFAULTS = {
@@ -61,6 +62,7 @@ DEFAULTS = {
     "idle_lock_minutes": 15,
     "report_threshold": 90,
     "font_files": {},          # {"body"|"title"|"heading"|"kai": path}: the office PC's print fonts
+    "received_horizon_years": 5,
 }
 
 
@@ -70,6 +72,8 @@ class Preview:
     problems: tuple[Problem, ...]
     repeats: tuple[intake.RepeatMatch, ...]
     route: dict = field(default_factory=dict)
+    person_cases: tuple[intake.PersonCase, ...] = ()
+    old_received: bool = False      # 收到时间 before the horizon: saving needs confirm_old
 
     @property
     def can_save(self) -> bool:
@@ -287,38 +291,65 @@ class Workspace(RoutingMixin):
             self.store.append_event(row, case_uuid, RECOMPUTE, now, now, actor, {"reason": "节假日数据更新"})
 
     # ---- registration ---------------------------------------------------------------------------
-    def preview(self, draft: CaseDraft) -> Preview:
-        """What saving would say: problems and repeat candidates (shown while the clerk types)."""
+    def received_horizon(self) -> date:
+        """收到时间 earlier than this day needs a confirmation (a typo such as 1900 or 2015 for 2025)."""
+        today = self.now().date()
+        years = int(self.setting("received_horizon_years"))
+        try:
+            return today.replace(year=today.year - years)
+        except ValueError:          # 29 February
+            return today.replace(year=today.year - years, day=28)
+
+    def preview(self, draft: CaseDraft, confirm_old: bool = False) -> Preview:
+        """What saving would say: problems, the person's earlier cases, repeat candidates and the suggested
+        route (shown while the clerk types)."""
         self.access.require(perms.REGISTER)
         draft, problems = intake.validate(
             draft, now=self.now(), categories=self.category_paths(),
             max_representatives=int(self.setting("max_representatives")),
             collective_threshold=int(self.setting("collective_threshold")))
+        horizon = self.received_horizon()
+        old = draft.received_at.date() < horizon
+        if old:
+            text = (f"收到时间 {draft.received_at:%Y-%m-%d} 早于 {self.setting('received_horizon_years')} 年前"
+                    f"（{horizon.isoformat()}）")
+            problems.append(warning("received_at", text + "，已确认为旧件") if confirm_old else
+                            error("received_at", text + "，请核对；确属旧件须确认后保存（命令行加 --confirm-old）"))
+        person_cases = intake.find_person_cases(self.store, draft)
         repeats = intake.find_repeats(self.store, draft)
         try:
             route = self.suggest_route(draft)
         except DomainError as exc:
             problems.append(error("unit", exc.message))
             route = {}
-        return Preview(draft, tuple(problems), tuple(repeats), route)
+        return Preview(draft, tuple(problems), tuple(repeats), route, tuple(person_cases), old)
 
-    def register_input(self, data: Mapping, actor: str) -> Registered:
+    def register_input(self, data: Mapping, actor: str, confirm_old: bool = False) -> Registered:
         """Register from the `case add` JSON; a refusal lists every problem (types, limits, unknown keys,
         and the checks of the fields that did parse), not only the first."""
         draft, problems = case_input.parse_case(data, self.now())
         if problems:
-            pv = self.preview(draft)      # bad fields hold neutral stand-ins; their own findings are dropped
+            pv = self.preview(draft, confirm_old=confirm_old)      # bad fields hold neutral stand-ins; their own findings are dropped
             problems += [p for p in pv.problems if not case_input.covered(p.field, problems)]
             raise case_input.refusal(problems)
-        return self.register(draft, actor)
+        return self.register(draft, actor, confirm_old=confirm_old)
 
-    def register(self, draft: CaseDraft, actor: str) -> Registered:
+    def register(self, draft: CaseDraft, actor: str, *, confirm_old: bool = False,
+                 expect_unit: str | None = None) -> Registered:
+        """Register a case. `confirm_old` accepts a 收到时间 before the horizon; `expect_unit` is the unit the
+        clerk saw suggested: when routing now gives another one, nothing is saved (the screen was stale)."""
         self.access.require(perms.REGISTER)
         actor = self.access.actor(actor)
-        pv = self.preview(draft)
+        pv = self.preview(draft, confirm_old=confirm_old)
         errors = [p for p in pv.problems if p.level == "error"]
         if errors:
             raise DomainError("登记信息有误：" + "；".join(p.message for p in errors), tuple(errors))
+        routed = pv.route.get("unit", "") or ""
+        if expect_unit is not None and routed != expect_unit:
+            name = pv.route.get("unit_name") or routed or "（无）"
+            shown = self.store.unit_name(expect_unit) or expect_unit or "（无）"
+            msg = f"承办单位已按最新填写内容变为“{name}”（原显示“{shown}”），请核对后再保存"
+            raise DomainError(msg, (error("unit", msg),))
         draft, now = pv.draft, self.now()
         earliest = min(pv.repeats, key=lambda m: m.row) if pv.repeats else None
         candidate = any(m.closed_after_recheck for m in pv.repeats)
