@@ -41,3 +41,4 @@ def case_json(name="张三", id_number="11010519491231002X", phone="13812345678"
 
 def register(ws: Workspace, actor: str = "clerk", **kw):
     return ws.register(draft_from_dict(case_json(**kw)), actor).case
+

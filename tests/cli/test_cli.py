@@ -21,7 +21,13 @@ def run(capsys, *args):
 
 @pytest.fixture
 def db(tmp_path):
-    return str(tmp_path / "cli.db")
+    """A database with the sample directory, installed the way an office asks for it."""
+    import contextlib
+    import io
+    path = str(tmp_path / "cli.db")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", "--sample", "--db", path]) == 0
+    return path
 
 
 def test_calendar_due_contract(capsys, db):
@@ -150,3 +156,14 @@ def test_case_act_refuses_a_served_date_before_the_reply(capsys, db, tmp_path):
         assert run(capsys, "case", "act", "2026-信-000001", action, "--at", at, "--data", data, *now)[0] == 0
     code, out, err = run(capsys, "case", "act", "2026-信-000001", "serve", "--data", '{"served_on": "2019-01-01"}', *now)
     assert code != 0 and "送达日期 2019-01-01 早于上一步的日期 2026-11-20" in json.loads(err)["error"]
+
+
+def test_a_new_database_starts_without_the_sample_until_asked(capsys, tmp_path):
+    path = str(tmp_path / "office.db")
+    code, out, _ = run(capsys, "init", "--db", path, "--json")
+    info = json.loads(out)
+    assert code == 0 and info["units"] == 0 and info["categories"] == 0 and info["cases"] == 0
+    assert info["holidays"] > 0                      # the national holidays are always there
+    code, out, _ = run(capsys, "init", "--sample", "--db", path, "--json")
+    info = json.loads(out)
+    assert info["units"] > 0 and info["categories"] > 0 and info["rule_version"] == 1

@@ -1,6 +1,7 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["XINFANG_SETTINGS"] = os.path.join(__import__("tempfile").mkdtemp(prefix="xinfang-ui-"), "gui.ini")
 
 from datetime import datetime  # noqa: E402
 

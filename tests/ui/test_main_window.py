@@ -181,7 +181,7 @@ def test_app_screenshot_and_exit(tmp_path, db_path):
     assert (pix.width(), pix.height()) == (1280, 800)
 
 
-def test_registration_opens_the_case_and_refreshes(qtbot, scratch_ws):
+def test_registration_opens_the_case_behind_and_refreshes(qtbot, scratch_ws):
     from tests.helpers import case_json
     from xinfang.services.intake import draft_from_dict
     w = MainWindow(scratch_ws, "zhangmh", ":memory:")
@@ -193,6 +193,9 @@ def test_registration_opens_the_case_and_refreshes(qtbot, scratch_ws):
     case = scratch_ws.register(draft_from_dict(case_json(received_at="2026-11-19 09:00")), "zhangmh").case
     n = w.tabs.count()
     w.register_form.saved.emit(case.id)
-    assert w.tabs.count() == n + 1 and w.tabs.tabText(w.tabs.currentIndex()) == case.number
+    assert w.tabs.count() == n + 1 and w.tabs.tabText(n) == case.number
+    # the clerk stays on the form, the cursor in its first field, ready for the next one
+    assert w.tabs.currentIndex() == TAB_REGISTER
+    assert w.focusWidget() is w.register_form.channel
     qtbot.waitUntil(lambda: f"{before + 1:,}" in w.count_label.text(), timeout=3000)
     assert w.dashboard.counts()["待处置"] == scratch_ws.dashboard("zhangmh")["待处置"]["count"]

@@ -36,6 +36,8 @@ def ws():
 @pytest.fixture
 def form(qtbot, ws):
     f = RegisterForm(ws, "张科员")
+    f.asked = []        # confirmations (疑似重复件, 旧件) are answered 是 and recorded
+    f.ask = lambda title, text: f.asked.append((title, text)) or True
     qtbot.addWidget(f)
     f.resize(1200, 800)
     f.show()

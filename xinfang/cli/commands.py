@@ -23,11 +23,13 @@ def _emit(args, out, data, text: str) -> None:
         out.write(text.rstrip("\n") + "\n")
 
 
-def _open(args, default_db) -> Workspace:
+def _open(args, default_db, sample: bool = False) -> Workspace:
+    """A new database gets the national holidays only; the sample directory is installed when asked for
+    (`init --sample`) or for demo data."""
     from .main import parse_now
     from .users_cli import sign_in
     path = args.db or default_db()
-    ws = Workspace.open(path, now=parse_now(args.now))
+    ws = Workspace.open(path, now=parse_now(args.now), sample=sample or str(path) == ":memory:")
     sign_in(ws, args)
     args.workspace = ws          # run() adds the login hint to a refusal of nobody
     return ws
@@ -60,6 +62,8 @@ def run(args, out, default_db) -> int:
 
 def cmd_init(args, out, default_db):
     ws = _open(args, default_db)
+    if args.sample and not ws.store.unit_rows():
+        ws.install_sample("cli")
     if args.office:
         ws.set_office(args.office, "cli")
     info = ws.summary()
@@ -70,7 +74,7 @@ def cmd_init(args, out, default_db):
 
 def cmd_demo(args, out, default_db):
     from ..services.demo import generate_demo
-    ws = _open(args, default_db)
+    ws = _open(args, default_db, sample=True)
     started = time.perf_counter()
     stats = generate_demo(ws, cases=args.cases, seed=args.seed, build_index=not args.no_index)
     stats["seconds"] = round(time.perf_counter() - started, 2)
@@ -144,7 +148,7 @@ def cmd_case_act(args, out, default_db):
     if args.action == "refer-mediation":       # 访调对接: creates the linked dispute
         from .mediation_cli import cmd_refer
         return cmd_refer(ws, args, out)
-    at = parse_datetime(args.at, "办理时间") if args.at else None
+    at = parse_datetime(args.at, "办理时间", ws.now()) if args.at else None
     result = ws.act(args.id, args.action, args.by, at, payload)
     data = ws.case_dict(result.case)
     data["warnings"] = list(result.warnings)

@@ -15,8 +15,28 @@ from ..domain.problems import DomainError, Problem, error, warning
 from ..domain.validation import check_id_number, check_phone, check_uscc
 from .case_input import EARLIEST, LATEST, parse_case, refusal
 
-def parse_datetime(value: Any, what: str) -> datetime:
-    """A date or date-time typed by a person, as naive local time within a sane range.
+_RELATIVE_DAYS = {"今天": 0, "今日": 0, "昨天": 1, "昨日": 1, "前天": 2}
+
+
+def _loose(text: str, now: datetime | None) -> datetime:
+    """"2026-3-2 9:30" and, with `now`, "今天 9:30" / "昨天 14:00" / "前天" (raises ValueError)."""
+    text = " ".join(text.replace("：", ":").split())
+    word = next((w for w in _RELATIVE_DAYS if text.startswith(w)), None)
+    if word is not None:
+        if now is None:
+            raise ValueError(text)
+        day = date.fromordinal(now.date().toordinal() - _RELATIVE_DAYS[word])
+        hour, _, minute = (text[len(word):].strip() or "00:00").partition(":")
+        return datetime(day.year, day.month, day.day, int(hour), int(minute or 0))
+    head, _, clock = text.partition(" ")
+    y, m, d = (int(x) for x in head.split("-"))
+    hour, _, minute = clock.partition(":")
+    return datetime(y, m, d, int(hour or 0), int(minute or 0))
+
+
+def parse_datetime(value: Any, what: str, now: datetime | None = None) -> datetime:
+    """A date or date-time typed by a person, as naive local time within a sane range
+    ("2026-03-02 09:30", "2026/3/2 9:30"; with `now` also "今天 9:30", "昨天 14:00").
 
     A time with a UTC offset ("2025-09-30T09:00:00+08:00", exports of the 12345 platform) is converted
     to this computer's local time: every other time in the record is the office's wall-clock time, and
@@ -34,7 +54,11 @@ def parse_datetime(value: Any, what: str) -> datetime:
         try:
             parsed = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
         except ValueError:
-            raise DomainError(f"{what}“{shown}”无效，请按 YYYY-MM-DD 或 YYYY-MM-DD HH:MM 填写") from None
+            try:
+                parsed = _loose(text, now)
+            except ValueError:
+                raise DomainError(f"{what}“{shown}”无效，请按 YYYY-MM-DD HH:MM 填写"
+                                  "（也可写“今天 9:30”“昨天 14:00”）") from None
     if parsed.tzinfo is not None:
         try:
             parsed = parsed.astimezone().replace(tzinfo=None)

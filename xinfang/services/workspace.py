@@ -108,22 +108,33 @@ class Workspace(RoutingMixin):
 
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True,
-             read_only: bool | None = None) -> "Workspace":
+             read_only: bool | None = None, sample: bool = True) -> "Workspace":
         """Open (or create) a database. `read_only=None`: read-only exactly when the file or its folder
-        cannot be written (a CD, a locked share); True: view and print only, the file is never touched."""
+        cannot be written (a CD, a locked share); True: view and print only, the file is never touched.
+        A new database gets the national holidays and, with `sample`, the 江城市城东区 sample directory,
+        categories and 权责清单 (the front ends ask before installing it)."""
         store = Store(path, read_only=read_only)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
         ws = cls(store, now, data_dir)
         if seed_reference and not store.read_only and store.holiday_count() == 0:
             with store.transaction():
                 if store.holiday_count() == 0:      # again under the write lock: another process may be seeding
-                    seed.seed_reference(store, ws.now())
+                    seed.seed_reference(store, ws.now(), sample=sample)
         return ws
 
     @property
     def read_only(self) -> bool:
         """Opened read-only (the file or its folder cannot be written): view and print only; the GUI says so."""
         return self.store.read_only
+
+    def install_sample(self, actor: str) -> dict:
+        """Install the 江城市城东区 sample set (units, places, categories, 权责清单 v1) into an empty directory."""
+        if self.store.unit_rows():
+            raise DomainError("单位目录中已有单位，不能再安装示例；请在“设置 › 单位目录”中导入或修改")
+        with self.store.transaction():
+            seed.install_sample(self.store, self.now())
+        self._forget_routing()
+        return self.summary()
 
     def close(self) -> None:
         """Close the database; a second close is harmless, and ``closed`` tells late callers (timers) to stop."""

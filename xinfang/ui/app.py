@@ -71,6 +71,18 @@ def default_db_path() -> Path:
     return Path(platformdirs.user_data_dir("xinfang", appauthor=False)) / "xinfang.db"
 
 
+def demo_db_path() -> Path:
+    """The demo database lives apart from the office's own (issue 11 §3)."""
+    return default_db_path().with_name("xinfang-demo.db")
+
+
+DEMO_FLAG = "demo_database"
+
+
+def is_demo(ws) -> bool:
+    return ws.setting(DEMO_FLAG) in (True, 1, "1", "true", "True")
+
+
 def default_user() -> str:
     try:
         return getpass.getuser() or "user"
@@ -79,6 +91,8 @@ def default_user() -> str:
 
 
 def _window_size(text: str) -> str:
+    if not text.strip():
+        return ""          # remembered size, or maximised on first start
     w, x, h = text.strip().lower().partition("x")
     if not (x and w.isdigit() and h.isdigit() and 320 <= int(w) <= 10000 and 240 <= int(h) <= 10000):
         raise argparse.ArgumentTypeError(f"窗口大小应写成 宽x高（如 1280x800），收到“{text[:20]}”")
@@ -90,12 +104,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     p = ChineseArgumentParser(prog="xinfang-gui", description="信访事项管理系统（桌面版）")
     p.add_argument("--db", type=Path, default=None, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
     p.add_argument("--user", default=None, help="当前用户登录名（默认：操作系统用户名）")
-    p.add_argument("--demo", type=bounded_int(0, 10_000_000, "演示案件数"), default=0, metavar="N",
-                   help="数据库为空时先生成 N 件演示信访件")
-    p.add_argument("--no-demo", action="store_true", help="数据库为空时不提示生成演示数据")
+    p.add_argument("--demo", type=bounded_int(0, 10_000_000, "演示案件数"), nargs="?", const=FIRST_RUN_DEMO, default=0, metavar="N",
+                   help=f"打开演示数据库（与正式数据库分开；为空时生成 N 件演示信访件，默认 {FIRST_RUN_DEMO}）")
+    p.add_argument("--no-demo", action="store_true", help=argparse.SUPPRESS)   # kept for old scripts: no effect
     p.add_argument("--screenshot", type=Path, default=None, metavar="PNG", help="启动后把主窗口保存为 PNG 并退出")
     p.add_argument("--page", choices=sorted(PAGES), default="dashboard", help="启动后显示的页面")
-    p.add_argument("--size", type=_window_size, default="1280x800", help="窗口大小，如 1280x800")
+    p.add_argument("--size", type=_window_size, default="", help="窗口大小，如 1280x800（默认：上次的大小，首次按屏幕可用区域最大化）")
     return p.parse_args(argv)
 
 
@@ -257,10 +271,12 @@ def _run(argv: list[str] | None) -> int:
     from .qt import QMessageBox, QTimer
     from .workers import wait_all
 
-    db = (args.db or default_db_path()).expanduser()
+    demo = bool(args.demo)
+    db = (args.db or (demo_db_path() if demo else default_db_path())).expanduser()
     user = args.user or default_user()
+    new = not db.exists()
     try:
-        ws = Workspace.open(db)
+        ws = Workspace.open(db, sample=demo)
     except DomainError as exc:
         QMessageBox.critical(None, "无法打开数据库", f"{exc.message}\n\n数据库文件：{db}")
         return 2
@@ -275,22 +291,17 @@ def _run(argv: list[str] | None) -> int:
         if ws.access.has_accounts() and not args.screenshot:
             if LoginDialog(ws).exec() != LoginDialog.DialogCode.Accepted:
                 return 0          # 退出 at the login: nothing was opened
-        if ws.summary()["cases"] == 0 and ws.access.user.superuser:
-            n = args.demo
-            if not n and not args.no_demo and not args.screenshot:
-                answer = QMessageBox.question(
-                    None, "欢迎使用",
-                    f"数据库中还没有信访件：\n{db}\n\n是否生成 {FIRST_RUN_DEMO:,} 件演示信访件，先熟悉系统？\n"
-                    "（演示数据都是虚构的；正式使用请另建数据库，或用 --db 指定文件。）",
-                    QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
-                n = FIRST_RUN_DEMO if answer == QMessageBox.Yes else 0
-            if n:
-                ws.close()
-                fill_demo(str(db), n)
-                ws = Workspace.open(db)
-        if not args.screenshot and not args.demo:
-            from .first_run import ask_office
-            ask_office(ws, user)      # 选择本单位, once per database (cancel: asked again next time)
+        if demo and ws.count() == 0:
+            ws.set_setting(DEMO_FLAG, True)
+            ws.close()
+            fill_demo(str(db), args.demo)
+            ws = Workspace.open(db, sample=True)
+        if not demo and not args.screenshot:
+            from .first_run import ask_office, offer_sample
+            if new or not ws.store.unit_rows():
+                offer_sample(ws, user)    # the 江城市城东区 sample as a template, only when the office says so
+            if ws.store.unit_rows():
+                ask_office(ws, user)      # 选择本单位, once per database (cancel: asked again next time)
             if not ws.access.has_accounts() and ws.summary()["cases"] == 0:
                 FirstAdminDialog(ws).exec()   # a new office database: its administrator (暂不设置: no passwords)
 
@@ -298,10 +309,16 @@ def _run(argv: list[str] | None) -> int:
         icon = app_icon()
         if icon is not None:
             window.setWindowIcon(icon)
-        w, _, h = args.size.partition("x")
-        window.resize(int(w or 1280), int(h or 800))
+        size = args.size or ("1280x800" if args.screenshot else "")
+        w, _, h = size.partition("x")
         window.tabs.setCurrentIndex(PAGES[args.page])
-        window.show()
+        if size:
+            window.resize(int(w or 1280), int(h or 800))
+            window.show()
+        else:
+            window.show_sized()
+        if not args.screenshot:
+            window.recover_draft()
         log.info("main window shown after %.2f s", time.perf_counter() - t0)
         if args.screenshot:
             def shoot():

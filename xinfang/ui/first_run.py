@@ -87,6 +87,29 @@ class OfficeDialog(QDialog):
         self.resize(self.width(), max(self.height(), self.sizeHint().height()))
 
 
+def offer_sample(ws, actor: str, parent=None, ask=None) -> bool:
+    """A new office database starts empty; offer the 江城市城东区 sample set as a template (units, categories,
+    权责清单). `ask(title, text) -> bool` replaces the dialog in tests. True when the sample was installed."""
+    from .qt import QMessageBox
+
+    def dialog(title: str, text: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+        use = box.addButton("使用示例作为模板", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("从空白开始", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(use)
+        box.exec()
+        return box.clickedButton() is use
+
+    text = ("这是一个新的数据库，还没有单位目录、问题类别和权责清单。\n\n"
+            "可以先使用“江城市城东区”示例（约 140 个单位、78 个类别、权责清单第 1 版）作为模板，"
+            "再在“设置”中改成本单位的实际情况；也可以从空白开始，在“设置 › 单位目录 / 权责清单”中导入本单位的表格。\n\n"
+            "示例不含任何信访件。想先看看系统运行的样子，请用菜单“文件 › 打开演示数据库”。")
+    if not (ask or dialog)("新数据库", text):
+        return False
+    ws.install_sample(actor)
+    return True
+
+
 def ask_office(ws, actor: str, parent=None) -> bool:
     """Show the dialog (blocking) unless the office was confirmed already; True when it is confirmed now."""
     if office_confirmed(ws):
@@ -94,4 +117,4 @@ def ask_office(ws, actor: str, parent=None) -> bool:
     return OfficeDialog(ws, actor, parent).exec() == QDialog.DialogCode.Accepted
 
 
-__all__ = ["CONFIRMED", "OfficeDialog", "ask_office", "office_confirmed"]
+__all__ = ["CONFIRMED", "OfficeDialog", "ask_office", "offer_sample", "office_confirmed"]

@@ -1,17 +1,26 @@
 """The main window: 工作台, 信访件, 登记, 设置 as tabs; each opened case as a closable tab."""
 from __future__ import annotations
 
+import json
 import logging
+import os
 
 from .case_list import CaseListScreen
 from .dashboard import Dashboard
 from .session import SessionMixin
-from .qt import (QKeySequence, QLabel, QMainWindow, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
+from .qt import (QKeySequence, QLabel, QMainWindow, QMessageBox, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
                  QVBoxLayout, QWidget)
 from .timers import WorkspaceTimer, stop_timers
 from .workers import Backend
 
 log = logging.getLogger(__name__)
+
+
+def _settings():
+    """Window size, position and column widths per user (QSettings: registry on Windows, ~/.config on Linux)."""
+    from .qt import QSettings
+    path = os.environ.get("XINFANG_SETTINGS")      # tests keep their settings in a file of their own
+    return QSettings(path, QSettings.Format.IniFormat) if path else QSettings("xinfang", "xinfang-gui")
 
 APP_TITLE = "信访事项管理系统"
 TAB_DASHBOARD, TAB_LIST, TAB_REGISTER, TAB_BACKLOG, TAB_MEDIATION, TAB_REPORTS, TAB_SETTINGS = range(7)
@@ -38,6 +47,7 @@ class MainWindow(SessionMixin, QMainWindow):
         summary = ws.summary()
         self.db_path = str(db_path or summary["db"])
         self.office_name = summary.get("office_name") or "本单位"
+        self.demo = ws.setting("demo_database") in (True, 1, "1", "true", "True")
         self.setWindowTitle(self._app_title())
         self.resize(1280, 800)
 
@@ -98,6 +108,8 @@ class MainWindow(SessionMixin, QMainWindow):
 
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
 
+        self._build_menu()          # 文件 first, then the session's 账户 menu
+        self.restore_columns()
         self.setup_session()
         self.apply_role_tabs()
         if self.tabs.isTabEnabled(TAB_DASHBOARD):
@@ -108,7 +120,8 @@ class MainWindow(SessionMixin, QMainWindow):
         user = self.ws.access.user
         who = "" if user.superuser else f" — {user.name}"
         ro = "（只读：只能查看和打印）" if getattr(self.ws, "read_only", False) else ""
-        return f"{APP_TITLE} — {self.office_name}{who} — {self.db_path}{ro}"
+        mark = "【演示数据库】" if self.demo else ""
+        return f"{mark}{APP_TITLE} — {self.office_name}{who} — {self.db_path}{ro}"
 
     def apply_role_tabs(self) -> None:
         """Grey out what this user's roles cannot use (the services refuse it anyway), with the reason."""
@@ -140,6 +153,47 @@ class MainWindow(SessionMixin, QMainWindow):
         if self.tabs.isTabEnabled(TAB_DASHBOARD):
             self.tabs.setCurrentIndex(TAB_DASHBOARD)
         self.refresh_data()
+
+    # ---- menu, window size ---------------------------------------------------------------------
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu("文件(&F)")
+        self.open_demo_action = menu.addAction("打开演示数据库")
+        self.open_demo_action.setToolTip("在新窗口中打开与正式数据分开的演示数据库（2,000 件虚构信访件）")
+        self.open_demo_action.triggered.connect(self.open_demo)
+        self.open_demo_action.setEnabled(not self.demo)
+        menu.addSeparator()
+        menu.addAction("退出", self.close)
+
+    def open_demo(self) -> bool:
+        """The demo database in its own window and process: it never mixes with this database."""
+        import sys
+        from .qt import QProcess
+        return QProcess.startDetached(sys.executable, ["-m", "xinfang", "gui", "--demo"])[0]
+
+    def show_sized(self) -> None:
+        """Last size and position (QSettings); the first time, maximised to the screen's available area."""
+        settings = _settings()
+        geometry = settings.value("main/geometry")
+        if geometry is not None and self.restoreGeometry(geometry):
+            self.show()
+            return
+        screen = self.screen().availableGeometry() if self.screen() else None
+        if screen is not None:
+            self.setGeometry(screen)
+        self.showMaximized()
+
+    def save_layout(self) -> None:
+        settings = _settings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        header = self.case_list.view.horizontalHeader() if hasattr(self.case_list, "view") else None
+        if header is not None:
+            settings.setValue("list/header", header.saveState())
+
+    def restore_columns(self) -> None:
+        header = self.case_list.view.horizontalHeader() if hasattr(self.case_list, "view") else None
+        state = _settings().value("list/header")
+        if header is not None and state is not None:
+            header.restoreState(state)
 
     # ---- navigation ----------------------------------------------------------------------------
     def _tab_changed(self, index: int) -> None:
@@ -174,8 +228,67 @@ class MainWindow(SessionMixin, QMainWindow):
 
     def new_registration(self) -> None:
         self.tabs.setCurrentIndex(TAB_REGISTER)
-        if self.register_form is not None:
-            self.register_form.setFocus(Qt.ShortcutFocusReason)
+        if hasattr(self.register_form, "focus_first"):
+            self.register_form.focus_first()
+
+    def draft_path(self) -> str | None:
+        """Where the 登记 form keeps typed input until it is saved (one file per database and user)."""
+        if self.db_path == ":memory:":
+            return None
+        return f"{self.db_path}.draft-{self.actor}.json"
+
+    def recover_draft(self) -> bool:
+        """After a crash: offer the registration that was being typed; True when it was put back."""
+        path = self.draft_path()
+        if not path or not os.path.exists(path):
+            return False
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = json.load(fh)
+        except (OSError, ValueError) as exc:
+            log.warning("unreadable draft %s: %s", path, exc)
+            return False
+        who = "、".join(p.get("name") or "" for p in data.get("petitioners") or [] if p.get("name")) or "未填姓名"
+        if not self.ask("恢复未保存的登记", f"上次关闭前有一件未保存的登记（信访人：{who}；摘要：{data.get('summary') or '未填'}）。\n"
+                                       "是否恢复到登记表中继续填写？\n选“否”将删除这份草稿。"):
+            os.remove(path)
+            return False
+        self.tabs.setCurrentIndex(TAB_REGISTER)
+        self.register_form.load(data)
+        self.register_form.focus_first()
+        return True
+
+    def ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.Yes | QMessageBox.No, QMessageBox.Yes)
+        return answer == QMessageBox.Yes
+
+    def ask_unsaved(self) -> str:
+        """保存 / 放弃 / 取消 for typed but unsaved registration input: "save", "discard" or "cancel"."""
+        box = QMessageBox(QMessageBox.Warning, "登记尚未保存", "登记表中有尚未保存的内容。", parent=self)
+        box.setInformativeText("保存：登记这件信访件；放弃：丢弃已填写的内容；取消：回到登记表。")
+        save = box.addButton("保存", QMessageBox.AcceptRole)
+        discard = box.addButton("放弃", QMessageBox.DestructiveRole)
+        cancel = box.addButton("取消", QMessageBox.RejectRole)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        box.exec()
+        return {save: "save", discard: "discard"}.get(box.clickedButton(), "cancel")
+
+    def confirm_leave(self) -> bool:
+        """Before closing, switching database or logging out: never lose typed input without asking."""
+        form = self.register_form
+        if form is None or not hasattr(form, "has_input") or not form.has_input():
+            return True
+        self.tabs.setCurrentIndex(TAB_REGISTER)
+        choice = self.ask_unsaved()
+        if choice == "save":
+            return form.save() is not None
+        if choice == "discard":
+            form.reset()
+            form.discard_draft()
+            return True
+        form.focus_first()
+        return False
 
     def _replace_tab(self, index: int, widget: QWidget, label: str) -> None:
         current = self.tabs.currentIndex()
@@ -196,13 +309,15 @@ class MainWindow(SessionMixin, QMainWindow):
             self.register_form = _placeholder("登记表单模块尚未安装")
             self._replace_tab(TAB_REGISTER, self.register_form, "登记")
             return
-        self.register_form = RegisterForm(self.ws, self.actor)
+        self.register_form = RegisterForm(self.ws, self.actor, draft_path=self.draft_path())
         if hasattr(self.register_form, "saved"):
             self.register_form.saved.connect(self._registered)
         if hasattr(self.register_form, "open_case"):
             self.register_form.open_case.connect(self.open_case)
         self._replace_tab(TAB_REGISTER, self.register_form, "登记")
         self.tabs.setTabToolTip(TAB_REGISTER, "登记新的信访件（Ctrl+N）")
+        if self.tabs.currentIndex() == TAB_REGISTER:
+            self.register_form.focus_first()
 
     def _make_mediation(self) -> None:
         from .mediation.section import MediationSection
@@ -262,15 +377,15 @@ class MainWindow(SessionMixin, QMainWindow):
         self.schedule_refresh()
 
     def _registered(self, case_id: str) -> None:
-        self.statusBar().showMessage("已登记，正在打开案件…", 4000)
+        # the case opens in a tab behind; the clerk stays on the blank form, cursor in its first field
         self.schedule_refresh()
-        self.open_case(case_id)
-        # a blank form for the next registration
-        self.register_form = None
-        self._make_register_form()
+        self.open_case(case_id, activate=False)
+        self.statusBar().showMessage("已登记，案件已在新标签页打开；可继续登记下一件", 5000)
+        self.tabs.setCurrentIndex(TAB_REGISTER)
+        self.register_form.focus_first()
 
     # ---- cases ---------------------------------------------------------------------------------
-    def open_case(self, key) -> None:
+    def open_case(self, key, activate: bool = True) -> None:
         case = self.ws.case(key)
         uid = case.id
         existing = self._case_tabs.get(uid)
@@ -308,7 +423,8 @@ class MainWindow(SessionMixin, QMainWindow):
         close.setAutoRaise(True)
         close.clicked.connect(lambda _=False, d=detail: self.close_tab(self.tabs.indexOf(d)))
         self.tabs.tabBar().setTabButton(i, QTabBar.RightSide, close)
-        self.tabs.setCurrentIndex(i)
+        if activate:
+            self.tabs.setCurrentIndex(i)
 
     def close_tab(self, index: int) -> None:
         if index <= TAB_SETTINGS:
@@ -325,6 +441,10 @@ class MainWindow(SessionMixin, QMainWindow):
         self.close_tab(self.tabs.currentIndex())
 
     def closeEvent(self, event) -> None:
+        if not self.confirm_leave():
+            event.ignore()
+            return
+        self.save_layout()
         stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
         self.stop_session()
         if self.reports is not None:

@@ -8,12 +8,16 @@ The 信访人 rows, the 附件 box and the side panels are in petitioners.py, at
 """
 from __future__ import annotations
 
+import json
+import logging
+import os
 from datetime import datetime
+from pathlib import Path
 
 from ...domain.enums import Channel, PetitionerRole, Purpose, ReachedLevel
 from ...domain.problems import DomainError
 from ...services import intake
-from ..qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QEvent, QFrame, QGridLayout, QGroupBox,
+from ..qt import (QCheckBox, QComboBox, QEvent, QFrame, QGridLayout, QGroupBox,
                   QHBoxLayout, QKeyEvent, QLabel, QLineEdit, QMessageBox, QPushButton, QScrollArea, QSpinBox, Qt,
                   QVBoxLayout, QWidget, Signal)
 from ..timers import WorkspaceTimer, stop_timers
@@ -24,6 +28,7 @@ from .panels import SidePanelsMixin
 from .petitioners import PetitionerRow, PetitionersMixin
 
 DEBOUNCE_MS = 300
+log = logging.getLogger(__name__)
 
 
 class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMixin, QWidget):
@@ -32,10 +37,12 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
     saved = Signal(str)
     open_case = Signal(str)     # a repeat link was clicked (case id)
 
-    def __init__(self, ws, actor: str, parent=None):
+    def __init__(self, ws, actor: str, parent=None, draft_path: str | None = None):
         super().__init__(parent)
         self.ws, self.actor = ws, actor
+        self.draft_path = draft_path      # typed input is kept here until saved or discarded (crash recovery)
         self.rows: list[PetitionerRow] = []
+        self._closed = False
         self._overridden = False
         self.last_preview = None
         self.last_registered = None
@@ -78,9 +85,11 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self.work_order = QLineEdit()
         self.work_order.setPlaceholderText("12345 工单号")
         self.work_order_label = QLabel("工单号")
-        self.received = QDateTimeEdit()
-        self.received.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.received.setCalendarPopup(True)
+        # one field, typed as a clerk says it: "2026-03-02 09:30", "今天 9:30", "昨天 14:00"
+        self.received = QLineEdit()
+        self.received.setPlaceholderText("如 2026-03-02 09:30、今天 9:30、昨天 14:00")
+        self.received.setToolTip("收到时间：YYYY-MM-DD HH:MM，或“今天 9:30”“昨天 14:00”")
+        self.received.editingFinished.connect(self._normalise_received)
         self.purpose = QComboBox()
         for p in Purpose:
             self.purpose.addItem(p.value, p.value)
@@ -149,6 +158,11 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
                     self.unit.textChanged, self.channel.currentIndexChanged, self.purpose.currentIndexChanged,
                     self.headcount.valueChanged, self.legal.currentIndexChanged):
             sig.connect(self.schedule_preview)
+        # everything routing reads refreshes the 建议承办 panel (issue 11: a stale panel misled a clerk)
+        for sig in (self.content.textChanged, self.place.textChanged, self.place_code.textChanged,
+                    self.caused_by.textChanged, self.accused.textChanged, self.override_reason.textChanged,
+                    self.received.textChanged):
+            sig.connect(self.schedule_preview)
         for w in (self.demands, self.content):
             w.installEventFilter(self)
         self._fill_cat1()
@@ -208,8 +222,19 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
 
     # ---- collecting ------------------------------------------------------------------------------
     def received_at(self) -> datetime:
-        d, t = self.received.date(), self.received.time()
-        return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute())
+        """The typed 收到时间 (raises DomainError with the accepted forms when it cannot be read)."""
+        return intake.parse_datetime(self.received.text(), "收到时间", self.ws.now())
+
+    def set_received(self, value: datetime) -> None:
+        self.received.setText(f"{value:%Y-%m-%d %H:%M}")
+
+    def _normalise_received(self) -> None:
+        """Show what was understood ("今天 9:30" → "2026-11-27 09:30"), or say why it cannot be read."""
+        try:
+            self.set_received(self.received_at())
+            set_msg(self._field_msgs["received_at"], "")
+        except DomainError as e:
+            set_msg(self._field_msgs["received_at"], e.message, RED)
 
     def collect(self) -> dict:
         """Everything typed, as the `case add` JSON (blank petitioner rows are left out)."""
@@ -217,7 +242,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         accusation = self.purpose.currentData() == Purpose.ACCUSATION.value
         return {
             "channel": self.channel.currentData(),
-            "received_at": self.received_at().isoformat(sep=" "),
+            "received_at": self.received.text().strip(),
             "purpose": self.purpose.currentData(),
             "category": self.category_path(),
             "summary": self.summary.text().strip(),
@@ -242,14 +267,16 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         }
 
     def draft(self):
-        return intake.draft_from_dict(self.collect())
+        return intake.draft_from_dict(self.collect(), self.ws.now())
 
     # ---- live preview -------------------------------------------------------------------------------
     def schedule_preview(self, *_args) -> None:
-        self._timer.start()
+        if not self._closed:
+            self._timer.start()
 
     def refresh_preview(self) -> None:
         self._timer.stop()
+        self.write_draft()
         try:
             pv = self.ws.preview(self.draft())
         except DomainError as e:
@@ -262,26 +289,63 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
             return
         set_msg(self._field_msgs["unit"], "")
         self.last_preview = pv
-        self._show_repeats(pv.repeats)
+        self._show_repeats(pv.repeats, pv.person_cases)
         self._show_route(pv.route or {})
         warns = [p.message for p in pv.problems if p.level == "warning" and not p.field.startswith("petitioners[")]
         self.hint_label.setText("\n".join(f"提示：{w}" for w in warns))
         self.hint_label.setVisible(bool(warns))
 
+    def shown_unit(self) -> str:
+        """The unit the 建议承办 panel shows now ("" when it shows none)."""
+        route = self.last_preview.route if self.last_preview is not None else {}
+        return (route or {}).get("unit", "") or ""
+
+    # ---- confirmations (tests replace `ask`) --------------------------------------------------------
+    def ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self, title, text, QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     # ---- saving ---------------------------------------------------------------------------------------
     def save(self) -> str | None:
-        """Register what is typed. On a refusal keep everything and show why; on success emit saved and reset."""
+        """Register what is typed. On a refusal keep everything and show why; on success emit saved and reset.
+
+        The panels are brought up to date first: when the suggested unit changes at that moment, nothing is
+        saved and the clerk sees the new suggestion; a likely repeat and an old 收到时间 are confirmed."""
         self._clear_problems()
+        before = self.shown_unit() if self.route_panel.isVisible() else ""
+        self.refresh_preview()
+        pv = self.last_preview
+        if pv is not None and before and self.shown_unit() != before:
+            name = (pv.route or {}).get("unit_name") or "需人工指定"
+            self.show_banner(f"建议承办已按最新填写内容更新为“{name}”，请核对右侧“建议承办”后再保存", "warn")
+            return None
+        confirm_old = False
+        if pv is not None and pv.old_received:
+            text = next((p.message for p in pv.problems if p.field == "received_at"), "收到时间很早")
+            if not self.ask("收到时间很早", text.split("，请核对")[0] + "。\n确认这是一件旧信访件，按此时间登记？"):
+                self.received.setFocus()
+                return None
+            confirm_old = True
+        if pv is not None and pv.repeats and pv.can_save:
+            numbers = "、".join(m.number for m in pv.repeats)
+            if not self.ask("疑似重复件", f"此件与 {numbers} 同人同事，可能是重复信访。\n仍然登记为新件"
+                                         f"（登记后标注“疑似重复件”）？"):
+                return None
         try:
-            registered = self.ws.register(self.draft(), self.actor)
+            registered = self.ws.register(self.draft(), self.actor, confirm_old=confirm_old,
+                                          expect_unit=self.shown_unit() if pv is not None else None)
         except DomainError as e:
             self.show_banner(e.message, "error")
             self.show_problems(e.problems)
             self._refocus_first_problem(e.problems)
+            self.refresh_preview()          # whatever the panels show is current again
             return None
         case = registered.case
         self.last_registered = registered
         text = f"已登记 {case.number}（{case.status.label}）"
+        if isinstance(case.route, dict) and case.route.get("unit_name"):
+            text += f"，建议承办：{case.route['unit_name']}"
         if case.attachments:
             text += f"，附件 {len(case.attachments)} 个已保存"
         kind = "ok"
@@ -292,9 +356,57 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
             text += "\n提示：" + "；".join(w.message for w in registered.warnings)
             kind = "warn"
         self.reset()
+        self.discard_draft()
         self.show_banner(text, kind)
         self.saved.emit(case.id)
         return case.id
+
+    # ---- the local draft (survives a crash) ------------------------------------------------------------
+    def write_draft(self) -> None:
+        if not self.draft_path:
+            return
+        path = Path(self.draft_path)
+        try:
+            if not self.has_input():
+                path.unlink(missing_ok=True)
+                return
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(json.dumps(self.collect(), ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)          # never a half-written draft
+        except OSError as exc:
+            log.warning("draft not written to %s: %s", path, exc)
+
+    def discard_draft(self) -> None:
+        if self.draft_path:
+            Path(self.draft_path).unlink(missing_ok=True)
+
+    def load(self, data: dict) -> None:
+        """Fill the form from a collected dict (a recovered draft)."""
+        self.reset()
+        self.channel.setCurrentIndex(max(0, self.channel.findData(data.get("channel"))))
+        self.received.setText(str(data.get("received_at") or ""))
+        self.purpose.setCurrentIndex(max(0, self.purpose.findData(data.get("purpose"))))
+        self.headcount.setValue(int(data.get("headcount") or 1))
+        self.set_category(str(data.get("category") or ""))
+        for widget, key in ((self.work_order, "work_order_no"), (self.summary, "summary"), (self.place, "place"),
+                            (self.place_code, "place_code"), (self.leader, "reception_leader"),
+                            (self.caused_by, "caused_by"), (self.accused, "accused_unit"), (self.unit, "unit"),
+                            (self.override_reason, "override_reason")):
+            widget.setText(str(data.get(key) or ""))
+        self.demands.setPlainText(str(data.get("demands") or ""))
+        self.content.setPlainText(str(data.get("content") or ""))
+        self.public.setChecked(bool(data.get("public_reception")))
+        self.legal.setCurrentIndex(max(0, self.legal.findData(data.get("legal_status") or "")))
+        for i, p in enumerate(data.get("petitioners") or []):
+            row = self.rows[0] if i == 0 else self.add_petitioner()
+            row.kind.setCurrentIndex(max(0, row.kind.findData(p.get("kind"))))
+            row.role.setCurrentIndex(max(0, row.role.findData(p.get("role"))))
+            for widget, key in ((row.name, "name"), (row.id_number, "id_number"), (row.phone, "phone"),
+                                (row.address, "address")):
+                widget.setText(str(p.get(key) or ""))
+            row.anonymous.setChecked(bool(p.get("anonymous")))
+        self.add_attachments(str(p) for p in data.get("attachments") or [])
+        self.refresh_preview()
 
     # ---- clearing ----------------------------------------------------------------------------------------
     def has_input(self) -> bool:
@@ -311,6 +423,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         self.reset()
+        self.discard_draft()
         self.show_banner("", "ok")
         return True
 
@@ -326,7 +439,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self._reset_row(self.rows[0])
         self._renumber()
         self.channel.setCurrentIndex(0)
-        self.received.setDateTime(QDateTime(self.ws.now()))
+        self.set_received(self.ws.now())
         self.purpose.setCurrentIndex(self.purpose.findData(Purpose.COMPLAINT.value))
         self.cat1.setCurrentIndex(0)
         for w in (self.work_order, self.summary, self.place, self.place_code, self.leader, self.caused_by,
@@ -350,7 +463,11 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         self.hint_label.setVisible(False)
         self.last_preview = None
         self._timer.stop()
-        self.channel.setFocus()
+        self.focus_first()
+
+    def focus_first(self) -> None:
+        """The cursor goes to the first field (after Ctrl+N and after every save)."""
+        self.channel.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ---- keys -----------------------------------------------------------------------------------------
     @staticmethod
@@ -366,6 +483,7 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
         return super().eventFilter(obj, event)
 
     def closeEvent(self, event) -> None:
+        self._closed = True         # a field losing focus while closing must not start the preview again
         stop_timers(self)   # the preview debounce must not fire after the form (or its Workspace) is gone
         super().closeEvent(event)
 

@@ -102,16 +102,29 @@ class SidePanelsMixin:
         right.addWidget(self.clear_button)
         return right
 
-    def _show_repeats(self, repeats) -> None:
-        if not repeats:
+    def _show_repeats(self, repeats, person_cases=()) -> None:
+        """The person's earlier cases as soon as the ID number (or name + phone) is typed; those on the same
+        matter (same category, similar summary) are marked 疑似重复件."""
+        if not repeats and not person_cases:
             self.repeat_panel.setVisible(False)
             return
+        same = {m.id: m for m in repeats}
         lines = []
         for m in repeats:
             lines.append(f"与 <a href=\"{m.id}\">{m.number}</a> 同人同事（相似度 {m.similarity:.2f}）<br>"
                          f"<span style='color:#607d8b'>{escape(_show_person(m.person))} · "
                          f"收到 {str(m.received_at)[:10]}</span>")
-        self.repeat_title.setText(f"疑似重复件：共 {len(repeats)} 件")
+        others = [c for c in person_cases if c.id not in same]
+        if others:
+            head = "该信访人的其他信访件：" if repeats else ""
+            lines.append(head + "<br>".join(
+                f"<a href=\"{c.id}\">{c.number}</a> {escape(c.category)} · {escape(c.summary[:20])}<br>"
+                f"<span style='color:#607d8b'>{escape(_show_person(c.person))} · 收到 {str(c.received_at)[:10]}</span>"
+                for c in others[:8]) + (f"<br>……另有 {len(others) - 8} 件" if len(others) > 8 else ""))
+        if repeats:
+            self.repeat_title.setText(f"疑似重复件：共 {len(repeats)} 件")
+        else:
+            self.repeat_title.setText(f"该信访人以往信访 {len(person_cases)} 件（填写类别和摘要后判断是否同一事项）")
         self.repeat_label.setText("<br>".join(lines))
         candidates = [m.number for m in repeats if m.closed_after_recheck]
         if candidates:
@@ -179,7 +192,7 @@ class SidePanelsMixin:
         self.problem_panel.setVisible(bool(errors))
 
     def _refocus_first_problem(self, problems) -> None:
-        order = {"category": self.cat1, "summary": self.summary, "received_at": self.received,
+        order = {"category": self.cat1, "summary": self.summary, "received_at": self.received, "unit": self.unit,
                  "headcount": self.headcount, "petitioners": self.rows[0].name if self.rows else None}
         typed = [r for r in self.rows if not r.is_blank()]
         for p in problems:
