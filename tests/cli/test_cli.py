@@ -158,9 +158,9 @@ def test_case_act_refuses_a_served_date_before_the_reply(capsys, db, tmp_path):
     assert code != 0 and "送达日期 2019-01-01 早于上一步的日期 2026-11-20" in json.loads(err)["error"]
 
 
-def test_a_new_database_starts_without_the_sample_until_asked(capsys, tmp_path):
+def test_an_office_database_starts_without_the_sample_until_asked(capsys, tmp_path):
     path = str(tmp_path / "office.db")
-    code, out, _ = run(capsys, "init", "--db", path, "--json")
+    code, out, _ = run(capsys, "init", "--empty", "--db", path, "--json")
     info = json.loads(out)
     assert code == 0 and info["units"] == 0 and info["categories"] == 0 and info["cases"] == 0
     assert info["holidays"] > 0                      # the national holidays are always there

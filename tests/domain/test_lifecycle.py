@@ -264,3 +264,16 @@ def test_no_timely_request_closure_on_the_last_day_of_the_window_is_refused_and_
         plan(Status.SERVED, window, "close", datetime(2025, 10, 1, 23, 0), data, received_at=RECEIVED)
     t = plan(Status.SERVED, window, "close", datetime(2025, 10, 2, 9, 0), data, received_at=RECEIVED)
     assert t.to == Status.CLOSED
+
+
+def test_blocked_reason_says_why_before_the_dialog_opens():
+    from xinfang.domain.lifecycle import blocked_reason
+    fresh = {Step.HANDLE: clock(Step.HANDLE, due=date(2025, 10, 31))}
+    assert blocked_reason(Action.EXTEND, Status.HANDLING, fresh, date(2025, 10, 31)) == ""      # the due day itself
+    assert "逾期后不能再批准延期" in blocked_reason(Action.EXTEND, Status.HANDLING, fresh, date(2025, 11, 1))
+    extended = {Step.HANDLE: clock(Step.HANDLE, due=date(2025, 11, 30), extra_days=30)}
+    assert blocked_reason(Action.EXTEND, Status.HANDLING, extended, date(2025, 10, 1)) == "办理期限只能延长一次，本件已延期"
+    window = clocks_for(Status.PENDING_ACCEPTANCE)          # objection window due 2025-09-08
+    assert blocked_reason(Action.OBJECT, Status.PENDING_ACCEPTANCE, window, date(2025, 9, 8)) == ""
+    assert "异议期限已于 2025-09-08 届满" in blocked_reason(Action.OBJECT, Status.PENDING_ACCEPTANCE, window,
+                                                           date(2025, 9, 9))

@@ -120,12 +120,21 @@ def test_lifecycle_through_dialogs(qtbot, detail, ws, clock):
     assert w.status_label.text() == "办理中"
     assert badge(w, "办理期限").deadline.due == before + timedelta(days=30)
     assert "延期天数：30 日" in w.timeline_rows()[-1][3] and "批准人：赵局长" in w.timeline_rows()[-1][3]
+    # the one extension is used: 延期 stays visible but disabled, its tooltip says why
+    assert not w.action_buttons[Action.EXTEND].isEnabled()
+    assert w.action_buttons[Action.EXTEND].toolTip() == "办理期限只能延长一次，本件已延期"
+    assert w.action_buttons[Action.REPLY].isEnabled()
 
     clock.advance(days=5)
     with qtbot.waitSignal(w.changed):
-        run_action(qtbot, w, Action.REPLY, outcome="部分支持")
+        run_action(qtbot, w, Action.REPLY, outcome="部分支持", facts="经核实，包工头拖欠工资属实",
+                   decision="责成施工单位十日内支付", basis="《保障农民工工资支付条例》第三十条")
     assert w.status_label.text() == "已答复待送达"
     assert "答复意见：部分支持" in w.timeline_rows()[-1][3]
+    reply = next(e for e in ws.case(w.case_id).events if e.action == "reply")
+    assert reply.payload["facts"] == "经核实，包工头拖欠工资属实"
+    assert reply.payload["decision"] == "责成施工单位十日内支付"
+    assert reply.payload["basis"] == "《保障农民工工资支付条例》第三十条"
     assert badge(w, "办理期限").deadline.state == "按期完成"
 
     clock.advance(days=1)

@@ -178,3 +178,67 @@ def test_save_on_close_registers_and_a_crash_draft_is_offered_back(qtbot, tmp_pa
         w2.ask_unsaved = w3.ask_unsaved = lambda: "discard"
     finally:
         close_windows_then(ws)
+
+
+# ---- §2 screens ----------------------------------------------------------------------------------------
+
+def _highlighted_item_colours(style: str | None):
+    """Open a 终结理由-like combo, highlight its second item, grab the popup: (background, text) colours."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    from xinfang.ui.app import make_app
+    from xinfang.ui.qt import QApplication, QComboBox
+    app = make_app()
+    old = app.style().name()
+    if style:
+        app.setStyle(style)
+    try:
+        combo = QComboBox()
+        for text in ("复核意见已送达", "逾期未申请复查复核", "答复后息诉罢访"):
+            combo.addItem(text)
+        combo.resize(320, 30)
+        combo.show()
+        combo.showPopup()
+        view = combo.view()
+        index = combo.model().index(1, 0)
+        view.setCurrentIndex(index)
+        view.selectionModel().select(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+        for _ in range(5):
+            QApplication.processEvents()
+        image = view.window().grab().toImage()
+        rect = view.visualRect(index)
+        top_left = view.viewport().mapTo(view.window(), rect.topLeft())
+        counts: dict = {}
+        for x in range(top_left.x() + 2, top_left.x() + rect.width() - 2):
+            for y in range(top_left.y() + 2, top_left.y() + rect.height() - 2):
+                c = image.pixelColor(x, y)
+                counts[(c.red(), c.green(), c.blue())] = counts.get((c.red(), c.green(), c.blue()), 0) + 1
+        combo.hidePopup()
+        combo.close()
+        view.window().grab().save(f"/tmp/issue11-combo-{style or 'default'}.png")
+        background = max(counts, key=counts.get)
+        return background, counts
+    finally:
+        app.setStyle(old)
+
+
+def _lum(rgb) -> float:
+    return (0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]) / 255
+
+
+@pytest.mark.parametrize("style", [None, "Windows", "Fusion"])
+def test_the_highlighted_drop_down_item_is_readable(qtbot, style):
+    background, counts = _highlighted_item_colours(style)
+    assert _lum(background) < 0.5, f"highlight background {background} is not dark"
+    # the text: enough pixels far brighter than the background (white on dark blue)
+    text = sum(n for rgb, n in counts.items() if _lum(rgb) - _lum(background) > 0.4)
+    assert text > 30, counts
+
+
+def test_standard_dialogs_speak_chinese(qtbot):
+    from xinfang.ui.app import make_app
+    from xinfang.ui.qt import QApplication
+    make_app()
+    assert QApplication.translate("QFileDialog", "Look in:") == "查找范围："
+    assert QApplication.translate("QFileDialog", "Files of type:") == "文件类型："
+    assert QApplication.translate("QLineEdit", "&Copy") != "&Copy"       # context menus too

@@ -124,6 +124,24 @@ def allowed_actions(status: Status) -> list[Action]:
     return [a for a, (froms, _) in TABLE.items() if status in froms]
 
 
+def blocked_reason(action: Action, status: Status, clocks: Mapping[Step, Clock], today: date) -> str:
+    """Why an action the state allows cannot be taken today ("" when it can): the same rules `plan`
+    enforces, said before the clerk opens the dialog (buttons are disabled with this as their tooltip)."""
+    if action == Action.EXTEND:
+        handle = clocks.get(Step.HANDLE)
+        if handle is None or not handle.running:
+            return "没有正在计算的办理期限，不能延期"
+        if handle.extra_days:
+            return "办理期限只能延长一次，本件已延期"
+        if today > handle.due:
+            return f"办理期限已于 {handle.due.isoformat()} 届满，逾期后不能再批准延期"
+    elif action == Action.OBJECT:
+        window = clocks.get(Step.OBJECT)
+        if window is not None and today > window.due:
+            return f"异议期限已于 {window.due.isoformat()} 届满（5个工作日），请与交办机关协商后由其改派"
+    return ""
+
+
 def _text(data: Mapping, key: str, what: str) -> str:
     value = str(data.get(key) or "").strip()
     if not value:

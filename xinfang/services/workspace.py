@@ -492,6 +492,18 @@ class Workspace(RoutingMixin):
                 if (p := perms.action_permission(a.value, case.status.value)) is None
                 or self.access.can(p, case.handling_unit)]
 
+    def blocked_actions(self, case: Case, today: date | None = None) -> dict[Action, str]:
+        """Actions the state allows but the rules refuse today, with the reason (e.g. 延期 after the one
+        extension): the front ends disable them and show why."""
+        today = today or self.now().date()
+        clocks = {c.step: c for c in case.clocks}
+        out = {}
+        for a in self.allowed_actions(case):
+            reason = lifecycle.blocked_reason(a, case.status, clocks, today)
+            if reason:
+                out[a] = reason
+        return out
+
     def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
             data: Mapping | None = None) -> Acted:
         if data is not None and not isinstance(data, Mapping):

@@ -48,6 +48,11 @@ QPushButton#linkButton { border: none; color: #1a56a6; background: transparent; 
 QPushButton#linkButton:hover { text-decoration: underline; }
 QLineEdit, QComboBox, QDateEdit, QPlainTextEdit { padding: 4px 6px; border: 1px solid #c4ccd6; border-radius: 4px;
     background: #ffffff; }
+QComboBox QAbstractItemView { background: #ffffff; color: #1f2d3d; border: 1px solid #c4ccd6; outline: 0;
+    selection-background-color: #1a56a6; selection-color: #ffffff; }
+QComboBox QAbstractItemView::item:selected, QComboBox QAbstractItemView::item:hover,
+QComboBox::item:selected { background: #1a56a6; color: #ffffff; }
+QComboBox::item { color: #1f2d3d; }
 QLineEdit:focus, QComboBox:focus, QDateEdit:focus, QPlainTextEdit:focus { border-color: #1a56a6; }
 QLineEdit#searchBox { padding: 5px 8px; }
 QTableView, QTreeWidget, QListWidget, QTableWidget { background: #ffffff; border: 1px solid #dde3ea;
@@ -171,6 +176,34 @@ def install_translations(app) -> None:
     QLocale.setDefault(QLocale(QLocale.Chinese, QLocale.China))
 
 
+def apply_palette(app) -> None:
+    """Highlight colours that stay readable in every style (Fusion, Windows, windowsvista): dark blue behind,
+    white text — the popup of a styled QComboBox otherwise drew its highlighted item white on white."""
+    from .qt import QColor, QPalette
+    pal = app.palette()
+    for group in (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive):
+        pal.setColor(group, QPalette.ColorRole.Highlight, QColor("#1a56a6"))
+        pal.setColor(group, QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    app.setPalette(pal)
+
+
+def install_combo_delegates(app) -> None:
+    """Every QComboBox draws its popup with a QStyledItemDelegate, so the style sheet's item:selected colours
+    apply: the default combo delegate under a style sheet painted the highlighted item white on white."""
+    from .qt import QComboBox, QEvent, QObject, QStyledItemDelegate
+
+    class _ComboPolish(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Polish and isinstance(obj, QComboBox) \
+                    and not isinstance(obj.itemDelegate(), QStyledItemDelegate):
+                obj.setItemDelegate(QStyledItemDelegate(obj))
+            return False
+
+    if getattr(app, "_combo_polish", None) is None:
+        app._combo_polish = _ComboPolish(app)
+        app.installEventFilter(app._combo_polish)
+
+
 def make_app(argv0: str = "xinfang-gui"):
     from .fonts import apply_app_font
     from .qt import QApplication
@@ -181,6 +214,7 @@ def make_app(argv0: str = "xinfang-gui"):
     app.setApplicationDisplayName("信访事项管理系统")
     apply_app_font(app)
     install_translations(app)
+    apply_palette(app)
     app.setStyleSheet(STYLE)
     icon = app_icon()
     if icon is not None:

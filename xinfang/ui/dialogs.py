@@ -215,6 +215,10 @@ class ActionDialog(QDialog):
             self._text("reason", "延期理由", "必填，将告知信访人")
         elif a == Action.REPLY:
             self._add("outcome", "答复意见", _combo([o.value for o in ReplyOutcome]))
+            # the text of the 处理意见书 (printed from these three)
+            self._text("facts", "查明事实", "经调查核实的情况")
+            self._text("decision", "处理意见", "对信访人诉求的处理意见")
+            self._text("basis", "依据", "所依据的法律、法规、政策条文")
         elif a == Action.SERVE:
             self._add("served_on", "送达日期", self._date_edit(now.date()))
         elif a == Action.RATE:

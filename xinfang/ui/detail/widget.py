@@ -294,9 +294,11 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
     def _fill_actions(self) -> None:
         clear_layout(self.actions_row)
         self.action_buttons = {}
+        blocked = self.ws.blocked_actions(self.case)
         for a in self.ws.allowed_actions(self.case):
             b = QPushButton(a.label)
-            b.setToolTip(f"{a.label}（{a.value}）")
+            b.setToolTip(blocked.get(a) or f"{a.label}（{a.value}）")
+            b.setEnabled(a not in blocked)      # disabled buttons still show their tooltip: the reason
             b.clicked.connect(lambda _=False, a=a: self.open_action(a))
             self.actions_row.addWidget(b)
             self.action_buttons[a] = b
