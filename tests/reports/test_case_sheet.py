@@ -120,3 +120,16 @@ def test_empty_fields_print_blank(tmp_path):
     assert "信访事项登记表" in flat(text)
     assert re.search(r"第\s*1\s*页\s*共\s*1\s*页", text)
     assert ADDRESS not in flat(text)
+
+
+def test_emoji_print_as_a_visible_placeholder_never_dropped(tmp_path):
+    from xinfang.reports.fonts import printable
+    assert printable("张三😀") == "张三[表情]"
+    assert printable("👨‍👩‍👧一家") == "[表情]一家"           # one joined emoji, one placeholder
+    assert printable("❤️谢谢") == "[表情]谢谢"
+    assert printable("𠀀") == "[U+20000]"                     # a rare CJK character the font lacks
+    case = make_case(content="工资没发😭😭，请帮帮忙🙏")
+    text = flat(pdftotext(render(case), tmp_path))
+    assert "工资没发[表情][表情]，请帮帮忙[表情]" in text
+    listing = pdffonts(render(case), tmp_path, "emoji")
+    assert "WenQuanYiMicroHei" in listing

@@ -160,3 +160,39 @@ def use_font_files(files: dict[str, str]) -> dict[str, str]:
             if _register(name, Path(path)):
                 _fonts[role], _sources[role] = name, str(path)
         return dict(_fonts)
+
+
+# Characters with no glyph in the printing font (emoji pasted from phones, rare symbols) would print as
+# nothing or as an empty box: they are replaced by a visible placeholder instead, never dropped silently.
+EMOJI_PLACEHOLDER = "[表情]"
+_JOINERS = {0x200D, 0xFE0E, 0xFE0F}          # zero-width joiner and variation selectors: part of one emoji
+
+
+def _is_emoji(cp: int) -> bool:
+    return (0x1F000 <= cp <= 0x1FAFF or 0x2600 <= cp <= 0x27BF or 0x2B00 <= cp <= 0x2BFF
+            or 0x1F1E6 <= cp <= 0x1F1FF or 0xE0020 <= cp <= 0xE007F)
+
+
+def printable(value: str, role: str = "body") -> str:
+    """`value` with every character the role's font cannot draw replaced by a visible placeholder:
+    [表情] for an emoji (one per emoji, joined sequences included), [U+XXXX] for anything else."""
+    glyphs = pdfmetrics.getFont(font_for(role)).face.charToGlyph
+    out: list[str] = []
+    joined = False
+    for ch in value:
+        cp = ord(ch)
+        if cp in _JOINERS and out and out[-1] == EMOJI_PLACEHOLDER:
+            joined = cp == 0x200D
+        elif cp in glyphs or ch in "\n\r\t":
+            out.append(ch)
+            joined = False
+        elif cp in _JOINERS:
+            joined = False
+        elif _is_emoji(cp):
+            if not (joined and out and out[-1] == EMOJI_PLACEHOLDER):
+                out.append(EMOJI_PLACEHOLDER)
+            joined = False
+        else:
+            out.append(f"[U+{cp:04X}]")
+            joined = False
+    return "".join(out)

@@ -22,7 +22,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from .fonts import font_for
+from .fonts import font_for, printable
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 TOP, LEFT, RIGHT, BOTTOM = 37 * mm, 28 * mm, 26 * mm, 35 * mm   # GB/T 9704 天头, 订口, right, bottom
@@ -48,8 +48,8 @@ def text(value: Any) -> str:
     if isinstance(value, date):
         return fmt_date(value)
     if isinstance(value, Enum):
-        return str(value.value)
-    return str(value)
+        return printable(str(value.value))
+    return printable(str(value))
 
 
 def fmt_date(d: date | None) -> str:
