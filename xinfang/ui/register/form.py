@@ -288,6 +288,9 @@ class RegisterForm(PetitionersMixin, MatterMixin, AttachmentsMixin, SidePanelsMi
                 self.hint_label.setVisible(True)
             return
         set_msg(self._field_msgs["unit"], "")
+        when = next((p for p in pv.problems if p.field == "received_at"), None)   # 晚于现在 / 早于 N 年前
+        set_msg(self._field_msgs["received_at"], when.message if when else "",
+                RED if when and when.level == "error" else AMBER)
         self.last_preview = pv
         self._show_repeats(pv.repeats, pv.person_cases)
         self._show_route(pv.route or {})
