@@ -243,3 +243,39 @@ def test_standard_dialogs_speak_chinese(qtbot):
     assert QApplication.translate("QFileDialog", "Look in:") == "查找范围："
     assert QApplication.translate("QFileDialog", "Files of type:") == "文件类型："
     assert QApplication.translate("QLineEdit", "&Copy") != "&Copy"       # context menus too
+
+
+# ---- §3 demo apart -------------------------------------------------------------------------------------
+
+def test_a_new_office_database_gets_the_sample_only_when_the_office_says_so(qtbot, tmp_path):
+    from xinfang.ui.first_run import offer_sample
+    ws = Workspace.open(tmp_path / "office.db", now=lambda: NOW, sample=False)
+    try:
+        assert ws.summary()["units"] == 0 and ws.summary()["categories"] == 0 and ws.count() == 0
+        assert ws.summary()["holidays"] > 0
+        assert not offer_sample(ws, "admin", ask=lambda title, text: False)        # 从空白开始
+        assert ws.summary()["units"] == 0
+        assert offer_sample(ws, "admin", ask=lambda title, text: "模板" in text)    # 使用示例作为模板
+        info = ws.summary()
+        assert info["units"] > 100 and info["categories"] > 0 and info["rule_version"] == 1 and ws.count() == 0
+    finally:
+        ws.close()
+
+
+def test_the_demo_database_is_marked_in_the_title(qtbot, tmp_path):
+    from xinfang.ui.app import DEMO_FLAG, demo_db_path, default_db_path
+    assert demo_db_path() != default_db_path() and demo_db_path().parent == default_db_path().parent
+    db = tmp_path / "demo.db"
+    ws = Workspace.open(db, now=lambda: NOW)
+    try:
+        ws.set_setting(DEMO_FLAG, True)
+        w = window(qtbot, ws, str(db))
+        assert w.windowTitle().startswith("【演示数据库】") and not w.open_demo_action.isEnabled()
+    finally:
+        close_windows_then(ws)
+    office = Workspace.open(tmp_path / "office.db", now=lambda: NOW)
+    try:
+        w = window(qtbot, office, str(tmp_path / "office.db"))
+        assert "演示" not in w.windowTitle() and w.open_demo_action.isEnabled()
+    finally:
+        close_windows_then(office)

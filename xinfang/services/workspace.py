@@ -129,6 +129,7 @@ class Workspace(RoutingMixin):
 
     def install_sample(self, actor: str) -> dict:
         """Install the 江城市城东区 sample set (units, places, categories, 权责清单 v1) into an empty directory."""
+        self.access.require(perms.SETTINGS)
         if self.store.unit_rows():
             raise DomainError("单位目录中已有单位，不能再安装示例；请在“设置 › 单位目录”中导入或修改")
         with self.store.transaction():
