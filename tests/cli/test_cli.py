@@ -136,7 +136,7 @@ def test_route_and_rules_commands(capsys, db, tmp_path):
 
 def test_case_add_refuses_an_old_received_date_unless_confirmed(capsys, db, tmp_path):
     path = tmp_path / "old.json"
-    path.write_text(json.dumps(case_json(received_at="1900-01-01 09:00"), ensure_ascii=False), encoding="utf-8")
+    path.write_text(json.dumps(case_json(received_at="2015-03-01 09:00"), ensure_ascii=False), encoding="utf-8")
     now = ["--now", "2026-11-27 10:00", "--db", db, "--json"]
     code, out, err = run(capsys, "case", "add", str(path), *now)
     assert code != 0 and out == ""
@@ -144,7 +144,7 @@ def test_case_add_refuses_an_old_received_date_unless_confirmed(capsys, db, tmp_
     assert "早于 5 年前（2021-11-27）" in error["error"] and "--confirm-old" in error["error"]
     assert error["problems"][0]["field"] == "received_at"
     code, out, err = run(capsys, "case", "add", str(path), "--confirm-old", *now)
-    assert code == 0 and json.loads(out)["number"] == "1900-信-000001"
+    assert code == 0 and json.loads(out)["number"] == "2015-信-000001"
 
 
 def test_case_act_refuses_a_served_date_before_the_reply(capsys, db, tmp_path):

@@ -411,9 +411,9 @@ class MainWindow(SessionMixin, QMainWindow):
                 detail.open_dispute.connect(self.open_dispute)
         detail.setProperty("case_uuid", uid)
         self._case_tabs[uid] = detail
-        self._add_closable_tab(detail, case.number, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）")
+        self._add_closable_tab(detail, case.number, f"{case.number} {case.draft.summary}（Ctrl+W 关闭）", activate)
 
-    def _add_closable_tab(self, detail: QWidget, label: str, tip: str) -> None:
+    def _add_closable_tab(self, detail: QWidget, label: str, tip: str, activate: bool = True) -> None:
         i = self.tabs.addTab(detail, label)
         self.tabs.setTabToolTip(i, tip)
         close = QToolButton()
