@@ -22,11 +22,11 @@ def db(tmp_path):
     return path
 
 
-def add(capsys, db, tmp_path, data, raw: bytes | None = None):
+def add(capsys, db, tmp_path, data, raw: bytes | None = None, *extra: str):
     path = tmp_path / "case.json"
     path.write_bytes(raw if raw is not None else json.dumps(data, ensure_ascii=False).encode("utf-8"))
     capsys.readouterr()
-    code = main(["case", "add", str(path), "--db", db, "--json", *NOW])
+    code = main(["case", "add", str(path), "--db", db, "--json", *NOW, *extra])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -82,7 +82,9 @@ def test_bad_case_fields_are_refused_naming_the_field(capsys, db, tmp_path, patc
 
 
 def test_valid_numbers_pass_and_boundaries(capsys, db, tmp_path):
-    code, out, _ = add(capsys, db, tmp_path, case_json(headcount=10_000, channel="来信", received_at="1950-01-01"))
+    # 1950 is the earliest year accepted; older than 5 years it needs --confirm-old (issue 11 §1)
+    code, out, _ = add(capsys, db, tmp_path, case_json(headcount=10_000, channel="来信", received_at="1950-01-01"),
+                       None, "--confirm-old")
     assert code == 0 and json.loads(out)["headcount"] == 10_000     # both limits are inclusive
 
 
