@@ -75,7 +75,11 @@ def test_malformed_json_fields_have_chinese_messages():
     with pytest.raises(DomainError, match="信访形式“飞鸽”无效"):
         draft_from_dict(case_json(channel="飞鸽"))
     with pytest.raises(DomainError, match="收到时间.*无效"):
-        draft_from_dict(case_json(received_at="昨天"))
+        draft_from_dict(case_json(received_at="上周三"))
+    # 今天/昨天/前天 are read against the clock given (issue 11: 收到时间 as a clerk says it)
+    clock = datetime(2026, 3, 1, 10, 0)
+    assert draft_from_dict(case_json(received_at="昨天 14:00"), clock).received_at == datetime(2026, 2, 28, 14, 0)
+    assert draft_from_dict(case_json(received_at="今天 9:30"), clock).received_at == datetime(2026, 3, 1, 9, 30)
 
 
 def test_unknown_category_and_future_date_are_errors():
