@@ -3,15 +3,10 @@ from __future__ import annotations
 
 
 def close_windows_then(ws) -> None:
-    """Teardown in the app's order (tech-notes F7): windows close (their closeEvent stops timers), background
-    workers finish, and only then the Workspace closes — no late timer shot reaches a closed database."""
-    from xinfang.ui.qt import QApplication
+    """pytest-qt closes the test's windows before fixtures are torn down (their closeEvent stops their timers);
+    then every remaining debounce timer stops, background workers finish, and only then the Workspace closes."""
     from xinfang.ui.timers import stop_timers
     from xinfang.ui.workers import wait_all
-    app = QApplication.instance()
-    if app is not None:
-        for window in app.topLevelWidgets():
-            window.close()
-            stop_timers(window)
+    stop_timers()
     wait_all()
     ws.close()

@@ -446,6 +446,8 @@ class MainWindow(SessionMixin, QMainWindow):
             return
         self.save_layout()
         stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
+        if self.mediation is not None:
+            self.mediation.stop_timers()
         self.stop_session()
         if self.reports is not None:
             self.reports.stop_timers()       # a report still being computed: cancel and wait for it
