@@ -7,3 +7,11 @@ def _log_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("log")
     monkeypatch.setenv("XINFANG_LOG_DIR", str(folder))
     return folder
+
+
+@pytest.fixture
+def require_poppler():
+    """PDF checks need poppler-utils (`bash .ci/setup` installs it): a missing tool fails, never skips."""
+    import shutil
+    missing = [tool for tool in ("pdftotext", "pdffonts") if shutil.which(tool) is None]
+    assert not missing, f"poppler-utils missing ({', '.join(missing)}): run bash .ci/setup"

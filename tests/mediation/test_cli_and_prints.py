@@ -13,7 +13,7 @@ from xinfang.cli.main import main
 
 from .conftest import dispute_json
 
-pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+pytestmark = pytest.mark.usefixtures("require_poppler")
 
 
 def run(capsys, *args):

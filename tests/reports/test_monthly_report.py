@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 
 from tests.report_story import FGJ, ZRGH, build_story
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+needs_poppler = pytest.mark.usefixtures("require_poppler")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ import pytest
 from xinfang.domain.problems import DomainError
 from tests.helpers import make_workspace, register
 
-needs_poppler = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+needs_poppler = pytest.mark.usefixtures("require_poppler")
 
 
 def _replied(ws, clock, name, phone):

@@ -76,7 +76,7 @@ def test_sections_in_the_summary_and_tables(story):
     assert batch["rows"][1]["highlight"] is True            # the batch that missed its target
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils missing")
+@pytest.mark.usefixtures("require_poppler")
 def test_sections_in_the_pdf_and_xlsx(story, tmp_path):
     ws, rows, d = story
     path = tmp_path / "m.pdf"
