@@ -167,3 +167,42 @@ def test_an_office_database_starts_without_the_sample_until_asked(capsys, tmp_pa
     code, out, _ = run(capsys, "init", "--sample", "--db", path, "--json")
     info = json.loads(out)
     assert info["units"] > 0 and info["categories"] > 0 and info["rule_version"] == 1
+
+
+def test_backup_list_verify_restore_contract(capsys, db, tmp_path):
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps(case_json(), ensure_ascii=False), encoding="utf-8")
+    run(capsys, "--db", db, "--now", "2026-11-27 09:00", "case", "add", str(case), "--json")
+    code, out, _ = run(capsys, "--db", db, "--now", "2026-11-27 09:30", "backup", "--json")
+    made = json.loads(out)
+    assert code == 0 and made["cases"] == 1 and made["kind"] == "manual" and len(made["sha256"]) == 64
+    assert {"file", "created_at", "source", "schema_version", "size"} <= set(made)
+    out_file = tmp_path / "usb" / "copy.db"
+    code, out, _ = run(capsys, "--db", db, "backup", "--out", str(out_file), "--json")
+    assert code == 0 and json.loads(out)["file"] == str(out_file.resolve()) and out_file.exists()
+
+    code, out, _ = run(capsys, "--db", db, "backup", "list", "--json")
+    listed = json.loads(out)
+    assert [b["file"] for b in listed["backups"]] == [made["file"]]      # --out copies live elsewhere
+    assert listed["folder"] == str((tmp_path / "backups").resolve())
+
+    code, out, _ = run(capsys, "--db", db, "backup", "verify", made["file"], "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+    run(capsys, "--db", db, "case", "add", str(case), "--json")
+    code, out, err = run(capsys, "--db", db, "restore", made["file"], "--json")
+    assert code == 0, err
+    restored = json.loads(out)
+    assert code == 0 and restored["cases"] == 1 and Path(restored["previous_saved_as"]).exists()
+    code, out, _ = run(capsys, "--db", db, "check", "--json")
+    assert json.loads(out)["ok"] is True
+
+    # a truncated copy: verify says why (exit 1), restore refuses with a JSON error (exit 2), nothing changes
+    with open(out_file, "r+b") as fh:
+        fh.truncate(out_file.stat().st_size // 2)
+    code, out, _ = run(capsys, "--db", db, "backup", "verify", str(out_file), "--json")
+    assert code == 1 and json.loads(out)["ok"] is False and json.loads(out)["problems"]
+    code, out, err = run(capsys, "--db", db, "restore", str(out_file), "--json")
+    assert code == 2 and out == "" and "未恢复" in json.loads(err)["error"]
+    code, out, _ = run(capsys, "--db", db, "case", "list", "--json")
+    assert json.loads(out)["total"] == 1

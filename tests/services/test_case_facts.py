@@ -63,5 +63,5 @@ def test_old_database_migrates_with_defaults(tmp_path):
     ws = Workspace.open(path)
     old_row = register(ws)
     assert ws.case_dict(old_row)["reached_level"] == "本级"
-    assert list(tmp_path.glob("old.db.v1-*.bak")), "a backup is made before migrating"
+    assert list((tmp_path / "backups").glob("old-*-premigrate-v1.db")), "a backup is made before migrating"
     ws.close()

@@ -30,9 +30,13 @@ def _open(args, default_db, sample: bool = True) -> Workspace:
     from .users_cli import sign_in
     path = args.db or default_db()
     ws = Workspace.open(path, now=parse_now(args.now), sample=sample)
+    _OPENED.append(ws)
     sign_in(ws, args)
     args.workspace = ws          # run() adds the login hint to a refusal of nobody
     return ws
+
+
+_OPENED: list[Workspace] = []   # closed when the command ends, so no connection outlives it (restore checks)
 
 
 def _read_json(path: str):
@@ -56,6 +60,9 @@ def run(args, out, default_db) -> int:
         if ws is not None and not ws.access.user.login:
             raise PermissionDenied(f"{LOGIN_HINT}。{exc.message}", exc.needed) from None
         raise
+    finally:
+        while _OPENED:
+            _OPENED.pop().close()
 
 
 # ---- commands --------------------------------------------------------------------------------
@@ -328,7 +335,7 @@ def add_mediation_commands(sub, common) -> None:
 
 def add_routing_commands(sub, common) -> None:
     """Units, rules and routing commands (谁主管谁负责) — registered in routing_cli.py."""
-    from . import routing_cli
+    from . import backup_cli, routing_cli
     routing_cli.register(sub, common, HANDLERS)
     from . import users_cli
     users_cli.register(sub, common, HANDLERS)
@@ -336,3 +343,4 @@ def add_routing_commands(sub, common) -> None:
     backlog_cli.register(sub, common, HANDLERS)
     from . import report_cli
     report_cli.register(sub, common, HANDLERS)
+    backup_cli.register(sub, common, HANDLERS)

@@ -108,12 +108,13 @@ class Workspace(RoutingMixin):
 
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True,
-             read_only: bool | None = None, sample: bool = True) -> "Workspace":
+             read_only: bool | None = None, sample: bool = True,
+             backup_before_migration: bool = True) -> "Workspace":
         """Open (or create) a database. `read_only=None`: read-only exactly when the file or its folder
         cannot be written (a CD, a locked share); True: view and print only, the file is never touched.
         A new database gets the national holidays and, with `sample`, the 江城市城东区 sample directory,
         categories and 权责清单 (the front ends ask before installing it)."""
-        store = Store(path, read_only=read_only)
+        store = Store(path, read_only=read_only, backup_before_migration=backup_before_migration)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
         ws = cls(store, now, data_dir)
         if seed_reference and not store.read_only and store.holiday_count() == 0:
@@ -136,6 +137,21 @@ class Workspace(RoutingMixin):
             seed.install_sample(self.store, self.now())
         self._forget_routing()
         return self.summary()
+
+    @property
+    def backups(self):
+        from .backups import Backups
+        return Backups(self)
+
+    def reopen(self) -> None:
+        """Open the same file again (a restore replaced it): a new connection, no cached reference data."""
+        if not self.closed:
+            self.store.close()
+        self.store = Store(self.store.path)
+        self.closed = False
+        self._calendar = None
+        self._categories = None
+        self._forget_routing()
 
     def close(self) -> None:
         """Close the database; a second close is harmless, and ``closed`` tells late callers (timers) to stop."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from datetime import datetime
@@ -40,7 +39,7 @@ def connect(path: str | Path) -> sqlite3.Connection:
 
 
 def open_database(path: str | Path, read_only: bool | None = None,
-                  connector=None) -> tuple[sqlite3.Connection, bool]:
+                  connector=None, backup_before_migration: bool = True) -> tuple[sqlite3.Connection, bool]:
     """Open (creating if missing) and migrate a database; returns (connection, read_only).
 
     A file this user cannot write (a CD, a locked share) opens read-only, unmigrated, for viewing and
@@ -69,7 +68,7 @@ def open_database(path: str | Path, read_only: bool | None = None,
                                   "请先复制到可写的位置再打开")
             return conn, True
     conn = connector(p)
-    migrate(conn, p)
+    migrate(conn, p if backup_before_migration else None)   # a verify's scratch copy needs no copy of itself
     restore_pending_indexes(conn)
     return conn, False
 
@@ -147,10 +146,11 @@ def migrate(conn: sqlite3.Connection, path: str | Path | None = None, now: datet
     if known <= applied:
         return current
     if applied and path and str(path) != ":memory:" and Path(path).exists():
-        stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
-        backup = Path(path).with_name(f"{Path(path).name}.v{current}-{stamp}.bak")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        shutil.copy2(path, backup)
+        # a consistent copy (online backup API) with its manifest, in the backups folder
+        from .backup import backup_folder, backup_name, write_backup
+        at = now or datetime.now()
+        folder = backup_folder(conn, path)
+        write_backup(conn, path, folder / backup_name(path, at, f"premigrate-v{current}"), "premigrate", at)
     with transaction(conn):
         applied = applied_migrations(conn)          # again, under the lock: another process may have done it
         had_data = bool(applied)

@@ -65,11 +65,13 @@ class ListFilter:
 
 
 class Store(AccountsStore):
-    def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None):
+    def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None,
+                 backup_before_migration: bool = True):
         self.path = str(path)
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p))
+        self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p),
+                                                  backup_before_migration=backup_before_migration)
         self.db = sqlite_utils.Database(self.conn)
 
     def close(self) -> None:

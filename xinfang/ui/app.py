@@ -339,7 +339,7 @@ def _run(argv: list[str] | None) -> int:
             if not ws.access.has_accounts() and ws.summary()["cases"] == 0:
                 FirstAdminDialog(ws).exec()   # a new office database: its administrator (暂不设置: no passwords)
 
-        window = MainWindow(ws, user, str(db))
+        window = MainWindow(ws, user, str(db), auto_backup=not args.screenshot)
         icon = app_icon()
         if icon is not None:
             window.setWindowIcon(icon)

@@ -11,7 +11,10 @@ from .session import SessionMixin
 from .qt import (QKeySequence, QLabel, QMainWindow, QMessageBox, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
                  QVBoxLayout, QWidget)
 from .timers import WorkspaceTimer, stop_timers
-from .workers import Backend
+from .backup_page import backup_on_close
+from .workers import Backend, run_task, wait_all
+
+AUTO_BACKUP_CHECK_MS = 10 * 60 * 1000
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +43,8 @@ def _placeholder(text: str) -> QWidget:
 
 
 class MainWindow(SessionMixin, QMainWindow):
-    def __init__(self, ws, actor: str, db_path: str | None = None, parent=None, *, sync_limit: int = 20_000):
+    def __init__(self, ws, actor: str, db_path: str | None = None, parent=None, *, sync_limit: int = 20_000,
+                 auto_backup: bool = False):
         super().__init__(parent)
         self.ws = ws
         self.actor = ws.access.actor(actor)      # the logged-in login, or the given name without accounts
@@ -107,6 +111,12 @@ class MainWindow(SessionMixin, QMainWindow):
             sc.activated.connect(slot)
 
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
+        # automatic backups (the app turns them on): a check every 10 minutes makes at most one a day,
+        # and closing the window makes one
+        self.auto_backup = auto_backup and self.db_path != ":memory:"
+        self._backup_timer = WorkspaceTimer(self, ws, AUTO_BACKUP_CHECK_MS, self._auto_backup, single_shot=False)
+        if self.auto_backup:
+            self._backup_timer.start()
 
         self._build_menu()          # 文件 first, then the session's 账户 menu
         self.restore_columns()
@@ -338,6 +348,8 @@ class MainWindow(SessionMixin, QMainWindow):
         self.settings = SettingsScreen(self.ws, self.actor)
         self.settings.profileChanged.connect(lambda _: self.update_status())
         self.settings.holidaysImported.connect(lambda _: self._reference_changed())
+        self.settings.backup.aboutToRestore.connect(self._before_restore)
+        self.settings.backup.restored.connect(self._after_restore)
         self._replace_tab(TAB_SETTINGS, self.settings, "设置")
 
     def _make_backlog(self) -> None:
@@ -453,7 +465,32 @@ class MainWindow(SessionMixin, QMainWindow):
             self.reports.stop_timers()       # a report still being computed: cancel and wait for it
         if self.backend is not None:
             self.backend.stop()
+        if self.auto_backup and not self.ws.closed:
+            backup_on_close(self, self.db_path)
         super().closeEvent(event)
+
+    # ---- backups -------------------------------------------------------------------------------
+    def _auto_backup(self) -> None:
+        run_task(lambda ws, ctx: ws.backups.auto(), self.db_path,
+                 on_failed=lambda m: self.statusBar().showMessage(f"自动备份失败：{m}", 10_000))
+
+    def _before_restore(self) -> None:
+        """The database file is about to be replaced: no reader of this window may keep it open."""
+        stop_timers(self)
+        if self.backend is not None:
+            self.backend.stop()
+        wait_all()
+
+    def _after_restore(self, _result: dict) -> None:
+        """Every screen shows the restored database: case tabs close, the form and lists reload."""
+        for index in range(self.tabs.count() - 1, TAB_SETTINGS, -1):
+            self.close_tab(index)
+        if self.register_form is not None:
+            self.register_form = None
+            self._make_register_form()
+        if self.auto_backup:
+            self._backup_timer.start()
+        self.schedule_refresh()
 
     # ---- refresh -------------------------------------------------------------------------------
     def schedule_refresh(self) -> None:

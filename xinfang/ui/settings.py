@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..domain.enums import Step
 from .integrity_page import IntegrityPage
+from .backup_page import BackupPage
 from .holidays_page import SAMPLE_CSV, HolidayPage, dry_run_holidays, year_ranges
 from .qt import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, Qt,
                  QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
@@ -166,6 +167,7 @@ class SettingsScreen(QWidget):
         self.chain = ChainPage(ws, actor)
         from .reports.settings_page import ReportSettingsPage
         self.report_settings = ReportSettingsPage(ws, actor)
+        self.backup = BackupPage(ws, actor)
         self.tabs.addTab(self.holidays, "节假日")
         self.tabs.addTab(self.profile, "期限方案")
         self.tabs.addTab(self.categories, "信访事项类别")
@@ -174,6 +176,7 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.trial, "分办试算")
         self.tabs.addTab(self.chain, "分办原则")
         self.tabs.addTab(self.report_settings, "报表与文书")
+        self.tabs.addTab(self.backup, "备份与恢复")
         self.tabs.addTab(self.info, "本库信息")
         self.users = self.access_log = None
         from ..services.access import AUDIT, USERS
@@ -205,6 +208,7 @@ class SettingsScreen(QWidget):
         self.categories.refresh()
         for page in (self.units, self.rules, self.trial, self.chain):
             page.refresh()
+        self.backup.refresh()
         self.info.refresh()
         for page in (self.users, self.access_log):
             if page is not None:

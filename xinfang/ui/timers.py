@@ -17,12 +17,12 @@ _TIMERS: "weakref.WeakSet[WorkspaceTimer]" = weakref.WeakSet()
 
 
 class WorkspaceTimer(QTimer):
-    """A single-shot debounce timer whose slot runs only while ``ws`` is open."""
+    """A (by default single-shot) timer whose slot runs only while ``ws`` is open."""
 
-    def __init__(self, parent: QWidget, ws, interval_ms: int, slot: Callable[[], None]):
+    def __init__(self, parent: QWidget, ws, interval_ms: int, slot: Callable[[], None], single_shot: bool = True):
         super().__init__(parent)
         self._ws, self._slot, self._owner = ws, slot, parent
-        self.setSingleShot(True)
+        self.setSingleShot(single_shot)
         self.setInterval(interval_ms)
         self.timeout.connect(self._fire)
         _TIMERS.add(self)
