@@ -78,6 +78,7 @@ def test_backup_has_a_manifest_and_verifies(file_ws):
     assert m["sha256"] == hashlib.sha256(copy.read_bytes()).hexdigest()
     assert m["cases"] == 5 and m["source"] == str(Path(ws.store.path).resolve())
     assert m["created_at"] == "2026-11-27T09:00:00" and m["schema_version"] >= 1
+    assert m["anchor"] == ws.anchor()          # the ledger head at the time of the copy (docs/ledger.md)
     report = ws.backups.verify(copy)
     assert report["ok"] and report["problems"] == [] and report["cases"] == 5
     (listed,) = ws.backups.list()
@@ -139,7 +140,9 @@ def test_a_tampered_event_is_refused_even_with_a_rewritten_manifest(file_ws, tmp
     report = verify_copy(copy)
     assert not report["ok"]
     assert any("校验值" in p for p in report["problems"])
-    assert any("事件链" in p or "校验未通过" in p for p in report["problems"])
+    first_case = ws.case_dict(ws.case(1))["number"]
+    assert report["check"]["broken_chains"] == [first_case]
+    assert any(first_case in p for p in report["problems"]), "the reason names the case"
 
     # the forger also rewrites the manifest: the chain check still refuses it
     m = _manifest(copy)
@@ -148,6 +151,7 @@ def test_a_tampered_event_is_refused_even_with_a_rewritten_manifest(file_ws, tmp
     copy.with_name(copy.name + ".json").write_text(json.dumps(m), encoding="utf-8")
     report = verify_copy(copy)
     assert not report["ok"] and not any("校验值" in p for p in report["problems"])
+    assert report["check"]["broken_chains"] == [first_case]
 
     register(ws, name="恢复前的新件")
     with pytest.raises(DomainError) as refused:

@@ -121,10 +121,11 @@ def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progres
             report["cases"] = check.get("cases", ws.count())
             report["schema_version"] = ws.store.one("SELECT value FROM meta WHERE key='schema_version'")
             anchor = getattr(ws, "anchor", None)
-            if callable(anchor) and manifest and manifest.get("anchor"):
+            if callable(anchor):
                 report["anchor"] = anchor()
-                if report["anchor"] != manifest["anchor"]:
-                    problems.append("账本锚点与备份清单不符：备份中的记录在制作后被改动")
+                if manifest and manifest.get("anchor") and report["anchor"] != manifest["anchor"]:
+                    problems.append(f"账本锚点（{report['anchor']}）与备份清单记录的 {manifest['anchor']} 不符："
+                                    "备份中的记录在制作后被改动")
         except sqlite3.DatabaseError as exc:
             problems.append(f"检查时发现数据库文件已损坏：{exc}")
             return report
@@ -141,6 +142,8 @@ def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progres
 
 
 def _check_problems(check: dict) -> list[str]:
+    if check.get("problems"):                       # the ledger's check says it in Chinese already
+        return list(check["problems"]) if not check.get("ok", True) else []
     out = []
     if check.get("integrity", "ok") != "ok":
         out.append(f"SQLite 完整性检查未通过：{check['integrity']}")

@@ -147,10 +147,8 @@ class Workspace(RoutingMixin):
         """Open the same file again (a restore replaced it): a new connection, no cached reference data."""
         if not self.closed:
             self.store.close()
-        self.store = Store(self.store.path)
-        self.closed = False
-        self._calendar = None
-        self._categories = None
+        # __init__ again, so every service handed out (integrity, backlog, mediation …) starts on the new store
+        self.__init__(Store(self.store.path), self.now, self.data_dir)
         self._forget_routing()
 
     def close(self) -> None:
