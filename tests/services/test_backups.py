@@ -22,15 +22,16 @@ from tests.helpers import Clock, register
 ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = """
-import sys, time
+import sys
+from pathlib import Path
 from xinfang.services import Workspace
 from xinfang.services.intake import draft_from_dict
 from tests.helpers import case_json
 ws = Workspace.open(sys.argv[1])
+stop = Path(sys.argv[2])
 print("ready", flush=True)
-end = time.monotonic() + float(sys.argv[2])
 n = 0
-while time.monotonic() < end:
+while not stop.exists():
     ws.register(draft_from_dict(case_json(name="并发", summary="写入进程 %d" % n)), "writer")
     n += 1
 ws.close()
@@ -92,24 +93,29 @@ def test_backup_has_a_manifest_and_verifies(file_ws):
 def test_backup_while_another_process_writes(file_ws, tmp_path):
     ws, _ = file_ws
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    writer = subprocess.Popen([sys.executable, "-c", WRITER, ws.store.path, "4"], cwd=ROOT, env=env,
+    stop = tmp_path / "stop"
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, ws.store.path, str(stop)], cwd=ROOT, env=env,
                               stdout=subprocess.PIPE, text=True)
-    assert writer.stdout.readline().strip() == "ready"
     counts = []
     try:
-        while writer.poll() is None and len(counts) < 20:
-            made = ws.backups.create(out=tmp_path / f"during-{len(counts)}.db")
+        assert writer.stdout.readline().strip() == "ready"
+        for i in range(3):
+            before = ws.store.total_cases()
+            deadline = time.monotonic() + 30
+            while ws.store.total_cases() == before and time.monotonic() < deadline:
+                time.sleep(0.05)                             # the writer has written since the last copy
+            made = ws.backups.create(out=tmp_path / f"during-{i}.db")
+            assert writer.poll() is None, "the writer was still running during the copy"
             report = verify_copy(made["file"])
             assert report["ok"], report["problems"]
             assert report["cases"] == made["cases"]
             counts.append(made["cases"])
-            time.sleep(0.2)
     finally:
+        stop.touch()
         out, _ = writer.communicate(timeout=60)
     written = int(out.strip())
     assert writer.returncode == 0 and written > 0
-    assert len(counts) >= 2 and counts == sorted(counts)
-    assert counts[-1] > 5, "the writer was writing while the copies were made"
+    assert counts == sorted(counts) and counts[0] > 5 and len(set(counts)) == 3
     assert ws.count() == 5 + written >= counts[-1]
 
 
@@ -277,3 +283,43 @@ def test_migration_makes_a_consistent_backup_with_a_manifest(tmp_path):
     ws.close()
     (copy,) = (tmp_path / "backups").glob("old-*-premigrate-v1.db")
     assert _manifest(copy)["schema_version"] == 1 and verify_copy(copy)["ok"]
+
+
+# ---- who may (docs/permissions.md: 备份与恢复 `backup.run` is 管理员 only) -----------------------------------
+
+PASSWORD = "Backup-Test-2026"
+ROLE_OF = {"admin": "管理员", "clerk": "登记员", "boss": "领导", "jj": "纪检", "unit": "承办"}
+
+
+@pytest.mark.parametrize("login", list(ROLE_OF))
+def test_backup_and_restore_need_the_administrator(file_ws, tmp_path, login):
+    from xinfang.domain.permissions import PermissionDenied
+    ws, clock = file_ws
+    made = ws.backups.create()                          # no accounts yet: the built-in user may
+    ws.users.add("admin", ["管理员"], PASSWORD)
+    ws.users.sign_in("admin", PASSWORD)
+    for other, role in ROLE_OF.items():
+        if other != "admin":
+            ws.users.add(other, [role], PASSWORD, unit="420102-RSJ" if role == "承办" else "")
+    ws.users.sign_in(login, PASSWORD)
+    clock.advance(hours=1)
+    actions = {
+        "backup": lambda: ws.backups.create(),
+        "list": lambda: ws.backups.list(),
+        "verify": lambda: ws.backups.verify(made["file"]),
+        "restore": lambda: ws.backups.restore(made["file"]),
+        "folder": lambda: ws.backups.set_folder(str(tmp_path / "elsewhere"), login),
+    }
+    files_before = sorted(p.name for p in (tmp_path / "backups").iterdir())
+    for name, action in actions.items():
+        if login == "admin":
+            action()
+        else:
+            with pytest.raises(PermissionDenied) as refused:
+                action()
+            assert "管理员" in refused.value.message, name
+    if login != "admin":
+        assert sorted(p.name for p in (tmp_path / "backups").iterdir()) == files_before, "nothing was written"
+        assert ws.store.total_cases() == 5
+    # the automatic copy is the program's, whoever is logged in
+    assert ws.backups.auto(closing=True)["kind"] == "auto"

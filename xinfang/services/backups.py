@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..domain.problems import DomainError
 from ..storage import backup as files
+from .access import BACKUP
 
 Progress = Callable[[int, int, str], None]    # (done, total, Chinese text)
 
@@ -157,7 +158,8 @@ def _check_problems(check: dict) -> list[str]:
 
 
 class Backups:
-    """`ws.backups`: the backups of the database this Workspace has open."""
+    """`ws.backups`: the backups of the database this Workspace has open. What a user asks for needs the
+    管理员 role (`backup.run`); the automatic copies (closing, daily, before an upgrade or a restore) do not."""
 
     def __init__(self, ws):
         self.ws = ws
@@ -175,6 +177,7 @@ class Backups:
 
     def set_folder(self, folder: str, actor: str) -> Path:
         """Choose the backups folder (an empty text: `backups` beside the database); it must be writable."""
+        self.ws.access.require(BACKUP)
         text = (folder or "").strip()
         if text:
             path = Path(text).expanduser()
@@ -188,12 +191,17 @@ class Backups:
             except OSError as exc:
                 raise DomainError(f"备份文件夹不可写：{path}（{exc.strerror or exc}）") from None
         with self.ws.store.transaction():
-            self.ws.store.set_setting(files.BACKUP_DIR_SETTING, str(path.resolve()) if text else "")
+            self.ws.store.set_setting(files.BACKUP_DIR_SETTING, str(path.resolve()) if text else "",
+                                      self.ws.access.actor(actor), self.ws.now())
         return self.folder()
 
     # ---- make --------------------------------------------------------------------------------------------
     def create(self, out: str | Path | None = None, kind: str = "manual", progress: Progress = _silent) -> dict:
         """A consistent copy (online backup API, safe while others write) with its manifest."""
+        self.ws.access.require(BACKUP)
+        return self._copy(out, kind, progress)
+
+    def _copy(self, out: str | Path | None, kind: str, progress: Progress) -> dict:
         at = self.ws.now()
         dest = Path(out) if out else self.folder() / files.backup_name(self.db_path, at, kind)
         if dest.resolve() == self.db_path:
@@ -210,15 +218,15 @@ class Backups:
         """The automatic copy: always when the app closes, else at most once a day; then old copies go."""
         today = self.ws.now().date()
         if not closing and any(b["kind"] == "auto" and b["created_at"][:10] == today.isoformat()
-                               for b in self.list()):
+                               for b in self._list()):
             return None
-        made = self.create(kind="auto", progress=progress)
+        made = self._copy(None, "auto", progress)
         self.prune()
         return made
 
     def prune(self) -> list[str]:
         """Delete automatic copies beyond the last 7 daily and 4 weekly ones (other kinds are never deleted)."""
-        autos = [Dated(datetime.fromisoformat(b["created_at"]), Path(b["file"])) for b in self.list()
+        autos = [Dated(datetime.fromisoformat(b["created_at"]), Path(b["file"])) for b in self._list()
                  if b["kind"] == "auto"]
         keep = retained(autos)
         removed = []
@@ -232,6 +240,10 @@ class Backups:
     # ---- look --------------------------------------------------------------------------------------------
     def list(self) -> list[dict]:
         """This database's copies in the backups folder, newest first."""
+        self.ws.access.require(BACKUP)
+        return self._list()
+
+    def _list(self) -> list[dict]:
         folder = self.folder()
         if not folder.is_dir():
             return []
@@ -257,6 +269,7 @@ class Backups:
     # ---- check and restore -------------------------------------------------------------------------------
     def verify(self, copy: str | Path, progress: Progress = _silent) -> dict:
         """verify_copy, and the result recorded in the copy's manifest (shown in the list)."""
+        self.ws.access.require(BACKUP)
         report = verify_copy(copy, self.db_path.parent, progress)
         manifest = files.read_manifest(copy)
         if manifest is not None:
@@ -269,6 +282,7 @@ class Backups:
         """Replace the database with a verified copy. The current file is first kept as a `prerestore` backup.
         A copy that does not verify is refused with the reasons and nothing changes. Afterwards this Workspace
         is open on the restored file."""
+        self.ws.access.require(BACKUP)
         live = self.db_path
         report = verify_copy(copy, live.parent, progress, keep_scratch=True)
         if not report["ok"]:
@@ -276,7 +290,7 @@ class Backups:
         scratch = Path(report["scratch"])
         try:
             progress(0, 0, "正在备份当前数据库…")
-            previous = self.create(kind="prerestore", progress=progress)
+            previous = self._copy(None, "prerestore", progress)
             progress(0, 0, "正在替换数据库文件…")
             self.ws.close()
             try:

@@ -147,9 +147,13 @@ class Workspace(RoutingMixin):
         """Open the same file again (a restore replaced it): a new connection, no cached reference data."""
         if not self.closed:
             self.store.close()
-        # __init__ again, so every service handed out (integrity, backlog, mediation …) starts on the new store
+        # __init__ again, so every service handed out (integrity, backlog, mediation …) starts on the new store;
+        # a logged-in user stays logged in
+        user = self.access.user
         self.__init__(Store(self.store.path), self.now, self.data_dir)
         self._forget_routing()
+        if not user.superuser and user.roles:
+            self.access.enter(user)
 
     def close(self) -> None:
         """Close the database; a second close is harmless, and ``closed`` tells late callers (timers) to stop."""

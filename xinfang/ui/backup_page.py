@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain.problems import DomainError
+from ..services.access import BACKUP
 from .qt import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                  QPushButton, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
 from .widgets import BANNER_STYLES, file_size_text, hint_label
@@ -29,6 +30,12 @@ def _verified_text(verified: dict | None) -> tuple[str, str]:
 
 def _progress(ctx):
     return lambda done, total, text: ctx.report(done, total, text)
+
+
+def _acting(ws, user) -> None:
+    """A worker opens its own Workspace: it acts as the user logged in to the window."""
+    if not user.superuser:
+        ws.access.enter(user)
 
 
 class BackupPage(QWidget):
@@ -103,6 +110,15 @@ class BackupPage(QWidget):
         return self.ws.store.path
 
     def refresh(self) -> None:
+        if not self.ws.access.can(BACKUP):
+            self.items = []
+            self.table.setRowCount(0)
+            self.folder.setText(str(self.ws.backups.folder()) if self.db_path != ":memory:" else "")
+            for w in (self.change_btn, self.default_btn, self.backup_btn, self.verify_btn, self.restore_btn,
+                      self.restore_file_btn):
+                w.setEnabled(False)
+            self.show_banner("备份与恢复需要“管理员”角色。程序关闭时和每天一次的自动备份照常进行。", "warn")
+            return
         if self.db_path == ":memory:":
             self.folder.setText("（内存数据库，无法备份）")
             self.items = []
@@ -158,7 +174,10 @@ class BackupPage(QWidget):
 
     # ---- work --------------------------------------------------------------------------------------------
     def backup_now(self) -> None:
+        user = self.ws.access.user
+
         def work(ws, ctx):
+            _acting(ws, user)
             return ws.backups.create(progress=_progress(ctx))
 
         def done(made: dict) -> None:
@@ -174,7 +193,10 @@ class BackupPage(QWidget):
         self.verify(chosen["file"])
 
     def verify(self, file: str) -> None:
+        user = self.ws.access.user
+
         def work(ws, ctx):
+            _acting(ws, user)
             return ws.backups.verify(file, _progress(ctx))
 
         def done(report: dict) -> None:
@@ -211,10 +233,12 @@ class BackupPage(QWidget):
     def restore(self, file: str, entry: dict | None) -> None:
         if not self.confirm_restore(file, entry):
             return
+        user = self.ws.access.user
         self.aboutToRestore.emit()
         self.ws.close()     # no connection of this window may stay on the file being replaced
 
         def work(ws, ctx):
+            _acting(ws, user)
             return ws.backups.restore(file, _progress(ctx))
 
         def finished(result: dict | None, message: str = "") -> None:
