@@ -457,17 +457,20 @@ class MainWindow(SessionMixin, QMainWindow):
             event.ignore()
             return
         self.save_layout()
-        stop_timers(self)   # every debounce under the window, the 登记 form's included (F7)
-        if self.mediation is not None:
-            self.mediation.stop_timers()
+        self._stop_timers()
         self.stop_session()
-        if self.reports is not None:
-            self.reports.stop_timers()       # a report still being computed: cancel and wait for it
         if self.backend is not None:
             self.backend.stop()
         if self.auto_backup and not self.ws.closed:
             backup_on_close(self, self.db_path)
         super().closeEvent(event)
+
+    def _stop_timers(self) -> None:
+        stop_timers(self)   # every WorkspaceTimer under the window, the 登记 form's included (F7)
+        if self.mediation is not None:
+            self.mediation.stop_timers()
+        if self.reports is not None:
+            self.reports.stop_timers()       # a report still being computed: cancel and wait for it
 
     # ---- backups -------------------------------------------------------------------------------
     def _auto_backup(self) -> None:
@@ -476,7 +479,7 @@ class MainWindow(SessionMixin, QMainWindow):
 
     def _before_restore(self) -> None:
         """The database file is about to be replaced: no reader of this window may keep it open."""
-        stop_timers(self)
+        self._stop_timers()
         if self.backend is not None:
             self.backend.stop()
         wait_all()
