@@ -75,7 +75,7 @@ def test_a_tampered_copy_shows_why_it_failed(qtbot, office):
     page.verify_selected()
     wait_for(page.task)
     assert page.table.item(0, 4).text().startswith("未通过")
-    assert "校验未通过" in page.banner.text() and "校验值" in page.banner.text()
+    assert "校验未通过" in page.banner.text() and "与备份清单不符" in page.banner.text()
 
 
 def test_restore_asks_first_and_the_window_shows_the_restored_database(qtbot, office, monkeypatch):
