@@ -206,12 +206,10 @@ class Backups:
         dest = Path(out) if out else self.folder() / files.backup_name(self.db_path, at, kind)
         if dest.resolve() == self.db_path:
             raise DomainError("备份文件不能是数据库文件本身")
-        extra = {}
         anchor = getattr(self.ws, "anchor", None)
-        if callable(anchor):
-            extra["anchor"] = anchor()
         manifest = files.write_backup(self.ws.store.conn, self.db_path, dest, kind, at,
-                                      lambda d, t: progress(d, t, "正在备份…"), extra)
+                                      lambda d, t: progress(d, t, "正在备份…"),
+                                      (lambda: {"anchor": anchor()}) if callable(anchor) else None)
         return self._entry(dest, manifest)
 
     def auto(self, closing: bool = False, progress: Progress = _silent) -> dict | None:

@@ -38,12 +38,22 @@ def manifest_path(copy: str | Path) -> Path:
 
 
 def write_backup(conn: sqlite3.Connection, db_path: str | Path, dest: str | Path, kind: str, at: datetime,
-                 progress: Progress | None = None, extra: dict | None = None) -> dict:
-    """An online copy of ``conn`` at ``dest`` and its manifest ``dest.json``; returns the manifest."""
-    online_backup(conn, dest, progress)
+                 progress: Progress | None = None, extra: Callable[[], dict] | None = None) -> dict:
+    """An online copy of ``conn`` at ``dest`` and its manifest ``dest.json``; returns the manifest.
+    ``extra()`` (e.g. the ledger anchor) is read in the same snapshot as the copy."""
+    own_snapshot = not conn.in_transaction
+    if own_snapshot:
+        conn.execute("BEGIN")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    try:
+        more = extra() if extra is not None else {}
+        online_backup(conn, dest, progress)
+    finally:
+        if own_snapshot:
+            conn.execute("ROLLBACK")
     manifest = {"file": str(Path(dest).resolve()), "created_at": at.isoformat(timespec="seconds"), "kind": kind,
                 "source": str(Path(db_path).resolve()), **describe(dest), "size": Path(dest).stat().st_size,
-                "sha256": file_sha256(dest), **(extra or {})}
+                "sha256": file_sha256(dest), **more}
     write_manifest(dest, manifest)
     return manifest
 
