@@ -323,3 +323,43 @@ def test_backup_and_restore_need_the_administrator(file_ws, tmp_path, login):
         assert ws.store.total_cases() == 5
     # the automatic copy is the program's, whoever is logged in
     assert ws.backups.auto(closing=True)["kind"] == "auto"
+
+
+def test_a_read_only_database_can_be_backed_up_elsewhere_and_verified_but_not_restored(file_ws, tmp_path):
+    """A database opened read-only (a CD, a locked share): a copy to a writable place and verifying work; the
+    automatic copy, restore and the folder setting are refused or skipped, and the file is never touched."""
+    ws, clock = file_ws
+    earlier = ws.backups.create()
+    register(ws, name="之后登记")
+    ws.close()
+    db = Path(ws.store.path)
+    before = db.read_bytes()
+    ro = Workspace.open(db, now=clock, read_only=True)
+    try:
+        assert ro.read_only and ro.count() == 6
+        assert ro.backups.auto(closing=True) is None                    # nothing new to keep
+        made = ro.backups.create(out=tmp_path / "usb" / "ro-copy.db")
+        assert made["cases"] == 6 and ro.backups.verify(made["file"])["ok"]
+        assert ro.backups.verify(earlier["file"])["cases"] == 5
+        with pytest.raises(DomainError, match="只读.*不能恢复"):
+            ro.backups.restore(earlier["file"])
+        with pytest.raises(DomainError, match="只读.*不能更改备份文件夹"):
+            ro.backups.set_folder(str(tmp_path / "elsewhere"), "admin")
+        assert [b["kind"] for b in ro.backups.list()] == ["manual"]     # no automatic or prerestore copy
+    finally:
+        ro.close()
+    assert db.read_bytes() == before
+    assert not (tmp_path / "elsewhere").exists()
+
+
+def test_a_folder_that_cannot_take_the_copy_gives_a_chinese_reason_and_leaves_nothing(file_ws, tmp_path):
+    ws, _ = file_ws
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("一个文件，不是文件夹")
+    with pytest.raises(DomainError, match="无法写入备份.*--out"):
+        ws.backups.create(out=blocked / "copy.db")
+    with pytest.raises(DomainError, match="这是一个文件夹"):
+        ws.backups.create(out=tmp_path)                                # a folder is no file name
+    assert not list(tmp_path.parent.glob("*.partial"))
+    left = {p.name for p in tmp_path.rglob("*")} - {"office.db-wal", "office.db-shm"}
+    assert left == {"not-a-folder", "office.db"}, "no partial copy, no manifest, no folder made"

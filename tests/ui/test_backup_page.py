@@ -137,3 +137,41 @@ def test_screenshot_of_the_backup_page(qtbot, office, cjk_font, tmp_path):
     qtbot.wait(50)
     out = Path(os.environ.get("XF_SHOT_DIR", tmp_path)) / "settings-backup.png"
     assert window.grab().save(str(out))
+
+
+def test_a_read_only_database_backs_up_to_a_chosen_file_and_cannot_be_restored(qtbot, office, monkeypatch,
+                                                                              tmp_path, cjk_font):
+    """A database on a CD: 立即备份到… asks where, verifying works, restore and the folder are disabled with the
+    reason, closing makes no automatic copy, and the file is not touched."""
+    ws, clock = office
+    ws.backups.create()
+    db = Path(ws.store.path)
+    ws.close()
+    before = db.read_bytes()
+    ro = Workspace.open(db, now=clock, read_only=True)
+    window = show(qtbot, MainWindow(ro, "admin", str(db), auto_backup=True))
+    window.tabs.setCurrentIndex(TAB_SETTINGS)
+    window.settings.tabs.setCurrentWidget(window.settings.backup)
+    page = window.settings.backup
+    assert page.read_only_note.isVisible() and "不能恢复" in page.read_only_note.text()
+    assert not page.change_btn.isEnabled() and not page.default_btn.isEnabled()
+    assert not page.restore_file_btn.isEnabled()
+    page.table.selectRow(0)
+    assert page.verify_btn.isEnabled() and not page.restore_btn.isEnabled()
+    qtbot.wait(50)
+    out = Path(os.environ.get("XF_SHOT_DIR", tmp_path)) / "settings-backup-read-only.png"
+    assert window.grab().save(str(out))
+
+    target = tmp_path / "usb" / "copy.db"
+    monkeypatch.setattr("xinfang.ui.backup_page.QFileDialog.getSaveFileName", lambda *a, **k: (str(target), ""))
+    assert page.backup_btn.text() == "立即备份到…"
+    page.backup_now()
+    wait_for(page.task)
+    assert "已备份" in page.banner.text() and target.exists()
+    page.verify(str(target))
+    wait_for(page.task)
+    assert "校验通过" in page.banner.text() and "（3 件" in page.banner.text()
+    window.close()
+    assert [b["kind"] for b in ro.backups.list()] == ["manual"], "no automatic copy of a read-only file"
+    close_windows_then(ro)
+    assert db.read_bytes() == before

@@ -172,12 +172,17 @@ class Backups:
             raise DomainError("内存数据库没有文件，无法备份或恢复")
         return Path(path).resolve()
 
+    def _refuse_read_only(self, what: str) -> None:
+        if self.ws.read_only:
+            raise DomainError(f"数据库以只读方式打开（文件或所在文件夹不可写），{what}")
+
     def folder(self) -> Path:
         return files.backup_folder(self.ws.store.conn, self.db_path)
 
     def set_folder(self, folder: str, actor: str) -> Path:
         """Choose the backups folder (an empty text: `backups` beside the database); it must be writable."""
         self.ws.access.require(BACKUP)
+        self._refuse_read_only("不能更改备份文件夹（这项设置保存在数据库中）")
         text = (folder or "").strip()
         if text:
             path = Path(text).expanduser()
@@ -206,14 +211,24 @@ class Backups:
         dest = Path(out) if out else self.folder() / files.backup_name(self.db_path, at, kind)
         if dest.resolve() == self.db_path:
             raise DomainError("备份文件不能是数据库文件本身")
+        if dest.is_dir():
+            raise DomainError(f"无法写入备份“{dest}”：这是一个文件夹，请给出备份的文件名（如 {dest / '信访备份.db'}）")
         anchor = getattr(self.ws, "anchor", None)
-        manifest = files.write_backup(self.ws.store.conn, self.db_path, dest, kind, at,
-                                      lambda d, t: progress(d, t, "正在备份…"),
-                                      (lambda: {"anchor": anchor()}) if callable(anchor) else None)
+        try:
+            manifest = files.write_backup(self.ws.store.conn, self.db_path, dest, kind, at,
+                                          lambda d, t: progress(d, t, "正在备份…"),
+                                          (lambda: {"anchor": anchor()}) if callable(anchor) else None)
+        except (OSError, sqlite3.OperationalError) as exc:
+            # a folder on a CD or a full disk: say where, and how to choose another place; no partial copy stays
+            reason = getattr(exc, "strerror", None) or str(exc)
+            raise DomainError(f"无法写入备份“{dest}”（{reason}）。请选择一个可写、空间足够的位置："
+                              "命令行用 --out 文件名，程序中用“设置 → 备份与恢复”的“更改文件夹…”") from None
         return self._entry(dest, manifest)
 
     def auto(self, closing: bool = False, progress: Progress = _silent) -> dict | None:
         """The automatic copy: always when the app closes, else at most once a day; then old copies go."""
+        if self.ws.read_only:               # a file on a CD cannot change: nothing new to keep, nowhere to write
+            return None
         today = self.ws.now().date()
         if not closing and any(b["kind"] == "auto" and b["created_at"][:10] == today.isoformat()
                                for b in self._list()):
@@ -268,12 +283,17 @@ class Backups:
     def verify(self, copy: str | Path, progress: Progress = _silent) -> dict:
         """verify_copy, and the result recorded in the copy's manifest (shown in the list)."""
         self.ws.access.require(BACKUP)
-        report = verify_copy(copy, self.db_path.parent, progress)
+        # the working copy goes beside the database (the disk meant for it), or to the temp folder when that is read-only
+        report = verify_copy(copy, None if self.ws.read_only else self.db_path.parent, progress)
         manifest = files.read_manifest(copy)
         if manifest is not None:
             manifest["verified"] = {"at": self.ws.now().isoformat(timespec="seconds"), "ok": report["ok"],
                                     "problems": report["problems"]}
-            files.write_manifest(copy, manifest)
+            try:
+                files.write_manifest(copy, manifest)
+            except OSError as exc:          # a copy on a CD or a write-protected USB drive
+                report.setdefault("notes", []).append(
+                    f"校验结果未能记入备份清单（{exc.strerror or exc}）；备份本身未改动")
         return report
 
     def restore(self, copy: str | Path, progress: Progress = _silent) -> dict:
@@ -281,6 +301,8 @@ class Backups:
         A copy that does not verify is refused with the reasons and nothing changes. Afterwards this Workspace
         is open on the restored file."""
         self.ws.access.require(BACKUP)
+        self._refuse_read_only("不能恢复；请先把数据库复制到可写的位置，或恢复到一个新文件"
+                               "（命令行：xinfang --db 新文件.db restore 备份文件）")
         live = self.db_path
         report = verify_copy(copy, live.parent, progress, keep_scratch=True)
         if not report["ok"]:

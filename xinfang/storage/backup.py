@@ -51,10 +51,14 @@ def write_backup(conn: sqlite3.Connection, db_path: str | Path, dest: str | Path
     finally:
         if own_snapshot:
             conn.execute("ROLLBACK")
-    manifest = {"file": str(Path(dest).resolve()), "created_at": at.isoformat(timespec="seconds"), "kind": kind,
-                "source": str(Path(db_path).resolve()), **describe(dest), "size": Path(dest).stat().st_size,
-                "sha256": file_sha256(dest), **more}
-    write_manifest(dest, manifest)
+    try:
+        manifest = {"file": str(Path(dest).resolve()), "created_at": at.isoformat(timespec="seconds"),
+                    "kind": kind, "source": str(Path(db_path).resolve()), **describe(dest),
+                    "size": Path(dest).stat().st_size, "sha256": file_sha256(dest), **more}
+        write_manifest(dest, manifest)
+    except BaseException:
+        Path(dest).unlink(missing_ok=True)      # a copy without its manifest could not be verified: none at all
+        raise
     return manifest
 
 
@@ -82,6 +86,17 @@ def online_backup(source: sqlite3.Connection, dest: str | Path, progress: Progre
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_name(f"{dest.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
+    try:
+        _copy_into(source, partial, progress)
+        _fsync(partial)
+        os.replace(partial, dest)                        # a copy is either whole or absent
+    except BaseException:
+        for leftover in (partial, *companion_files(partial)):    # a full disk or a failed step leaves nothing
+            leftover.unlink(missing_ok=True)
+        raise
+
+
+def _copy_into(source: sqlite3.Connection, partial: Path, progress: Progress | None) -> None:
     target = sqlite3.connect(str(partial))
     # One read transaction across all steps: the copy is one snapshot, and another process writing meanwhile
     # (WAL: readers never block it) does not make SQLite restart the copy at every step.
@@ -100,8 +115,6 @@ def online_backup(source: sqlite3.Connection, dest: str | Path, progress: Progre
         if own_snapshot:
             source.execute("ROLLBACK")
         target.close()
-    _fsync(partial)
-    os.replace(partial, dest)                            # a copy is either whole or absent
 
 
 def file_sha256(path: str | Path, progress: Progress | None = None) -> str:

@@ -18,6 +18,10 @@ HINT = ("程序关闭时、以及打开期间每天一次，会自动备份到�
         "或定期把备份（.db 和同名 .json）复制出去，并不时做一次恢复演练。")
 
 
+READ_ONLY_REASON = ("数据库以只读方式打开（文件或所在文件夹不可写）：可以校验备份、把当前数据库备份到可写的位置；"
+                    "不能恢复，也不能更改备份文件夹，也不做自动备份。")
+
+
 def _verified_text(verified: dict | None) -> tuple[str, str]:
     """(text, banner style) of a copy's last verification."""
     if not verified:
@@ -91,6 +95,10 @@ class BackupPage(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
+        self.read_only_note = QLabel(READ_ONLY_REASON)
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setStyleSheet(BANNER_STYLES["warn"])
+        self.read_only_note.setVisible(False)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
         self.banner.setTextInteractionFlags(Qt.TextSelectableByMouse)
@@ -99,6 +107,7 @@ class BackupPage(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(top)
         lay.addWidget(hint_label(HINT))
+        lay.addWidget(self.read_only_note)
         lay.addLayout(buttons)
         lay.addWidget(self.banner)
         lay.addWidget(self.table, 1)
@@ -127,6 +136,14 @@ class BackupPage(QWidget):
         else:
             self.folder.setText(str(self.ws.backups.folder()))
             self.items = self.ws.backups.list()
+            for w in (self.change_btn, self.default_btn, self.backup_btn, self.restore_file_btn):
+                w.setEnabled(True)
+        if self.ws.read_only:
+            for w in (self.change_btn, self.default_btn, self.restore_file_btn):
+                w.setEnabled(False)
+                w.setToolTip(READ_ONLY_REASON)
+            self.backup_btn.setText("立即备份到…")
+        self.read_only_note.setVisible(self.ws.read_only)
         self.table.setRowCount(len(self.items))
         for r, b in enumerate(self.items):
             verified, style = _verified_text(b.get("verified"))
@@ -155,7 +172,7 @@ class BackupPage(QWidget):
     def _selection_changed(self) -> None:
         has = self.selected() is not None
         self.verify_btn.setEnabled(has)
-        self.restore_btn.setEnabled(has)
+        self.restore_btn.setEnabled(has and not self.ws.read_only)
 
     # ---- the folder --------------------------------------------------------------------------------------
     def choose_folder(self) -> None:
@@ -175,10 +192,17 @@ class BackupPage(QWidget):
     # ---- work --------------------------------------------------------------------------------------------
     def backup_now(self) -> None:
         user = self.ws.access.user
+        out = None
+        if self.ws.read_only:       # the folder beside a read-only file cannot take it either: ask where
+            suggested = str(Path.home() / Path(self.db_path).with_suffix("").name) + \
+                f"-{datetime.now():%Y%m%d-%H%M%S}-manual.db"
+            out, _ = QFileDialog.getSaveFileName(self, "备份到（选择可写的位置，如 U 盘）", suggested, "数据库备份 (*.db)")
+            if not out:
+                return
 
         def work(ws, ctx):
             _acting(ws, user)
-            return ws.backups.create(progress=_progress(ctx))
+            return ws.backups.create(out=out, progress=_progress(ctx))
 
         def done(made: dict) -> None:
             self.show_banner(f"已备份：{made['file']}（{made['cases']:,} 件，{file_size_text(made['size'])}）", "ok")

@@ -12,7 +12,7 @@ from .qt import (QKeySequence, QLabel, QMainWindow, QMessageBox, QShortcut, Qt, 
                  QVBoxLayout, QWidget)
 from .timers import WorkspaceTimer, stop_timers
 from .backup_page import backup_on_close
-from .workers import Backend, run_task, wait_all
+from .workers import Backend, run_task, set_read_only, wait_all
 
 AUTO_BACKUP_CHECK_MS = 10 * 60 * 1000
 
@@ -112,8 +112,9 @@ class MainWindow(SessionMixin, QMainWindow):
 
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
         # automatic backups (the app turns them on): a check every 10 minutes makes at most one a day,
-        # and closing the window makes one
-        self.auto_backup = auto_backup and self.db_path != ":memory:"
+        # and closing the window makes one; a read-only file (a CD) cannot change, so none of it
+        self.auto_backup = auto_backup and self.db_path != ":memory:" and not getattr(ws, "read_only", False)
+        set_read_only(self.db_path, getattr(ws, "read_only", False))
         self._backup_timer = WorkspaceTimer(self, ws, AUTO_BACKUP_CHECK_MS, self._auto_backup, single_shot=False)
         if self.auto_backup:
             self._backup_timer.start()

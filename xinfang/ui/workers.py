@@ -40,6 +40,17 @@ def _as_session_user(ws):
     return ws
 
 
+_read_only_paths: set[str] = set()   # databases a window shows read-only: its background work reads only too
+
+
+def set_read_only(path: str, read_only: bool) -> None:
+    (_read_only_paths.add if read_only else _read_only_paths.discard)(str(path))
+
+
+def open_for_worker(path: str) -> Workspace:
+    return Workspace.open(path, seed_reference=False, read_only=True if str(path) in _read_only_paths else None)
+
+
 class Cancelled(Exception):
     """Raised by TaskContext.check() after the user cancelled."""
 
@@ -97,7 +108,7 @@ class Task(QThread):
         ctx = TaskContext(self)
         try:
             if self.db_path:
-                ws = _as_session_user(Workspace.open(self.db_path, seed_reference=False))
+                ws = _as_session_user(open_for_worker(self.db_path))
                 self.result = self.fn(ws, ctx)
             else:
                 self.result = self.fn(ctx)
@@ -247,7 +258,7 @@ class Backend(QThread):
                     continue
                 try:
                     if ws is None:
-                        ws = Workspace.open(self.db_path, seed_reference=False)
+                        ws = open_for_worker(self.db_path)
                     self.done.emit(token, fn(_as_session_user(ws)))
                 except Exception as exc:   # reported to the GUI thread (traceback: log file)
                     self.error.emit(token, user_message(exc))
