@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _expected() -> set[str]:
     names = {f"xinfang/storage/migrations/{p.name}" for p in (ROOT / "xinfang/storage/migrations").glob("*.sql")}
+    names |= {f"xinfang/storage/pg/migrations/{p.name}" for p in (ROOT / "xinfang/storage/pg/migrations").glob("*.sql")}
     for path in (ROOT / "resources").rglob("*"):
         if path.is_file() and path.suffix not in (".py", ".pyc"):
             names.add("xinfang/bundled/" + path.relative_to(ROOT / "resources").as_posix())
@@ -29,7 +30,8 @@ def test_built_wheel_contains_every_migration_resource_and_module(tmp_path):
     (wheel,) = tmp_path.glob("xinfang-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = _expected()
-    assert {"xinfang/storage/migrations/0001_initial.sql", "xinfang/bundled/fonts/wqy-microhei.ttc",
+    assert {"xinfang/storage/migrations/0001_initial.sql", "xinfang/storage/pg/migrations/0028_initial.sql",
+            "xinfang/bundled/fonts/wqy-microhei.ttc",
             "xinfang/bundled/calendars/holidays-cn.csv", "xinfang/bundled/rules/rules.csv",
             "xinfang/bundled/icons/xinfang.png"} <= expected
     assert expected - names == set()
