@@ -1,0 +1,65 @@
+"""Substring search on PostgreSQL (issue 12 §1): the counterpart of storage/search.py's FTS5 index.
+
+A case's searchable text is folded exactly as on SQLite (NFKC, lower case) into one `doc`:
+- names and text (summary, content, demands, place, category): every run of punctuation or spaces
+  becomes one '|', so a match never spans a comma — like the separator token of the FTS5 columns;
+- identifiers (case number, ID numbers, phones, work-order number): punctuation inside is dropped
+  ("2025-信-000123" → "2025信000123"), so "信000123" finds it, as on SQLite;
+- fields are joined by '|'. A query is folded by search.normalise_query, which keeps word characters
+  only, so it never contains '|'.
+
+pg_trgm's GIN index answers `doc LIKE '%q%'` for 3 or more characters but extracts no trigram from
+1–2 (it then reads the whole index). `grams` holds the distinct characters and adjacent character pairs
+of `doc` (none spanning a '|'), so a 1–2-character query is one GIN array lookup with no recheck.
+bench/bench_pg_search.py measures both at 1,000,000 cases.
+"""
+from __future__ import annotations
+
+from .. import search as lite
+
+SEPARATOR = "|"
+
+
+def _text(value: str) -> str:
+    """Word characters as they are, every other run as one separator (search.char_tokens' rule)."""
+    out: list[str] = []
+    for ch in lite._fold(value):
+        if lite._is_word_char(ch):
+            out.append(ch)
+        elif out and out[-1] != SEPARATOR:
+            out.append(SEPARATOR)
+    return "".join(out).strip(SEPARATOR)
+
+
+def _identifier(value: str) -> str:
+    return "".join(ch for ch in lite._fold(value) if lite._is_word_char(ch))
+
+
+def document(number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, list[str]]:
+    """(doc, grams) of a case; the same arguments as search.document on SQLite."""
+    fields = [_identifier(number), *(_text(n) for n in names), *(_identifier(v) for v in ids),
+              *(_text(p) for p in body_parts)]
+    doc = SEPARATOR.join(f for f in fields if f)
+    return doc, grams_of(doc)
+
+
+def grams_of(doc: str) -> list[str]:
+    found: set[str] = set()
+    for piece in doc.split(SEPARATOR):
+        found.update(piece)
+        found.update(piece[i:i + 2] for i in range(len(piece) - 1))
+    return sorted(found)
+
+
+def _like_pattern(q: str) -> str:
+    return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def condition(text: str) -> tuple[str, tuple] | None:
+    """The WHERE condition on case_search for a substring query, or None when nothing is searchable."""
+    q = lite.normalise_query(text)
+    if not q:
+        return None
+    if len(q) <= 2:
+        return "grams @> ARRAY[%s]::text[]", (q,)
+    return "doc LIKE %s", (_like_pattern(q),)
