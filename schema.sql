@@ -296,6 +296,22 @@ CREATE UNIQUE INDEX backlog_records_one_open ON backlog_records(case_id) WHERE d
 CREATE INDEX backlog_records_batch ON backlog_records(batch_id, status);
 CREATE INDEX backlog_records_leader ON backlog_records(leader, status);
 
+-- The 积案 events that move the §2 numbers (take, resolve, close, reopen, delist, reassign) in narrow form:
+-- a projection of record_events (kind 'backlog') written in the same transaction as each event and checked
+-- against it by `xinfang check`. The numbers as of any date are replayed from these rows without reading the
+-- payloads; they are still never stored.
+CREATE TABLE backlog_moves (
+    record_id INTEGER NOT NULL REFERENCES backlog_records(id),
+    seq       INTEGER NOT NULL,
+    action    TEXT NOT NULL,
+    day       TEXT NOT NULL,
+    batch_id  INTEGER,
+    due       TEXT,
+    leader    TEXT,
+    unit      TEXT,
+    PRIMARY KEY (record_id, seq)
+) WITHOUT ROWID;
+
 -- 积案候选 a person dismissed; proposed again once the case has a newer event or a newer repeat link.
 CREATE TABLE backlog_dismissals (
     id           INTEGER PRIMARY KEY,

@@ -138,3 +138,24 @@ def test_board_rows_agree_with_the_numbers(ws):
     assert len(ws.backlog.records(overdue=True, today=date(2026, 6, 30))) == 2
     assert len(ws.backlog.records(unit=U1, status=["已化解"])) == 2
     assert ws.check()["ok"]
+
+
+@pytest.mark.parametrize("day", ["2026-01-09", "2026-01-10", "2026-02-20", "2026-03-10", "2026-03-31",
+                                 "2026-04-01", "2026-04-10", "2026-06-25", "2026-06-30", "2026-07-01"])
+def test_fast_count_equals_the_reference_replay(ws, day):
+    """stats folds only the counted events (rules.standings); the reference is the full replay of each record
+    (rules.replay over all its events with payloads) counted by Tally.add — on every date an event changes."""
+    from xinfang.domain.backlog import Tally
+    as_of = date.fromisoformat(day)
+    total, leaders = Tally(), {}
+    for rid, in ws.store.q("SELECT id FROM backlog_records"):
+        state = ws.backlog.state(rid, as_of)
+        if state is None:
+            continue
+        total.add(state, as_of)
+        if state.leader:
+            leaders.setdefault(state.leader, Tally()).add(state, as_of)
+    s = ws.backlog.stats(at=as_of)
+    assert s["total"] == total.to_dict()
+    assert {x["leader"]: {k: x[k] for k in total.to_dict()} for x in s["leaders"]} == \
+        {k: t.to_dict() for k, t in leaders.items()}

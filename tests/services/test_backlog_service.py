@@ -133,6 +133,17 @@ def test_check_finds_a_changed_event_and_a_changed_projection(env):
     assert not bad["ok"] and bad["backlog"]["projection_mismatch"] == [r["id"]]
     ws.store.conn.execute("UPDATE backlog_records SET status = '已化解' WHERE id = ?", (r["id"],))
     assert ws.check()["ok"]
+    # the narrow copy the numbers are counted from must say what the events say
+    ws.store.conn.execute("UPDATE backlog_moves SET day = '2026-01-01' WHERE record_id = ? AND action = 'resolve'",
+                          (r["id"],))
+    bad = ws.check()
+    assert not bad["ok"] and bad["backlog"]["moves_mismatch"] == [r["id"]]
+    assert any("backlog_moves" in p for p in bad["problems"])
+    ws.store.conn.execute("DELETE FROM backlog_moves WHERE record_id = ? AND action = 'resolve'", (r["id"],))
+    assert ws.check()["backlog"]["moves_mismatch"] == [r["id"]]
+    ws.store.conn.execute("INSERT INTO backlog_moves(record_id, seq, action, day) SELECT ?, seq, action, substr(at, 1, 10) "
+                          "FROM record_events WHERE kind = 'backlog' AND action = 'resolve'", (r["id"],))
+    assert ws.check()["ok"]
     ws.store.conn.execute("DROP TRIGGER record_events_no_update")
     ws.store.conn.execute("UPDATE record_events SET payload = replace(payload, '其他', '依法解决') "
                           "WHERE kind = 'backlog' AND action = 'resolve'")

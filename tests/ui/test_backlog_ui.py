@@ -110,7 +110,7 @@ def test_board_rates_overdue_in_red_filters_and_enter_opens(qtbot, bws):
     screen.refresh()
     board = screen.board
     assert board.model.rowCount() == 2
-    row = [r["id"] for r in board.model.rows].index(a["id"])
+    row = list(board.model.ids).index(a["id"])
     assert board.model.data(board.model.index(row, 8)) == "逾期"
     assert board.model.data(board.model.index(row, 3), Qt.ForegroundRole) == QColor("#c62828")
     # by batch: 2 taken on, 1 resolved = 50% against a target of 90%; the empty batch shows no rate
@@ -123,17 +123,35 @@ def test_board_rates_overdue_in_red_filters_and_enter_opens(qtbot, bws):
                for i in range(board.leaders.rowCount())}
     assert leaders == {"陈书记": "0.0%", "周区长": "100.0%"}
     board.overdue_only.setChecked(True)
-    assert [r["id"] for r in board.model.rows] == [a["id"]]
+    assert list(board.model.ids) == [a["id"]]
     board.clear_filters()
     board.leader_filter.setCurrentIndex(board.leader_filter.findData("周区长"))
-    assert [r["id"] for r in board.model.rows] == [b["id"]]
+    assert list(board.model.ids) == [b["id"]]
     board.clear_filters()
     opened = []
     screen.openRecord.connect(opened.append)
     board.table.setFocus()
     board.table.selectRow(0)
     qtbot.keyClick(board.table, Qt.Key_Return)
-    assert opened == [board.model.rows[0]["id"]]
+    assert opened == [board.model.record_id(0)]
+
+
+def test_board_list_reads_only_the_pages_it_shows(qtbot, bws):
+    """The list is windowed (tech-notes §4): the ids and the overdue count come at once, rows are read a page
+    at a time when drawn. With pages of 2 rows, 3 records by due date: a (06-20, overdue), c (08-31), b
+    (09-30, the batch's target)."""
+    a = bws.backlog.take_on(1, 1, "上级交办", "clerk", leader="陈书记", due="2026-06-20", at="2026-06-05")["id"]
+    b = bws.backlog.take_on(2, 1, "上级交办", "clerk", leader="周区长")["id"]
+    c = bws.backlog.take_on(3, 1, "本级排查", "clerk", due="2026-08-31")["id"]
+    board = show(qtbot, BacklogScreen(bws, "clerk")).board
+    board.model.PAGE = 2
+    board.refresh()
+    assert board.model.ids == [a, c, b] and board.count_label.text() == "共 3 件，其中逾期 1 件"
+    assert not board.model._pages                                     # nothing read before it is drawn
+    assert board.model.data(board.model.index(1, 8)) == "未到期"
+    assert list(board.model._pages) == [0]                           # rows 0–1 only
+    assert board.model.data(board.model.index(2, 1)) == bws.case(2).number and list(board.model._pages) == [0, 1]
+    assert board.model.data(board.model.index(0, 8)) == "逾期"
 
 
 def test_leader_workbench_shows_his_items_first_and_a_clerk_sees_counts(qtbot, bws):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import Enum
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from .problems import DomainError
 
@@ -227,24 +227,95 @@ class Tally:
     leader_resolved: int = 0
 
     def add(self, s: RecordState, as_of: date) -> None:
-        self.assigned += 1
+        flags = 0
         if s.resolved:
-            self.resolved += 1
-            if s.resolved_on is not None and s.resolved_on > s.due:
-                self.late_resolved += 1
+            flags |= RESOLVED | (LATE if s.resolved_on is not None and s.resolved_on > s.due else 0)
         elif s.due < as_of:
-            self.overdue += 1
+            flags |= OVERDUE
         if s.delisted_on is not None and s.delisted_on <= as_of:
-            self.delisted += 1
-        if s.leader:
-            self.leader_assigned += 1
-            self.leader_resolved += int(s.resolved)
+            flags |= DELISTED
+        self.add_flags(flags, bool(s.leader))
+
+    def add_flags(self, flags: int, has_leader: bool, n: int = 1) -> None:
+        """Count n records that stand as `flags` (see `standings`)."""
+        self.assigned += n
+        if flags & RESOLVED:
+            self.resolved += n
+            if flags & LATE:
+                self.late_resolved += n
+        elif flags & OVERDUE:
+            self.overdue += n
+        if flags & DELISTED:
+            self.delisted += n
+        if has_leader:
+            self.leader_assigned += n
+            if flags & RESOLVED:
+                self.leader_resolved += n
 
     def to_dict(self) -> dict:
         return {"assigned": self.assigned, "resolved": self.resolved, "rate": rate(self.resolved, self.assigned),
                 "overdue": self.overdue, "late_resolved": self.late_resolved, "delisted": self.delisted,
                 "leader_assigned": self.leader_assigned, "leader_resolved": self.leader_resolved,
                 "leader_rate": rate(self.leader_resolved, self.leader_assigned)}
+
+
+# How a record stands on a date, as bits: what the §2 numbers count.
+RESOLVED, LATE, OVERDUE, DELISTED = 1, 2, 4, 8
+# The events that move the numbers; progress, plan and attach only write the log.
+COUNTED_ACTIONS = (BacklogAction.TAKE.value, BacklogAction.RESOLVE.value, BacklogAction.CLOSE.value,
+                   BacklogAction.REOPEN.value, BacklogAction.DELIST.value, BacklogAction.REASSIGN.value)
+
+
+def move_of(action: str, payload: Mapping) -> tuple | None:
+    """What an event that moves the numbers keeps in narrow form (storage's backlog_moves): (batch, due,
+    leader, unit) of a take, the new leader of a reassign, nothing else for resolve/close/reopen/delist;
+    None for the log-only actions (progress, plan, attach)."""
+    if action == BacklogAction.TAKE.value:
+        return int(payload["batch"]), payload["due"], payload.get("leader", ""), payload.get("unit", "")
+    if action == BacklogAction.REASSIGN.value:
+        return None, None, payload["leader"], None
+    return (None, None, None, None) if action in COUNTED_ACTIONS else None
+
+
+def standings(events: Iterable[tuple], as_of: date) -> Iterator[tuple[int, str, str, int]]:
+    """(batch, leader, unit, flags) of every record on `as_of`: the same answer as `replay` + `Tally.add`,
+    folded into plain locals so that 10,000 records take milliseconds.
+
+    `events` are (record, action, day ISO, *move_of(...)) of COUNTED_ACTIONS only, in record then sequence
+    order, none later than `as_of`. ISO dates compare as text."""
+    cut = as_of.isoformat()
+    current = None
+    batch = leader = unit = due = resolved_on = None
+    resolved = delisted = False
+    for record, action, day, take_batch, take_due, new_leader, take_unit in events:
+        if record != current:
+            if current is not None:
+                yield _standing(current, batch, leader, unit, due, resolved, resolved_on, delisted, cut)
+            current, batch, resolved, resolved_on, delisted = record, None, False, None, False
+        if action == "take":
+            batch, due, leader, unit = take_batch, take_due, new_leader or "", take_unit or ""
+        elif action == "resolve":
+            resolved, resolved_on = True, day
+        elif action == "close":
+            resolved = True
+        elif action == "reopen":
+            resolved, resolved_on = False, None
+        elif action == "delist":
+            delisted = True
+        elif action == "reassign":
+            leader = new_leader or ""
+    if current is not None:
+        yield _standing(current, batch, leader, unit, due, resolved, resolved_on, delisted, cut)
+
+
+def _standing(record, batch, leader, unit, due, resolved, resolved_on, delisted, cut) -> tuple[int, str, str, int]:
+    if batch is None:
+        raise DomainError(f"积案 {record} 的事件链缺少开头的“列为积案”事件（请运行 xinfang check）")
+    if resolved:
+        flags = RESOLVED | (LATE if resolved_on is not None and resolved_on > due else 0)
+    else:
+        flags = OVERDUE if due < cut else 0
+    return batch, leader, unit, flags | (DELISTED if delisted else 0)
 
 
 def rate(numerator: int, denominator: int) -> float | None:

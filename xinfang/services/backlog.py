@@ -12,6 +12,7 @@ from ..domain.permissions import ADMIN, DISCIPLINE, HANDLER, LEADER, REGISTRAR, 
 from ..domain.problems import DomainError
 from ..storage.backlog_store import BacklogStore
 from . import backlog_stats
+from .backlog_board import BoardMixin
 from .backlog_candidates import CandidatesMixin
 
 # Settings of this area (shown and changed by `xinfang backlog config`): key -> (meaning, default, min, max)
@@ -59,7 +60,7 @@ def _name(value, what: str, limit: int = 50, required: bool = True) -> str:
     return text
 
 
-class BacklogService(CandidatesMixin):
+class BacklogService(BoardMixin, CandidatesMixin):
     def __init__(self, ws):
         self.ws = ws
         self.db = BacklogStore(ws.store)
@@ -176,14 +177,18 @@ class BacklogService(CandidatesMixin):
         return row
 
     def batch(self, key, today: date | None = None) -> dict:
-        bid, name, issuer, issued, target, rate, note, closed = self._batch_row(key)
-        today = today or self.ws.now().date()
-        return {"id": bid, "name": name, "issuer": issuer, "issued_on": issued, "target_on": target,
-                "target_rate": rate, "note": note, "closed_on": closed, "closed": closed is not None,
-                "days_left": (date.fromisoformat(target) - today).days, "records": self.db.batch_sizes().get(bid, 0)}
+        return self._batch_dict(self._batch_row(key), today or self.ws.now().date())
 
     def batches(self, today: date | None = None) -> list[dict]:
-        return [self.batch(r[0], today) for r in self.db.batches()]
+        today, sizes = today or self.ws.now().date(), self.db.batch_sizes()
+        return [self._batch_dict(r, today, sizes) for r in self.db.batches()]
+
+    def _batch_dict(self, row: tuple, today: date, sizes: dict[int, int] | None = None) -> dict:
+        bid, name, issuer, issued, target, rate, note, closed = row
+        sizes = self.db.batch_sizes() if sizes is None else sizes
+        return {"id": bid, "name": name, "issuer": issuer, "issued_on": issued, "target_on": target,
+                "target_rate": rate, "note": note, "closed_on": closed, "closed": closed is not None,
+                "days_left": (date.fromisoformat(target) - today).days, "records": sizes.get(bid, 0)}
 
     def close_batch(self, key, actor: str) -> dict:
         self.ws.access.require(MANAGE)
@@ -255,7 +260,7 @@ class BacklogService(CandidatesMixin):
             self.ws.store.ensure_user(actor, now=now)
             rid, ruuid = self.db.insert_record(case_id=row, batch_id=b[0], source=src.value, taken_on=at_dt.date(),
                                                leader=leader_name, unit=unit_code, plan=plan, due=due_on, now=now)
-            self.db.append_event("backlog", ruuid, BacklogAction.TAKE.value, at_dt, now, actor, {
+            self.db.append_record_event(rid, ruuid, BacklogAction.TAKE.value, at_dt, now, actor, {
                 "case": case.id, "number": case.number, "batch": b[0], "source": src.value,
                 "taken_on": at_dt.date().isoformat(), "leader": leader_name, "unit": unit_code, "plan": plan,
                 "due": due_on.isoformat()})
@@ -292,7 +297,7 @@ class BacklogService(CandidatesMixin):
         with self.ws.store.transaction():
             self.ws.store.ensure_user(actor, now=now)
             self.db.update_record(rid, _projection(after), now)
-            self.db.append_event("backlog", record["uuid"], act.value, at_dt, now, actor, planned.payload)
+            self.db.append_record_event(rid, record["uuid"], act.value, at_dt, now, actor, planned.payload)
         return self.record(rid)
 
     def add_attachments(self, key, paths: Sequence[str], actor: str) -> dict:
@@ -311,7 +316,7 @@ class BacklogService(CandidatesMixin):
         now = self.ws.now()
         with self.ws.store.transaction():
             names = self.ws._store_attachments(rec["case_id"], case_uuid, paths, now)
-            self.db.append_event("backlog", rec["uuid"], BacklogAction.ATTACH.value, now, now, actor,
+            self.db.append_record_event(rid, rec["uuid"], BacklogAction.ATTACH.value, now, now, actor,
                                  {"attachments": names})
         return self.record(rid)
 
@@ -363,45 +368,6 @@ class BacklogService(CandidatesMixin):
         return [a.value for a, (frm, _) in rules.TABLE.items() if state.status in frm and a != BacklogAction.ATTACH
                 and self.ws.access.can(DECIDE if a in DECISIONS else WORK, unit or None)]
 
-    def records(self, batch=None, leader: str = "", unit: str = "", status: Sequence[str] = (),
-                overdue: bool = False, today: date | None = None, include_delisted: bool = True) -> list[dict]:
-        """The board's rows (current state), filtered; due state as of today."""
-        today = today or self.ws.now().date()
-        batch_id = self._batch_row(batch)[0] if batch not in (None, "") else None
-        leader = self.leader(leader)["name"] if leader else ""
-        unit_code = self._unit(unit)[0] if unit else ""
-        if not self.ws.access.can(READ):
-            own = self.ws.access.user.unit
-            self.ws.access.require(READ, own or None)      # 承办: only the records of his own unit
-            if unit_code and unit_code != own:
-                return []
-            unit_code = own
-        statuses = []
-        for s in status:
-            try:
-                statuses.append(BacklogStatus(_STATUS_ALIASES.get(s, s)).value)
-            except ValueError:
-                raise DomainError(f"积案状态“{s}”应为 未化解、已化解 或 已结案") from None
-        warn = int(self.setting("backlog_warn_days"))
-        units = {}
-        out = []
-        for (rid, ruuid, case_row, number, summary, names, bid, bname, source, taken, ldr, u, due, st, res, dl,
-             restricted, registered_by) in self.db.list_records(batch_id=batch_id, leader=leader, unit=unit_code, status=statuses,
-                                                 overdue_before=today if overdue else None,
-                                                 include_delisted=include_delisted):
-            if u and u not in units:
-                units[u] = self.ws.store.unit_name(u)
-            due_d = date.fromisoformat(due)
-            left = (due_d - today).days
-            state = backlog_stats.row_due_state(st, due_d, res and date.fromisoformat(res), dl, left, warn)
-            if restricted and not self.ws.access.sees_identity(True, registered_by):
-                summary, names = RESTRICTED_MARK, RESTRICTED_MARK
-            out.append({"id": rid, "case": number, "case_row": case_row, "summary": summary, "petitioners": names,
-                        "batch": bid, "batch_name": bname, "source": source, "taken_on": taken, "leader": ldr,
-                        "unit": u, "unit_name": units.get(u, ""), "due": due, "due_state": state, "days_left": left,
-                        "status": st, "resolved_on": res, "delisted": dl is not None, "restricted": bool(restricted)})
-        return out
-
     def records_of_case(self, case_key) -> list[dict]:
         return [self.record(rid) for rid in self.db.records_of_case(self.ws.row_of(case_key))]
 
@@ -443,9 +409,6 @@ class BacklogService(CandidatesMixin):
         return render_batch_list(b, self.records(batch=b["id"]), self.stats(batch=b["id"])["total"],
                                  office_name=self.ws.setting("office_name"), printed_at=self.ws.now(),
                                  printed_by=actor)
-
-
-_STATUS_ALIASES = {"open": "未化解", "resolved": "已化解", "closed": "已结案"}
 
 
 def _projection(s: rules.RecordState) -> dict:

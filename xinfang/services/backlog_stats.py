@@ -2,48 +2,28 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from ..domain import backlog as rules
 
-_NEEDS_PAYLOAD = frozenset({rules.BacklogAction.TAKE.value, rules.BacklogAction.REASSIGN.value})
-_EMPTY: dict = {}
-
-
-def states_as_of(svc, as_of: date) -> dict[int, rules.RecordState]:
-    """Every record taken on by `as_of`, as it stood at the end of that day (only take/reassign payloads
-    are parsed: the numbers need nothing else, and this keeps 10,000 records well under a second)."""
-    states: dict[int, rules.RecordState] = {}
-    apply = rules.apply
-    fromiso = date.fromisoformat
-    current, state = None, None
-    for rid, action, at, payload in svc.db.all_record_events(up_to=as_of):
-        if rid != current:
-            if current is not None and state is not None:
-                states[current] = state
-            current, state = rid, None
-        state = apply(state, action, fromiso(at[:10]), json.loads(payload) if action in _NEEDS_PAYLOAD else _EMPTY)
-    if current is not None and state is not None:
-        states[current] = state
-    return states
-
 
 def compute(svc, as_of: date, batch_id: int | None) -> dict:
-    states = states_as_of(svc, as_of)
+    """The §2 numbers as of a date: every record's standing replayed from its counted events
+    (rules.standings, tested equal to the reference replay), then counted per distinct standing."""
+    stand = [s for s in rules.standings(svc.db.counted_events(as_of), as_of) if batch_id is None or s[0] == batch_id]
     total = rules.Tally()
+    for (has_leader, flags), n in Counter((bool(ldr), f) for _, ldr, _, f in stand).items():
+        total.add_flags(flags, has_leader, n)
     by_batch: dict[int, rules.Tally] = defaultdict(rules.Tally)
+    for (bid, has_leader, flags), n in Counter((b, bool(ldr), f) for b, ldr, _, f in stand).items():
+        by_batch[bid].add_flags(flags, has_leader, n)
     by_leader: dict[str, rules.Tally] = defaultdict(rules.Tally)
+    for (leader, flags), n in Counter((ldr, f) for _, ldr, _, f in stand if ldr).items():
+        by_leader[leader].add_flags(flags, True, n)
     by_unit: dict[str, rules.Tally] = defaultdict(rules.Tally)
-    for s in states.values():
-        if batch_id is not None and s.batch != batch_id:
-            continue
-        total.add(s, as_of)
-        by_batch[s.batch].add(s, as_of)
-        if s.leader:
-            by_leader[s.leader].add(s, as_of)
-        if s.unit:
-            by_unit[s.unit].add(s, as_of)
+    for (unit, has_leader, flags), n in Counter((u, bool(ldr), f) for _, ldr, u, f in stand if u).items():
+        by_unit[unit].add_flags(flags, has_leader, n)
     batches = []
     for bid, name, issuer, issued, target, target_rate, note, closed in svc.db.batches():
         if (batch_id is not None and bid != batch_id) or date.fromisoformat(issued) > as_of:
@@ -106,23 +86,34 @@ def workbench(svc, actor: str, today: date) -> dict:
 
 
 def verify(svc) -> dict:
-    """Each record's projection equals the replay of its events (the chains themselves are checked by the
-    ledger walk of `ws.check`, kind "backlog")."""
-    mismatched = []
+    """Each record's projection equals the replay of its events, and its rows in backlog_moves (what the
+    numbers are counted from) equal its counted events (the chains themselves are checked by the ledger walk
+    of `ws.check`, kind "backlog")."""
+    mismatched, moves_mismatched = [], []
     events: dict[str, list] = defaultdict(list)
-    for key, action, at, payload in svc.db.all_record_events():
-        events[key].append((action, at, payload))
+    for key, seq, action, at, payload in svc.db.all_record_events():
+        events[key].append((seq, action, at, payload))
+    moves = svc.db.moves()
     for rid, key in svc.db.q("SELECT id, uuid FROM backlog_records ORDER BY id"):
+        expected = []
         try:
             state = None
-            for action, at, payload in events.get(key, ()):
-                state = rules.apply(state, action, date.fromisoformat(at[:10]), json.loads(payload))
-        except (rules.DomainError, KeyError, ValueError):
+            for seq, action, at, payload in events.get(key, ()):
+                data = json.loads(payload)
+                state = rules.apply(state, action, date.fromisoformat(at[:10]), data)
+                move = rules.move_of(action, data)
+                if move is not None:
+                    expected.append((seq, action, at[:10], *move))
+        except (rules.DomainError, KeyError, ValueError, TypeError):
             state = None
         row = svc.db.record(rid)
         if state is None or not _same(row, state):
             mismatched.append(rid)
-    return {"ok": not mismatched, "projection_mismatch": mismatched, "records": len(events)}
+        if moves.pop(rid, []) != expected:
+            moves_mismatched.append(rid)
+    moves_mismatched += sorted(moves)           # rows for a record that does not exist
+    return {"ok": not mismatched and not moves_mismatched, "projection_mismatch": mismatched,
+            "moves_mismatch": moves_mismatched, "records": len(events)}
 
 
 def _same(row: dict, s: rules.RecordState) -> bool:

@@ -653,7 +653,11 @@ class Workspace(RoutingMixin):
         report["backlog"] = backlog
         if not backlog["ok"]:
             report["ok"] = False
-            report["problems"].append("现状与事件不符的积案：" + "、".join(map(str, backlog["projection_mismatch"])))
+            if backlog["projection_mismatch"]:
+                report["problems"].append("现状与事件不符的积案：" + "、".join(map(str, backlog["projection_mismatch"])))
+            if backlog.get("moves_mismatch"):
+                report["problems"].append("统计用的积案办理记录（backlog_moves）与事件不符：" +
+                                          "、".join(map(str, backlog["moves_mismatch"])))
         return report
 
     def reindex(self, progress=None) -> int:

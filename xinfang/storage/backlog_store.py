@@ -9,6 +9,7 @@ import uuid
 from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence
 
+from ..domain.backlog import move_of
 from . import ledger
 from .store import Store, _iso
 
@@ -42,14 +43,40 @@ class BacklogStore:
         return [(e.seq, e.action, e.at, e.recorded_at, e.actor, e.payload, e.hash)
                 for e in ledger.record_events(self.conn, "backlog", record_uuid)]
 
-    def all_record_events(self, up_to: date | None = None) -> Iterator[tuple[str, str, str, str]]:
-        """(record uuid, action, at, payload JSON) of every 积案 record, in record then seq order."""
-        sql = "SELECT record, action, at, payload FROM record_events WHERE kind = 'backlog'"
+    def all_record_events(self, up_to: date | None = None) -> Iterator[tuple[str, int, str, str, str]]:
+        """(record uuid, seq, action, at, payload JSON) of every 积案 record, in record then seq order."""
+        sql = "SELECT record, seq, action, at, payload FROM record_events WHERE kind = 'backlog'"
         params: tuple = ()
         if up_to is not None:
             sql += " AND at < ?"
             params = ((up_to + timedelta(days=1)).isoformat(),)
         yield from self.conn.execute(sql + " ORDER BY record, seq", params)
+
+    def append_record_event(self, record_id: int, record_uuid: str, action: str, at: datetime,
+                            recorded_at: datetime, actor: str, payload: dict) -> str:
+        """Append one event to a 积案 record's chain and, when it moves the numbers, its narrow copy in
+        backlog_moves (same transaction); returns the event's hash."""
+        event = ledger.append(self.conn, "backlog", record_uuid, action, at, recorded_at, actor, payload)
+        move = move_of(action, payload)
+        if move is not None:
+            self.conn.execute("INSERT INTO backlog_moves(record_id, seq, action, day, batch_id, due, leader, unit) "
+                              "VALUES (?,?,?,?,?,?,?,?)", (record_id, event.seq, action, _iso(at)[:10], *move))
+        return event.hash
+
+    def counted_events(self, up_to: date) -> Iterator[tuple]:
+        """(record id, action, day, batch, due, leader, unit) of every event that moves the numbers, up to the
+        end of `up_to`, in record then seq order (backlog_moves: batch/due/unit are a take's, leader a take's
+        or a reassign's, None otherwise)."""
+        yield from self.conn.execute("SELECT record_id, action, day, batch_id, due, leader, unit FROM backlog_moves "
+                                     "WHERE day <= ? ORDER BY record_id, seq", (_iso(up_to),))
+
+    def moves(self) -> dict[int, list[tuple]]:
+        """record id -> its backlog_moves rows (seq, action, day, batch, due, leader, unit), for the check."""
+        out: dict[int, list[tuple]] = {}
+        for rid, *rest in self.q("SELECT record_id, seq, action, day, batch_id, due, leader, unit FROM backlog_moves "
+                                 "ORDER BY record_id, seq"):
+            out.setdefault(rid, []).append(tuple(rest))
+        return out
 
     def last_event_at(self, record_uuid: str) -> datetime | None:
         raw = self.one("SELECT at FROM record_events WHERE kind = 'backlog' AND record = ? ORDER BY seq DESC LIMIT 1",
@@ -137,26 +164,37 @@ class BacklogStore:
                     "b.name", "r.source", "r.taken_on", "r.leader", "r.unit", "r.due", "r.status", "r.resolved_on",
                     "r.delisted_on", "c.restricted", "c.registered_by")
 
-    def list_records(self, *, batch_id: int | None = None, leader: str = "", unit: str = "",
-                     status: Sequence[str] = (), overdue_before: date | None = None,
-                     include_delisted: bool = True) -> list[tuple]:
+    def list_keys(self, *, batch_id: int | None = None, leader: str = "", unit: str = "",
+                  status: Sequence[str] = (), overdue_before: date | None = None,
+                  include_delisted: bool = True) -> list[tuple[int, str, str]]:
+        """(id, status, due) of the records that pass the filters, by due date then id: the record table only,
+        so the board knows its rows and overdue count without touching the cases."""
         clauses, params = [], []
         if batch_id is not None:
-            clauses.append("r.batch_id = ?"); params.append(batch_id)
+            clauses.append("batch_id = ?"); params.append(batch_id)
         if leader:
-            clauses.append("r.leader = ?"); params.append(leader)
+            clauses.append("leader = ?"); params.append(leader)
         if unit:
-            clauses.append("r.unit = ?"); params.append(unit)
+            clauses.append("unit = ?"); params.append(unit)
         if status:
-            clauses.append(f"r.status IN ({','.join('?' * len(status))})"); params += list(status)
+            clauses.append(f"status IN ({','.join('?' * len(status))})"); params += list(status)
         if overdue_before is not None:
-            clauses.append("r.status = '未化解' AND r.due < ?"); params.append(_iso(overdue_before))
+            clauses.append("status = '未化解' AND due < ?"); params.append(_iso(overdue_before))
         if not include_delisted:
-            clauses.append("r.delisted_on IS NULL")
+            clauses.append("delisted_on IS NULL")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self.q(f"SELECT {', '.join(self.LIST_COLUMNS)} FROM backlog_records r "
-                      f"JOIN cases c ON c.id = r.case_id JOIN backlog_batches b ON b.id = r.batch_id{where} "
-                      f"ORDER BY r.due, r.id", params)
+        return self.q(f"SELECT id, status, due FROM backlog_records{where} ORDER BY due, id", params)
+
+    def list_rows(self, ids: Sequence[int]) -> list[tuple]:
+        """LIST_COLUMNS of these records (with their case and batch), in the order of `ids`."""
+        found: dict[int, tuple] = {}
+        for i in range(0, len(ids), 500):
+            part = list(ids[i:i + 500])
+            for row in self.q(f"SELECT {', '.join(self.LIST_COLUMNS)} FROM backlog_records r "
+                              f"JOIN cases c ON c.id = r.case_id JOIN backlog_batches b ON b.id = r.batch_id "
+                              f"WHERE r.id IN ({','.join('?' * len(part))})", part):
+                found[row[0]] = row
+        return [found[i] for i in ids if i in found]
 
     # ---- candidates ------------------------------------------------------------------------------
     def long_open_cases(self, received_before: date, limit: int) -> list[tuple]:

@@ -2,6 +2,8 @@
 filters (batch, leader, unit, status, overdue); Enter or a double click opens a record."""
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from ...domain.problems import DomainError
 from ..qt import (QAbstractItemView, QAbstractTableModel, QCheckBox, QColor, QComboBox, QFrame, QHBoxLayout,
                   QHeaderView, QLabel, QModelIndex, QProgressBar, QPushButton, QSplitter, Qt,
@@ -19,20 +21,44 @@ def pct(rate) -> str:
 
 
 class RecordsModel(QAbstractTableModel):
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.rows: list[dict] = []
+    """A windowed model over the filtered record ids (like the case list, tech-notes §4): the ids come at
+    once, the rows of a page of PAGE ids are read when first drawn and kept in a small LRU cache."""
 
-    def set_rows(self, rows: list[dict]) -> None:
+    PAGE = 100
+    CACHE_PAGES = 20
+
+    def __init__(self, ws, parent=None):
+        super().__init__(parent)
+        self.ws = ws
+        self.ids: list[int] = []
+        self._pages: OrderedDict[int, dict[int, dict]] = OrderedDict()
+
+    def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self.rows = rows
+        self.ids = list(ids)
+        self._pages.clear()
         self.endResetModel()
 
+    def row(self, r: int) -> dict | None:
+        if not 0 <= r < len(self.ids):
+            return None
+        p = r // self.PAGE
+        page = self._pages.get(p)
+        if page is None:
+            part = self.ids[p * self.PAGE:(p + 1) * self.PAGE]
+            page = {x["id"]: x for x in self.ws.backlog.record_rows(part)}
+            self._pages[p] = page
+            while len(self._pages) > self.CACHE_PAGES:
+                self._pages.popitem(last=False)
+        else:
+            self._pages.move_to_end(p)
+        return page.get(self.ids[r])
+
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt API
-        return 0 if parent.isValid() else len(self.rows)
+        return 0 if parent.isValid() else len(self.ids)
 
     def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
         if orientation == Qt.Horizontal and role == Qt.DisplayRole:
@@ -40,7 +66,11 @@ class RecordsModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        r = self.rows[index.row()]
+        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole):
+            return None
+        r = self.row(index.row())
+        if r is None:
+            return None
         key = COLUMNS[index.column()][1]
         if role == Qt.DisplayRole:
             value = r[key]
@@ -54,12 +84,11 @@ class RecordsModel(QAbstractTableModel):
                 return QColor(RED)
             if key == "due_state" and r["due_state"] in DUE_COLOURS:
                 return QColor(DUE_COLOURS[r["due_state"]])
-        if role == Qt.ToolTipRole:
-            return f"{r['case']} {r['summary']}\n化解时限 {r['due']}（{r['due_state']}，剩余 {r['days_left']} 天）"
-        return None
+            return None
+        return f"{r['case']} {r['summary']}\n化解时限 {r['due']}（{r['due_state']}，剩余 {r['days_left']} 天）"
 
     def record_id(self, row: int) -> int | None:
-        return self.rows[row]["id"] if 0 <= row < len(self.rows) else None
+        return self.ids[row] if 0 <= row < len(self.ids) else None
 
 
 def progress_bar(rate, target) -> QProgressBar:
@@ -133,7 +162,7 @@ class BacklogBoard(QWidget):
         for c in (self.overdue_only, self.show_delisted):
             c.toggled.connect(self.reload_records)
 
-        self.model = RecordsModel(self)
+        self.model = RecordsModel(ws, self)
         self.table = QTableView()
         self.table.setObjectName("backlogTable")
         self.table.setModel(self.model)
@@ -268,16 +297,16 @@ class BacklogBoard(QWidget):
 
     def reload_records(self) -> None:
         try:
-            rows = self.ws.backlog.records(**self.filters())
+            keys = self.ws.backlog.record_keys(**self.filters())
         except DomainError as exc:
             self.error.setText(exc.message)
             self.error.setVisible(True)
             return
         self.error.setVisible(False)
-        self.model.set_rows(rows)
-        overdue = sum(r["due_state"] == "逾期" for r in rows)
-        self.count_label.setText(f"共 {len(rows)} 件，其中逾期 {overdue} 件")
-        if rows and not self.table.currentIndex().isValid():
+        self.model.set_ids([rid for rid, _ in keys])
+        overdue = sum(late for _, late in keys)
+        self.count_label.setText(f"共 {len(keys)} 件，其中逾期 {overdue} 件")
+        if keys and not self.table.currentIndex().isValid():
             self.table.selectRow(0)
 
     def clear_filters(self) -> None:
