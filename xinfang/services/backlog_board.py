@@ -22,8 +22,8 @@ class BoardMixin:
 
     def record_keys(self, batch=None, leader: str = "", unit: str = "", status: Sequence[str] = (),
                     overdue: bool = False, today: date | None = None,
-                    include_delisted: bool = True) -> list[tuple[int, bool]]:
-        """(id, overdue today) of the records that pass the filters, by due date then id — what a windowed
+                    include_delisted: bool = True) -> list[tuple[int, int]]:
+        """(id, 1 if overdue today else 0) of the records that pass the filters, by due date then id — what a windowed
         list needs up front; `record_rows` gives the rows of the part on screen."""
         from .backlog import READ
         today = today or self.ws.now().date()
@@ -42,10 +42,9 @@ class BoardMixin:
                 statuses.append(BacklogStatus(_STATUS_ALIASES.get(s, s)).value)
             except ValueError:
                 raise DomainError(f"积案状态“{s}”应为 未化解、已化解 或 已结案") from None
-        cut, open_ = today.isoformat(), BacklogStatus.OPEN.value
-        return [(rid, st == open_ and due < cut) for rid, st, due in self.db.list_keys(
-            batch_id=batch_id, leader=leader, unit=unit_code, status=statuses,
-            overdue_before=today if overdue else None, include_delisted=include_delisted)]
+        return self.db.list_keys(batch_id=batch_id, leader=leader, unit=unit_code, status=statuses,
+                                 overdue_before=today if overdue else None, include_delisted=include_delisted,
+                                 today=today)
 
     def record_rows(self, ids: Sequence[int], today: date | None = None) -> list[dict]:
         """The board's rows of these records, in the order given (personal data as the user may see it)."""
@@ -55,14 +54,13 @@ class BoardMixin:
         today = today or self.ws.now().date()
         warn = int(self.setting("backlog_warn_days"))
         own = "" if self.ws.access.can(READ) else self.ws.access.user.unit
-        units: dict[str, str] = {}
+        rows = self.db.list_rows(ids)
+        units = self.db.unit_names() if rows else {}
         out = []
         for (rid, ruuid, case_row, number, summary, names, bid, bname, source, taken, ldr, u, due, st, res, dl,
-             restricted, registered_by) in self.db.list_rows(ids):
+             restricted, registered_by) in rows:
             if own and u != own:
                 continue
-            if u and u not in units:
-                units[u] = self.ws.store.unit_name(u)
             due_d = date.fromisoformat(due)
             left = (due_d - today).days
             state = backlog_stats.row_due_state(st, due_d, res and date.fromisoformat(res), dl, left, warn)

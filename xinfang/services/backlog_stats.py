@@ -36,7 +36,8 @@ def compute(svc, as_of: date, batch_id: int | None) -> dict:
     posts = {name: post for _, name, post, _, _ in svc.db.leaders(active_only=False)}
     leaders = [{"leader": name, "post": posts.get(name, ""), **t.to_dict()}
                for name, t in sorted(by_leader.items(), key=lambda kv: (-kv[1].assigned, kv[0]))]
-    units = [{"unit": code, "unit_name": svc.ws.store.unit_name(code) or code, **t.to_dict()}
+    names = svc.db.unit_names() if by_unit else {}
+    units = [{"unit": code, "unit_name": names.get(code) or code, **t.to_dict()}
              for code, t in sorted(by_unit.items(), key=lambda kv: (-kv[1].assigned, kv[0]))]
     return {"as_of": as_of.isoformat(), "total": total.to_dict(), "batches": batches, "leaders": leaders,
             "units": units}

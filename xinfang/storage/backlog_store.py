@@ -83,6 +83,10 @@ class BacklogStore:
                        (record_uuid,))
         return datetime.fromisoformat(raw) if raw else None
 
+    def unit_names(self) -> dict[str, str]:
+        """code -> name of the whole unit directory (one read instead of one per row)."""
+        return dict(self.q("SELECT code, name FROM units"))
+
     # ---- leaders ---------------------------------------------------------------------------------
     def insert_leader(self, name: str, post: str, login: str, now: datetime) -> int:
         return self.conn.execute("INSERT INTO leaders(name, post, login, active, created_at) VALUES (?,?,?,1,?)",
@@ -166,9 +170,10 @@ class BacklogStore:
 
     def list_keys(self, *, batch_id: int | None = None, leader: str = "", unit: str = "",
                   status: Sequence[str] = (), overdue_before: date | None = None,
-                  include_delisted: bool = True) -> list[tuple[int, str, str]]:
-        """(id, status, due) of the records that pass the filters, by due date then id: the record table only,
-        so the board knows its rows and overdue count without touching the cases."""
+                  include_delisted: bool = True, today: date | None = None) -> list[tuple[int, int]]:
+        """(id, 1 when still open and past its due date on `today`) of the records that pass the filters, by
+        due date then id: the record table only, so the board knows its rows and overdue count without
+        touching the cases."""
         clauses, params = [], []
         if batch_id is not None:
             clauses.append("batch_id = ?"); params.append(batch_id)
@@ -183,7 +188,9 @@ class BacklogStore:
         if not include_delisted:
             clauses.append("delisted_on IS NULL")
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
-        return self.q(f"SELECT id, status, due FROM backlog_records{where} ORDER BY due, id", params)
+        late = "status = '未化解' AND due < ?" if today else "0"
+        return self.q(f"SELECT id, {late} FROM backlog_records{where} ORDER BY due, id",
+                      ([_iso(today)] if today else []) + params)
 
     def list_rows(self, ids: Sequence[int]) -> list[tuple]:
         """LIST_COLUMNS of these records (with their case and batch), in the order of `ids`."""

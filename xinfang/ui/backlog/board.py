@@ -31,7 +31,7 @@ class RecordsModel(QAbstractTableModel):
         super().__init__(parent)
         self.ws = ws
         self.ids: list[int] = []
-        self._pages: OrderedDict[int, dict[int, dict]] = OrderedDict()
+        self._pages: OrderedDict[int, dict[int, tuple]] = OrderedDict()
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
@@ -40,13 +40,18 @@ class RecordsModel(QAbstractTableModel):
         self.endResetModel()
 
     def row(self, r: int) -> dict | None:
+        """The record's board row (ws.backlog.record_rows), or None outside the list."""
+        shown = self._shown(r)
+        return shown[3] if shown else None
+
+    def _shown(self, r: int) -> tuple | None:
         if not 0 <= r < len(self.ids):
             return None
         p = r // self.PAGE
         page = self._pages.get(p)
         if page is None:
             part = self.ids[p * self.PAGE:(p + 1) * self.PAGE]
-            page = {x["id"]: x for x in self.ws.backlog.record_rows(part)}
+            page = {x["id"]: _display(x) for x in self.ws.backlog.record_rows(part)}
             self._pages[p] = page
             while len(self._pages) > self.CACHE_PAGES:
                 self._pages.popitem(last=False)
@@ -66,41 +71,60 @@ class RecordsModel(QAbstractTableModel):
         return None
 
     def data(self, index, role=Qt.DisplayRole):
-        if role not in (Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole):
+        if role not in _ROLES:
             return None
-        r = self.row(index.row())
-        if r is None:
+        shown = self._shown(index.row())
+        if shown is None:
             return None
-        key = COLUMNS[index.column()][1]
-        if role == Qt.DisplayRole:
-            value = r[key]
-            if key == "summary" and r.get("restricted"):
-                return "（检举控告件 · 限制知悉）"
-            if key == "status" and r.get("delisted"):
-                return f"{value}·已销号"
-            return "" if value is None else str(value)
-        if role == Qt.ForegroundRole:
-            if r["due_state"] == "逾期":
-                return QColor(RED)
-            if key == "due_state" and r["due_state"] in DUE_COLOURS:
-                return QColor(DUE_COLOURS[r["due_state"]])
-            return None
-        return f"{r['case']} {r['summary']}\n化解时限 {r['due']}（{r['due_state']}，剩余 {r['days_left']} 天）"
+        if role == _DISPLAY:
+            return shown[0][index.column()]
+        if role == _FOREGROUND:
+            return shown[1][index.column()]
+        return shown[2]
 
     def record_id(self, row: int) -> int | None:
         return self.ids[row] if 0 <= row < len(self.ids) else None
 
 
+BAR_STYLE = ("QProgressBar { border: 1px solid #b0bec5; border-radius: 3px; background: #eceff1; color: #212121; "
+             "height: 18px; } QProgressBar::chunk { background: #90a4ae; } "
+             f"QProgressBar[tone=\"met\"]::chunk {{ background: {GREEN}; }} "
+             f"QProgressBar[tone=\"short\"]::chunk {{ background: {AMBER}; }}")
+
+
+_DISPLAY, _FOREGROUND, _TOOLTIP = Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole
+_ROLES = frozenset({_DISPLAY, _FOREGROUND, _TOOLTIP})
+
+
+def _display(r: dict) -> tuple:
+    """(texts by column, colours by column, tooltip, the row) of a record, made once per page."""
+    texts = []
+    for _, key, _ in COLUMNS:
+        value = r[key]
+        if key == "summary" and r.get("restricted"):
+            value = "（检举控告件 · 限制知悉）"
+        elif key == "status" and r.get("delisted"):
+            value = f"{value}·已销号"
+        texts.append("" if value is None else str(value))
+    state = r["due_state"]
+    if state == "逾期":
+        colours = (QColor(RED),) * len(COLUMNS)
+    else:
+        colours = tuple(QColor(DUE_COLOURS[state]) if key == "due_state" and state in DUE_COLOURS else None
+                        for _, key, _ in COLUMNS)
+    tip = f"{r['case']} {r['summary']}\n化解时限 {r['due']}（{state}，剩余 {r['days_left']} 天）"
+    return tuple(texts), colours, tip, r
+
+
 def progress_bar(rate, target) -> QProgressBar:
+    """A rate bar; its colours come from BAR_STYLE on the table (one style sheet, not one per bar)."""
     bar = QProgressBar()
     bar.setRange(0, 1000)
     bar.setValue(int(round((rate or 0) * 1000)))
     bar.setFormat(f"{pct(rate)} / 目标 {pct(target)}" if target is not None else pct(rate))
     bar.setAlignment(Qt.AlignCenter)
     met = rate is not None and target is not None and rate + 1e-9 >= target
-    colour = GREEN if met else (AMBER if rate else "#90a4ae")
-    bar.setStyleSheet(f"QProgressBar {{ border: 1px solid #b0bec5; border-radius: 3px; background: #eceff1; "
-                      f"color: #212121; height: 18px; }} QProgressBar::chunk {{ background: {colour}; }}")
+    bar.setProperty("tone", "met" if met else ("short" if rate else "none"))
     bar.setToolTip("化解率 = 已化解和已结案的积案 ÷ 列入的积案；重新打开的算未化解")
     return bar
 
@@ -114,6 +138,7 @@ def stats_table(headers: list[str]) -> QTableWidget:
     t.verticalHeader().setVisible(False)
     t.verticalHeader().setDefaultSectionSize(26)
     t.horizontalHeader().setDefaultAlignment(Qt.AlignLeft | Qt.AlignVCenter)
+    t.setStyleSheet(BAR_STYLE)
     return t
 
 
