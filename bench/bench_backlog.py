@@ -96,13 +96,48 @@ def seed_backlog(ws: Workspace, records: int, batches: int, seed: int = 8) -> di
     return {"records": made, "batches": len(batch_ids), "leaders": len(leaders)}
 
 
-def timed(fn, repeat: int = 5) -> tuple[float, object]:
-    out, times = None, []
+def timed(fn, repeat: int = 5) -> tuple[float, float, object]:
+    """Median wall time and median CPU time of this process (the CPU time is what the call costs the machine,
+    whatever the 7 other developers on the 2 cores are doing)."""
+    out, walls, cpus = None, [], []
     for _ in range(repeat):
-        t = time.perf_counter()
+        c, t = time.process_time(), time.perf_counter()
         out = fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), out
+        walls.append(time.perf_counter() - t)
+        cpus.append(time.process_time() - c)
+    return statistics.median(walls), statistics.median(cpus), out
+
+
+def ms(wall: float, cpu: float) -> str:
+    return f"{wall * 1000:,.0f} ms (CPU {cpu * 1000:,.0f} ms)"
+
+
+def reference_stats(ws, as_of: date) -> dict:
+    """Last round's way, kept here for the ratio: replay every event with its payload through the domain's
+    frozen-state `apply`, then count each record with `Tally.add`."""
+    import json
+    from collections import defaultdict
+    from xinfang.domain import backlog as rules
+    states, current, state = {}, None, None
+    for rid, _seq, action, at, payload in ws.backlog.db.all_record_events(up_to=as_of):
+        if rid != current:
+            if current is not None:
+                states[current] = state
+            current, state = rid, None
+        state = rules.apply(state, action, date.fromisoformat(at[:10]), json.loads(payload))
+    if current is not None:
+        states[current] = state
+    total, by_batch, by_leader, by_unit = rules.Tally(), defaultdict(rules.Tally), defaultdict(rules.Tally), \
+        defaultdict(rules.Tally)
+    for st in states.values():
+        total.add(st, as_of)
+        by_batch[st.batch].add(st, as_of)
+        if st.leader:
+            by_leader[st.leader].add(st, as_of)
+        if st.unit:
+            by_unit[st.unit].add(st, as_of)
+    return {"total": total.to_dict(), "leaders": {k: v.to_dict() for k, v in by_leader.items()},
+            "batches": {k: v.to_dict() for k, v in by_batch.items()}}
 
 
 def main() -> int:
@@ -111,24 +146,39 @@ def main() -> int:
     ap.add_argument("--records", type=int, default=10_000)
     ap.add_argument("--batches", type=int, default=20)
     args = ap.parse_args()
+    load_start = os.getloadavg()[0]
+    t = time.perf_counter()
     ws = Workspace.open(args.db)
+    open_s = time.perf_counter() - t
     cases = ws.store.total_cases()
     t = time.perf_counter()
     seeded = seed_backlog(ws, args.records, args.batches)
     seed_s = time.perf_counter() - t
     events = ws.store.one("SELECT count(*) FROM record_events WHERE kind = 'backlog'")
-    rows: list[tuple[str, str, str]] = [("cases in the database", f"{cases:,}", ""),
-                                        ("积案 records / batches / leaders / record events",
-                                         f"{seeded['records']:,} / {seeded['batches']} / {seeded['leaders']} / {events:,}", ""),
-                                        ("making them through ws.backlog (one outer transaction)", f"{seed_s:.1f} s", "")]
+    moves = ws.store.one("SELECT count(*) FROM backlog_moves")
+    rows: list[tuple[str, str, str]] = [
+        ("cases in the database", f"{cases:,}", ""),
+        ("积案 records / batches / leaders / record events / counted (backlog_moves)",
+         f"{seeded['records']:,} / {seeded['batches']} / {seeded['leaders']} / {events:,} / {moves:,}", ""),
+        ("opening the database (incl. any migration)", f"{open_s:.1f} s", ""),
+        ("making the records through ws.backlog (one outer transaction)", f"{seed_s:.1f} s", "")]
+    today = ws.now().date()
 
-    s_stats, stats = timed(lambda: ws.backlog.stats())
-    rows.append(("ws.backlog.stats() everything, median of 5", f"{s_stats * 1000:.0f} ms", "≤ 300 ms"))
-    s_batch, _ = timed(lambda: ws.backlog.stats(batch=stats["batches"][0]["id"]))
-    rows.append(("ws.backlog.stats(batch=…), median of 5", f"{s_batch * 1000:.0f} ms", ""))
-    s_records, recs = timed(lambda: ws.backlog.records())
-    rows.append((f"ws.backlog.records() all {len(recs):,} rows (the board's list), median of 5",
-                 f"{s_records * 1000:.0f} ms", ""))
+    w, c, stats = timed(lambda: ws.backlog.stats())
+    rows.append(("ws.backlog.stats() everything, median of 5", ms(w, c), "≤ 300 ms"))
+    rw, rc, ref = timed(lambda: reference_stats(ws, today), repeat=3)
+    assert ref["total"] == stats["total"], (ref["total"], stats["total"])
+    assert ref["leaders"] == {x["leader"]: {k: x[k] for k in ref["total"]} for x in stats["leaders"]}
+    rows.append(("  the same by last round's replay (payloads + frozen states), median of 3 — same answer",
+                 ms(rw, rc), f"ratio {rw / w:.1f}× wall, {rc / max(c, 1e-9):.1f}× CPU"))
+    w2, c2, _ = timed(lambda: ws.backlog.stats(batch=stats["batches"][0]["id"]))
+    rows.append(("ws.backlog.stats(batch=…), median of 5", ms(w2, c2), ""))
+    w3, c3, keys = timed(lambda: ws.backlog.record_keys())
+    rows.append((f"ws.backlog.record_keys() — the board list's {len(keys):,} ids + overdue flags, median of 5",
+                 ms(w3, c3), ""))
+    w4, c4, recs = timed(lambda: ws.backlog.records(), repeat=3)
+    rows.append((f"  ws.backlog.records() all {len(recs):,} rows with their cases (last round's board list; "
+                 f"still used by print and reports), median of 3", ms(w4, c4), f"ratio {w4 / w3:.1f}× wall"))
     t = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "xinfang", "--db", args.db, "--json", "backlog", "stats"],
                          capture_output=True, cwd=ROOT)
@@ -137,36 +187,45 @@ def main() -> int:
     t = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import xinfang.cli.main"], capture_output=True, cwd=ROOT)
     startup = time.perf_counter() - t
-    rows.append(("`xinfang backlog stats --json` whole process (of which Python + import)",
-                 f"{cli * 1000:.0f} ms ({startup * 1000:.0f} ms)", ""))
-    s_cand, cand = timed(lambda: ws.backlog.candidates(), repeat=3)
-    rows.append((f"ws.backlog.candidates() ({len(cand['items']):,} proposals), median of 3",
-                 f"{s_cand * 1000:.0f} ms", "≤ 2 s"))
+    rows.append(("`xinfang backlog stats --json` whole process (of which Python + import of the app)",
+                 f"{cli * 1000:,.0f} ms ({startup * 1000:,.0f} ms)", ""))
+    w5, c5, cand = timed(lambda: ws.backlog.candidates(), repeat=3)
+    rows.append((f"ws.backlog.candidates() ({len(cand['items']):,} proposals), median of 3", ms(w5, c5), "≤ 2 s"))
 
-    from xinfang.ui.backlog.board import BacklogBoard
+    from xinfang.ui.backlog import BacklogScreen
     from xinfang.ui.backlog.candidates import CandidatesPage
     from xinfang.ui.qt import QApplication
     app = QApplication.instance() or QApplication([])
-    board = BacklogBoard(ws, "bench")
-    board.resize(1366, 700)
-    board.show()
-    s_board, _ = timed(lambda: (board.refresh(), app.processEvents()))
-    rows.append(("积案看板 refresh (stats + filters + list + paint), median of 5", f"{s_board * 1000:.0f} ms", "≤ 300 ms"))
-    page = CandidatesPage(ws, "bench")
-    page.resize(1366, 700)
+    c0, t = time.process_time(), time.perf_counter()
+    ws2 = Workspace.open(args.db)                 # a fresh workspace: the 积案 tab opened for the first time
+    screen = BacklogScreen(ws2, "bench")
+    screen.resize(1366, 768)
+    screen.show()
+    screen.refresh()
+    app.processEvents()
+    rows.append(("积案 tab opened the first time (fresh workspace: widgets + stats + filters + list + paint)",
+                 ms(time.perf_counter() - t, time.process_time() - c0), "≤ 300 ms"))
+    board = screen.board
+    w6, c6, _ = timed(lambda: (board.refresh(), app.processEvents()))
+    rows.append(("积案看板 refresh (F5), median of 5", ms(w6, c6), "≤ 300 ms"))
+    board.table.scrollToBottom()
+    w7, c7, _ = timed(lambda: (board.table.scrollToBottom(), board.table.scrollToTop(), app.processEvents()))
+    rows.append(("  jump to the end of the list and back (two pages read, painted), median of 5", ms(w7, c7), ""))
+    page = CandidatesPage(ws2, "bench")
+    page.resize(1366, 768)
     page.show()
-    s_page, _ = timed(lambda: (page.refresh(), app.processEvents()), repeat=3)
-    rows.append(("积案候选 page refresh (query + table), median of 3", f"{s_page * 1000:.0f} ms", "≤ 2 s"))
-    s_check, chk = timed(lambda: ws.backlog.check(), repeat=1)
-    rows.append(("ws.backlog.check() (chains + replay vs projection)", f"{s_check * 1000:.0f} ms",
-                 "ok" if chk["ok"] else "BROKEN"))
-    board.close()
+    w8, c8, _ = timed(lambda: (page.refresh(), app.processEvents()), repeat=3)
+    rows.append(("积案候选 page refresh (query + table), median of 3", ms(w8, c8), "≤ 2 s"))
+    w9, c9, chk = timed(lambda: ws.backlog.check(), repeat=1)
+    rows.append(("ws.backlog.check() (replay vs projection, moves vs events)", ms(w9, c9), "ok" if chk["ok"] else "BROKEN"))
+    screen.close()
     page.close()
+    ws2.close()
     ws.close()
 
-    load = os.getloadavg()[0]
-    print(f"\n{date.today()} · load average {load:.1f} · {os.cpu_count()} cores\n")
-    print("| measure | value | target |\n|---|---|---|")
+    print(f"\n{date.today()} · load average {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end · "
+          f"{os.cpu_count()} cores\n")
+    print("| measure | value | target / ratio |\n|---|---|---|")
     for m, v, target in rows:
         print(f"| {m} | {v} | {target} |")
     return 0
