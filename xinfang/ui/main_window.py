@@ -286,9 +286,14 @@ class MainWindow(SessionMixin, QMainWindow):
         return {save: "save", discard: "discard"}.get(box.clickedButton(), "cancel")
 
     def confirm_leave(self) -> bool:
-        """Before closing, switching database or logging out: never lose typed input without asking."""
+        """Before closing, switching user, locking by hand or logging out: never lose typed input without asking."""
         form = self.register_form
         if form is None or not hasattr(form, "has_input") or not form.has_input():
+            return True
+        if getattr(self, "locked", False):
+            # closed from the lock screen: whoever is there may not see or save the input; the draft file
+            # keeps it and the next start offers it back to its user
+            form.write_draft()
             return True
         self.tabs.setCurrentIndex(TAB_REGISTER)
         choice = self.ask_unsaved()

@@ -25,13 +25,14 @@ class SessionMixin:
         self.lock_action = QAction("锁定", self)
         self.lock_action.setShortcut("Ctrl+L")
         for action, slot in ((self.switch_action, self.switch_user), (self.password_action, self.change_password),
-                             (self.lock_action, self.lock_now)):
+                             (self.lock_action, self.lock_by_hand)):
             action.triggered.connect(slot)
             menu.addAction(action)
         self.idle_lock = None
         app = QApplication.instance()
         if app is not None and self.ws.access.has_accounts():
             self.idle_lock = IdleLock(app, int(self.ws.setting("idle_lock_minutes")), self.lock_now, self)
+        self.locked = False
         self.show_user()
 
     def show_user(self) -> None:
@@ -44,6 +45,9 @@ class SessionMixin:
         self.lock_action.setEnabled(accounts)
 
     def switch_user(self) -> None:
+        # the pages are rebuilt for the next user: typed 登记 input is saved or dropped first, never lost
+        if not self.confirm_leave():
+            return
         before = self.ws.access.user
         dialog = LoginDialog(self.ws, self, title="切换用户")
         dialog.buttons.button(dialog.buttons.StandardButton.Cancel).setText("取消")
@@ -59,15 +63,24 @@ class SessionMixin:
         if ChangePasswordDialog(self.ws, self).exec() == QDialog.DialogCode.Accepted:
             self.statusBar().showMessage("密码已修改", 4000)
 
+    def lock_by_hand(self) -> None:
+        """锁定 from the menu (Ctrl+L): typed 登记 input is saved or dropped first, like closing."""
+        if self.confirm_leave():
+            self.lock_now()
+
     def lock_now(self) -> None:
-        """Hide everything until the same user types the password again (or the program is closed)."""
+        """Hide everything until the same user types the password again (or the program is closed). The idle
+        lock does not ask about typed input (nobody is there to answer): the form keeps it behind the lock,
+        and its draft file keeps it if the program is closed from the lock screen."""
         user = self.ws.access.user
         if user.superuser or not user.login:
             return
         self.centralWidget().setVisible(False)
         self.ws.access.enter(None)          # nothing can be read or changed while locked
+        self.locked = True
         dialog = LoginDialog(self.ws, self, locked_to=user.login, title="已锁定")
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.locked = False
             self.centralWidget().setVisible(True)
             if self.idle_lock is not None:
                 self.idle_lock.set_minutes(int(self.ws.setting("idle_lock_minutes")))
