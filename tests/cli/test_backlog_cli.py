@@ -18,6 +18,7 @@ def run(capsys, db, *args, now="2026-03-01 10:00"):
 @pytest.fixture
 def db(tmp_path, capsys):
     db = str(tmp_path / "b.db")
+    assert run(capsys, db, "init", "--sample")[0] == 0         # the sample directory routes the cases
     for i, (name, phone, summary) in enumerate([("张三", "13812345678", "某建筑公司拖欠农民工工资"),
                                                  ("李四", "13900000001", "小区噪声扰民问题多次反映")]):
         f = tmp_path / f"c{i}.json"

@@ -159,14 +159,24 @@ def test_case_act_refuses_a_served_date_before_the_reply(capsys, db, tmp_path):
 
 
 def test_an_office_database_starts_without_the_sample_until_asked(capsys, tmp_path):
-    path = str(tmp_path / "office.db")
-    code, out, _ = run(capsys, "init", "--empty", "--db", path, "--json")
-    info = json.loads(out)
-    assert code == 0 and info["units"] == 0 and info["categories"] == 0 and info["cases"] == 0
-    assert info["holidays"] > 0                      # the national holidays are always there
+    """Issue 11 §3: as in the GUI, a new database made by any command has the national holidays and nothing
+    of the 江城市城东区 sample; `init --sample` installs it as a template; demo data brings its own district."""
+    for first in (["init"], ["init", "--empty"], ["case", "list"], ["config"]):
+        path = str(tmp_path / f"office-{len(first)}-{first[-1]}.db")
+        assert run(capsys, *first, "--db", path, "--json")[0] == 0
+        code, out, _ = run(capsys, "init", "--db", path, "--json")
+        info = json.loads(out)
+        assert code == 0 and info["units"] == 0 and info["categories"] == 0 and info["rule_version"] == 0, first
+        assert info["holidays"] > 700 and info["cases"] == 0           # 2004–2026 are always there
     code, out, _ = run(capsys, "init", "--sample", "--db", path, "--json")
     info = json.loads(out)
     assert info["units"] > 0 and info["categories"] > 0 and info["rule_version"] == 1
+    assert run(capsys, "init", "--sample", "--db", path, "--json")[0] == 0    # again: left as it is
+    assert json.loads(run(capsys, "init", "--db", path, "--json")[1])["rule_version"] == 1
+    demo = str(tmp_path / "demo.db")
+    assert run(capsys, "demo", "--cases", "20", "--db", demo, "--json")[0] == 0
+    info = json.loads(run(capsys, "init", "--db", demo, "--json")[1])
+    assert info["units"] > 0 and info["rule_version"] == 1 and info["cases"] == 20
 
 
 def test_backup_list_verify_restore_contract(capsys, db, tmp_path):

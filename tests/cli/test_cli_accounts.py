@@ -19,8 +19,11 @@ def cheap_hashes(monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path):
-    return str(tmp_path / "cli.db")
+def db(tmp_path, capsys):
+    path = str(tmp_path / "cli.db")
+    assert main(["init", "--sample", "--db", path]) == 0       # the sample unit directory (承办 accounts name units)
+    capsys.readouterr()
+    return path
 
 
 def run(capsys, monkeypatch, *args, password=None, new=None):

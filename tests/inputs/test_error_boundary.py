@@ -147,7 +147,7 @@ def test_locked_database_after_busy_timeout(capsys, tmp_path, monkeypatch):
 
 def test_disk_full_is_chinese(capsys, tmp_path, monkeypatch):
     path = tmp_path / "full.db"
-    assert main(["init", "--db", str(path)]) == 0
+    assert main(["init", "--sample", "--db", str(path)]) == 0
     import xinfang.storage.db as db
     real = db.connect
 

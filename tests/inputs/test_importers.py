@@ -19,7 +19,7 @@ UNIT_HEAD = "编码,名称,上级编码,类型,层级,属地,联系人,电话"
 @pytest.fixture
 def db(tmp_path):
     path = str(tmp_path / "imp.db")
-    assert main(["init", "--db", path]) == 0
+    assert main(["init", "--sample", "--db", path]) == 0     # the sample 权责清单 these tests import over
     return path
 
 

@@ -30,6 +30,7 @@ def cli(tmp_path, capsys):
         code, out, err = run(capsys, *args, "--db", db, "--json", "--now", "2026-12-01 10:00")
         assert (code == 0) == ok, err
         return json.loads(out) if ok else json.loads(err)
+    assert run(capsys, "init", "--sample", "--db", db)[0] == 0     # the sample district's units and places
     call("committee", "add", "樱园社区人民调解委员会", "--unit", "420102001001", "--prefix", "樱园")
     call("mediator", "add", "王调解", "--committee", "樱园社区人民调解委员会")
     return call, tmp_path

@@ -23,13 +23,13 @@ def _emit(args, out, data, text: str) -> None:
         out.write(text.rstrip("\n") + "\n")
 
 
-def _open(args, default_db, sample: bool = True) -> Workspace:
-    """A new database gets the national holidays and — for scripts and trials — the 江城市城东区 sample
-    directory, categories and 权责清单; `init --empty` creates an office database without them."""
+def _open(args, default_db) -> Workspace:
+    """A new database gets the national holidays only, as in the GUI: the unit directory, categories and
+    权责清单 are the office's own (imported, entered, or the 江城市城东区 sample by `init --sample`)."""
     from .main import parse_now
     from .users_cli import sign_in
     path = args.db or default_db()
-    ws = Workspace.open(path, now=parse_now(args.now), sample=sample)
+    ws = Workspace.open(path, now=parse_now(args.now), sample=False)
     _OPENED.append(ws)
     sign_in(ws, args)
     args.workspace = ws          # run() adds the login hint to a refusal of nobody
@@ -70,9 +70,9 @@ def run(args, out, default_db) -> int:
 def cmd_init(args, out, default_db):
     if args.empty and args.sample:
         raise DomainError("--empty 与 --sample 不能同时使用")
-    ws = _open(args, default_db, sample=not args.empty)
-    if args.sample and not ws.store.unit_rows():
-        ws.install_sample("cli")
+    ws = _open(args, default_db)
+    if args.sample:
+        ws.install_sample("cli", if_empty=True)
     if args.office:
         ws.set_office(args.office, "cli")
     info = ws.summary()
@@ -84,6 +84,8 @@ def cmd_init(args, out, default_db):
 def cmd_demo(args, out, default_db):
     from ..services.demo import generate_demo
     ws = _open(args, default_db)
+    if ws.summary()["cases"] == 0:
+        ws.install_sample("cli", if_empty=True)     # demo data lives in the 江城市城东区 sample district
     started = time.perf_counter()
     stats = generate_demo(ws, cases=args.cases, seed=args.seed, build_index=not args.no_index)
     stats["seconds"] = round(time.perf_counter() - started, 2)

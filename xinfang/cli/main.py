@@ -39,10 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name, help_, **kw):
         return sub.add_parser(name, help=help_, parents=[common], **kw)
 
-    p = add("init", "新建或打开数据库并写入基础数据（节假日；示例单位目录、类别、权责清单，--empty 时不写）")
+    p = add("init", "新建或打开数据库（新库只有节假日；单位目录、类别、权责清单由本单位导入，或用 --sample 以示例为模板）")
     p.add_argument("--office", help="本单位编码")
-    p.add_argument("--sample", action="store_true", help="单位目录为空时安装江城市城东区示例单位目录、类别和权责清单")
-    p.add_argument("--empty", action="store_true", help="新建正式数据库：只写节假日，单位目录、类别、权责清单由本单位导入")
+    p.add_argument("--sample", action="store_true", help="单位目录为空时安装江城市城东区示例单位目录、类别和权责清单（作为模板）")
+    p.add_argument("--empty", action="store_true", help="不安装示例（新库的默认做法，保留此选项供旧脚本使用）")
     p = add("demo", "生成演示数据（同一 --seed 结果相同）")
     p.add_argument("--cases", type=bounded_int(1, 10_000_000, "案件数"), default=2000)
     p.add_argument("--seed", type=bounded_int(0, 2**31 - 1, "随机种子"), default=1)

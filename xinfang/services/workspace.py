@@ -128,12 +128,15 @@ class Workspace(RoutingMixin):
         """Opened read-only (the file or its folder cannot be written): view and print only; the GUI says so."""
         return self.store.read_only
 
-    def install_sample(self, actor: str) -> dict:
-        """Install the 江城市城东区 sample set (units, places, categories, 权责清单 v1) into an empty directory."""
+    def install_sample(self, actor: str, if_empty: bool = False) -> dict:
+        """Install the 江城市城东区 sample set (units, places, categories, 权责清单 v1) into an empty directory;
+        `if_empty`: a directory that has units already is left as it is instead of refused."""
         self.access.require(perms.SETTINGS)
-        if self.store.unit_rows():
-            raise DomainError("单位目录中已有单位，不能再安装示例；请在“设置 › 单位目录”中导入或修改")
-        with self.store.transaction():
+        with self.store.transaction():          # checked under the write lock: two processes install once
+            if self.store.unit_rows():
+                if if_empty:
+                    return self.summary()
+                raise DomainError("单位目录中已有单位，不能再安装示例；请在“设置 › 单位目录”中导入或修改")
             seed.install_sample(self.store, self.now())
         self._forget_routing()
         return self.summary()
