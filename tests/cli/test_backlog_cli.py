@@ -117,3 +117,37 @@ def test_bad_input_is_a_json_error_and_changes_nothing(capsys, db, args, message
     assert code != 0 and out is None and message in err["error"]
     assert run(capsys, db, "backlog", "list")[1] == before
     assert run(capsys, db, "backlog", "show", "1")[1]["events"] == events_before
+
+
+def test_leader_list_is_maintained(capsys, db):
+    """A leader's post changes, a leader leaves: edit, deactivate (refused while he still holds an unresolved
+    record), activate; each change is an event of his chain and nothing changes on a refusal."""
+    assert run(capsys, db, "leader", "add", "王五", "--post", "副区长")[0] == 0
+    assert run(capsys, db, "leader", "add", "赵六", "--post", "区长")[0] == 0
+    code, d, _ = run(capsys, db, "leader", "edit", "王五", "--post", "区委常委、政法委书记", "--login", "wangwu")
+    assert code == 0 and (d["post"], d["login"], d["active"]) == ("区委常委、政法委书记", "wangwu", True)
+    code, _, err = run(capsys, db, "leader", "edit", "王五", "--post", "区委常委、政法委书记")
+    assert code != 0 and "没有变化" in err["error"]
+    run(capsys, db, "backlog", "batch", "add", "--name", "第一批", "--issuer", "市信访联席办", "--issued", "2026-01-10",
+        "--target", "2026-06-30")
+    rid = str(run(capsys, db, "backlog", "add", "1", "--batch", "第一批", "--source", "上级交办", "--leader", "王五",
+                  "--at", "2026-02-01")[1]["id"])
+    code, _, err = run(capsys, db, "leader", "deactivate", "王五")
+    assert code != 0 and "还包案 1 件未化解的积案" in err["error"]
+    assert run(capsys, db, "leader", "list")[1][0]["active"] is True                  # refused: nothing changed
+    assert run(capsys, db, "backlog", "act", rid, "reassign", "--data", '{"leader": "赵六", "reason": "调任"}')[0] == 0
+    code, d, _ = run(capsys, db, "leader", "deactivate", "王五")
+    assert code == 0 and d["active"] is False
+    assert [x["name"] for x in run(capsys, db, "leader", "list")[1]] == ["赵六"]
+    assert [(x["name"], x["active"]) for x in run(capsys, db, "leader", "list", "--all")[1]] == [
+        ("王五", False), ("赵六", True)]
+    code, _, err = run(capsys, db, "backlog", "add", "2", "--batch", "第一批", "--source", "本级排查", "--leader", "王五")
+    assert code != 0 and "已停用" in err["error"]
+    code, _, err = run(capsys, db, "reception", "add", "--date", "2026-02-20", "--leader", "王五", "--place", "区信访局")
+    assert code != 0 and "已停用" in err["error"]
+    # his numbers stay: the record he held until the reassignment is still counted for him on that earlier day
+    stats = run(capsys, db, "backlog", "stats", "--at", "2026-02-01")[1]
+    assert [x["leader"] for x in stats["leaders"]] == ["王五"]
+    assert run(capsys, db, "leader", "activate", "王五")[1]["active"] is True
+    code, out, _ = run(capsys, db, "check")
+    assert code == 0 and out["ok"]

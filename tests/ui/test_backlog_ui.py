@@ -212,3 +212,32 @@ def test_public_reception_day(qtbot, bws, tmp_path):
     assert page.cases_table.item(0, 1).text() == "孙丽"
     f = tmp_path / "day.pdf"
     assert page.print_day(str(f)) and f.read_bytes()[:4] == b"%PDF"
+
+
+def test_leaders_dialog_adds_edits_stops_and_resumes(qtbot, bws):
+    screen = show(qtbot, BacklogScreen(bws, "clerk"))
+    dlg = screen.edit_leaders()
+    assert [dlg.table.item(i, 0).text() for i in range(dlg.table.rowCount())] == ["陈书记", "周区长"]
+    dlg.name.setText("吴主任")
+    dlg.post.setText("区人大常委会主任")
+    dlg.submit()
+    assert dlg.table.rowCount() == 3 and dlg.name.text() == "" and dlg.isVisible()   # stays open for the next
+    dlg.table.selectRow(1)                                                           # 周区长
+    assert dlg.name.text() == "周区长" and dlg.name.isReadOnly() and not dlg.ok_button.isEnabled()
+    dlg.post.setText("区委副书记、区长")
+    dlg.save_button.click()
+    assert bws.backlog.leader("周区长")["post"] == "区委副书记、区长" and dlg.table.item(1, 1).text() == "区委副书记、区长"
+    bws.backlog.take_on(1, 1, "上级交办", "clerk", leader="周区长")
+    dlg.active_button.click()                                                        # he still holds an open record
+    assert dlg.error.isVisible() and "还包案 1 件未化解的积案" in dlg.error.text()
+    assert bws.backlog.leader("周区长")["active"]
+    dlg.table.selectRow(2)                                                           # 吴主任 holds none
+    assert dlg.active_button.text() == "停用"
+    dlg.active_button.click()
+    assert not dlg.error.isVisible() and dlg.table.item(2, 3).text() == "已停用"
+    assert dlg.active_button.text() == "重新启用"
+    assert [x["name"] for x in bws.backlog.leaders()] == ["陈书记", "周区长"]      # not offered any more
+    dlg.active_button.click()
+    assert bws.backlog.leader("吴主任")["active"] and dlg.table.item(2, 3).text() == "在任"
+    dlg.new_button.click()
+    assert dlg.ok_button.isEnabled() and not dlg.name.isReadOnly() and dlg.name.text() == ""

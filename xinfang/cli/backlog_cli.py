@@ -17,7 +17,14 @@ def register(sub, common, handlers) -> None:
     p.add_argument("name"); p.add_argument("--post", required=True, help="职务，如 区委常委、政法委书记")
     p.add_argument("--login", default="", help="对应的登录名（他的工作台显示本人包案）")
     p.add_argument("--by", default="cli")
-    lsub.add_parser("list", help="列出领导", parents=[common])
+    p = lsub.add_parser("list", help="列出领导", parents=[common])
+    p.add_argument("--all", action="store_true", help="包括已停用的领导")
+    p = lsub.add_parser("edit", help="修改领导的职务或登录名", parents=[common])
+    p.add_argument("name"); p.add_argument("--post", default=None); p.add_argument("--login", default=None)
+    p.add_argument("--by", default="cli")
+    for name, text in (("deactivate", "停用领导（其包案的积案须已全部化解或已更换领导）"), ("activate", "重新启用领导")):
+        p = lsub.add_parser(name, help=text, parents=[common])
+        p.add_argument("name"); p.add_argument("--by", default="cli")
     helps["leader"] = leader
 
     backlog = sub.add_parser("backlog", help="积案化解：交办批次、积案、统计、候选、打印", parents=[common])
@@ -86,6 +93,8 @@ def register(sub, common, handlers) -> None:
 
     handlers.update({
         ("leader", None): usage("leader"), ("leader", "add"): cmd_leader_add, ("leader", "list"): cmd_leader_list,
+        ("leader", "edit"): cmd_leader_edit, ("leader", "deactivate"): cmd_leader_active(False),
+        ("leader", "activate"): cmd_leader_active(True),
         ("backlog", None): usage("backlog"), ("backlog", "batch"): _batch(usage("batch")),
         ("backlog", "add"): cmd_add, ("backlog", "act"): cmd_act, ("backlog", "show"): cmd_show,
         ("backlog", "list"): cmd_list, ("backlog", "stats"): cmd_stats, ("backlog", "candidates"): cmd_candidates,
@@ -118,8 +127,21 @@ def cmd_leader_add(args, out, default_db):
 
 
 def cmd_leader_list(args, out, default_db):
-    rows = _ws(args, default_db).backlog.leaders()
-    _emit(args, out, rows, "\n".join(f"{r['name']}\t{r['post']}" for r in rows) or "（领导名单为空）")
+    rows = _ws(args, default_db).backlog.leaders(include_stopped=getattr(args, "all", False))
+    _emit(args, out, rows, "\n".join(f"{r['name']}\t{r['post']}" + ("" if r["active"] else "\t（已停用）")
+                                     for r in rows) or "（领导名单为空）")
+
+
+def cmd_leader_edit(args, out, default_db):
+    d = _ws(args, default_db).backlog.update_leader(args.name, args.by, post=args.post, login=args.login)
+    _emit(args, out, d, f"已修改包案领导：{d['name']}（{d['post']}）")
+
+
+def cmd_leader_active(active: bool):
+    def run(args, out, default_db):
+        d = _ws(args, default_db).backlog.update_leader(args.name, args.by, active=active)
+        _emit(args, out, d, f"已{'启用' if active else '停用'}包案领导：{d['name']}")
+    return run
 
 
 # ---- batches ----------------------------------------------------------------------------------------

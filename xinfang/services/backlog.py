@@ -13,6 +13,7 @@ from ..domain.problems import DomainError
 from ..storage.backlog_store import BacklogStore
 from . import backlog_stats
 from .backlog_board import BoardMixin
+from .backlog_leaders import LeadersMixin
 from .backlog_candidates import CandidatesMixin
 
 # Settings of this area (shown and changed by `xinfang backlog config`): key -> (meaning, default, min, max)
@@ -60,7 +61,7 @@ def _name(value, what: str, limit: int = 50, required: bool = True) -> str:
     return text
 
 
-class BacklogService(BoardMixin, CandidatesMixin):
+class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
     def __init__(self, ws):
         self.ws = ws
         self.db = BacklogStore(ws.store)
@@ -110,35 +111,6 @@ class BacklogService(BoardMixin, CandidatesMixin):
         with self.ws.store.transaction():
             self.ws.store.set_setting(WAYS_KEY, ways, actor, self.ws.now())
         return ways
-
-    # ---- leaders ---------------------------------------------------------------------------------
-    def add_leader(self, name: str, post: str, actor: str, login: str = "") -> dict:
-        self.ws.access.require(MANAGE)
-        actor = self.ws.access.actor(actor)
-        name, post = _name(name, "领导姓名"), _name(post, "领导职务", 60)
-        if self.db.leader(name):
-            raise DomainError(f"领导“{name}”已在名单中")
-        now = self.ws.now()
-        with self.ws.store.transaction():
-            self.db.insert_leader(name, post, _name(login, "登录名", required=False), now)
-            self.db.append_event("leader", name, "create", now, now, actor, {"post": post, "login": login})
-        return self.leader(name)
-
-    def leaders(self) -> list[dict]:
-        return [{"id": i, "name": n, "post": p, "login": lg} for i, n, p, lg, _ in self.db.leaders()]
-
-    def leader(self, name: str) -> dict:
-        row = self.db.leader(str(name or "").strip())
-        if row is None:
-            raise DomainError(f"包案领导“{name}”不在领导名单中，请先添加（xinfang leader add）")
-        return {"id": row[0], "name": row[1], "post": row[2], "login": row[3]}
-
-    def leader_of_user(self, login: str) -> str:
-        """The leader a user is (by login, else by the same name); '' when the user is no leader."""
-        for _, name, _, lg, _ in self.db.leaders():
-            if lg == login or (not lg and name == login):
-                return name
-        return ""
 
     # ---- batches ---------------------------------------------------------------------------------
     def add_batch(self, name: str, issuer: str, issued, target, actor: str, target_rate=None, note: str = "") -> dict:
@@ -240,7 +212,7 @@ class BacklogService(BoardMixin, CandidatesMixin):
             src = Source(str(source).strip())
         except ValueError:
             raise DomainError(f"积案来源“{source}”应为 上级交办 或 本级排查") from None
-        leader_name = self.leader(leader)["name"] if str(leader or "").strip() else ""
+        leader_name = self.leader(leader, active_only=True)["name"] if str(leader or "").strip() else ""
         unit_code, _ = self._unit(unit)
         at_dt = self._at(at, "列入日期")
         case = self.ws.store.load_case(row, with_events=False)

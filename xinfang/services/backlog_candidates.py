@@ -99,7 +99,7 @@ class CandidatesMixin:
         self.ws.access.require(MANAGE)
         actor = self.ws.access.actor(actor)
         on = _day(day, "接访日期")
-        leader = self.leader(leader)["name"]
+        leader = self.leader(leader, active_only=True)["name"]
         place = _name(place, "接访地点", 100)
         units = _name(units, "参加单位", 500, required=False)
         now = self.ws.now()

@@ -100,6 +100,14 @@ class BacklogStore:
         return self.conn.execute("SELECT id, name, post, login, active FROM leaders WHERE name = ?",
                                  (name,)).fetchone()
 
+    def update_leader(self, name: str, changes: dict) -> None:
+        fields = {k: (int(v) if k == "active" else v) for k, v in changes.items() if k in ("post", "login", "active")}
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        self.conn.execute(f"UPDATE leaders SET {sets} WHERE name = ?", (*fields.values(), name))
+
+    def open_records_of_leader(self, name: str) -> int:
+        return self.one("SELECT count(*) FROM backlog_records WHERE leader = ? AND status = '未化解'", (name,)) or 0
+
     # ---- batches ---------------------------------------------------------------------------------
     def insert_batch(self, name: str, issuer: str, issued_on: date, target_on: date, target_rate: float,
                      note: str, now: datetime, actor: str) -> int:
