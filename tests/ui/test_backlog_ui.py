@@ -241,3 +241,47 @@ def test_leaders_dialog_adds_edits_stops_and_resumes(qtbot, bws):
     assert bws.backlog.leader("吴主任")["active"] and dlg.table.item(2, 3).text() == "在任"
     dlg.new_button.click()
     assert dlg.ok_button.isEnabled() and not dlg.name.isReadOnly() and dlg.name.text() == ""
+
+
+def test_close_a_batch_from_the_board(qtbot, bws):
+    """交办 → 清零 → the campaign is closed in the app: nothing new can join it, its records stay counted."""
+    r = bws.backlog.take_on(1, 1, "上级交办", "clerk", leader="陈书记")
+    bws.backlog.act(r["id"], "resolve", "clerk", data={"way": "解释疏导"})
+    screen = show(qtbot, BacklogScreen(bws, "chensj"))
+    screen.refresh()
+    assert screen.close_batch() is None and "请先" in screen.banner.text()    # nothing picked yet
+    screen.board.batches.selectRow(0)
+    dlg = screen.close_batch()
+    texts = [w.text() for w in dlg.findChildren(type(screen.banner))]
+    assert "列入 1 件，化解 1 件，化解率 100.0%（目标 90.0%），未化解 0 件" in texts
+    dlg.submit()
+    assert bws.backlog.batch(1)["closed_on"] == "2026-06-30" and "已关闭交办批次" in screen.banner.text()
+    assert screen.board.batches.item(0, 0).text() == "2026年第一批（已关闭）"
+    assert screen.board.stats["batches"][0]["resolved"] == 1
+    with pytest.raises(Exception, match="已关闭"):
+        bws.backlog.take_on(2, 1, "上级交办", "clerk")
+    screen.board.batches.selectRow(0)
+    assert screen.close_batch() is None and "已于 2026-06-30 关闭" in screen.banner.text()
+
+
+def test_backlog_settings_in_the_app(qtbot, bws):
+    """化解方式 is an editable list (issue 8 §1) and the other open points are settings: changed in the app."""
+    screen = show(qtbot, BacklogScreen(bws, "admin"))
+    dlg = screen.edit_settings()
+    assert dlg.ways.toPlainText().splitlines() == ["依法解决", "解释疏导", "司法救助", "困难帮扶", "调解和解", "依法终结", "其他"]
+    dlg.ways.setPlainText("依法解决\n解释疏导\n\n  信访听证化解  \n其他")
+    dlg.numbers["backlog_warn_days"].setValue(10)
+    dlg.rate.setValue(95)
+    dlg.submit()
+    assert bws.backlog.ways() == ["依法解决", "解释疏导", "信访听证化解", "其他"]
+    assert bws.backlog.setting("backlog_warn_days") == 10 and bws.backlog.setting("backlog_target_rate") == 0.95
+    assert "化解方式" in screen.banner.text() and "临期提醒" in screen.banner.text()
+    dlg = screen.edit_settings()
+    dlg.ways.setPlainText("  \n")
+    dlg.submit()                                                    # an empty list is refused, nothing saved
+    assert dlg.isVisible() and "化解方式列表不能为空" in dlg.error.text()
+    assert bws.backlog.ways() == ["依法解决", "解释疏导", "信访听证化解", "其他"]
+    dlg.reject()
+    dlg = screen.edit_settings()
+    dlg.submit()
+    assert "没有修改" in screen.banner.text()

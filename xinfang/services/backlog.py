@@ -7,8 +7,8 @@ from datetime import date, datetime, timedelta
 from typing import Iterable, Mapping, Sequence
 
 from ..domain import backlog as rules
-from ..domain.backlog import BacklogAction, BacklogStatus, Source
-from ..domain.permissions import ADMIN, DISCIPLINE, HANDLER, LEADER, REGISTRAR, RESTRICTED_MARK, permission
+from ..domain.backlog import BacklogAction, Source
+from ..domain.permissions import ADMIN, DISCIPLINE, HANDLER, LEADER, REGISTRAR, permission
 from ..domain.problems import DomainError
 from ..storage.backlog_store import BacklogStore
 from . import backlog_stats

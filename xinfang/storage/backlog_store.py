@@ -4,7 +4,6 @@ Like `Store`, methods never commit: the backlog service wraps each user action i
 Every event goes through `append_event`, into the database-wide ledger (docs/ledger.md)."""
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence

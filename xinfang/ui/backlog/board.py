@@ -345,6 +345,13 @@ class BacklogBoard(QWidget):
             c.blockSignals(False)
         self.reload_records()
 
+    def selected_batch(self):
+        """The batch picked in the by-batch table, else the one filtered on; None when neither."""
+        row = self.batches.currentRow()
+        if 0 <= row < self.batches.rowCount() and self.batches.item(row, 0) is not None:
+            return self.batches.item(row, 0).data(Qt.UserRole)
+        return self.batch_filter.currentData()
+
     def _pick(self, combo: QComboBox, table: QTableWidget, row: int) -> None:
         value = table.item(row, 0).data(Qt.UserRole)
         i = combo.findData(value)

@@ -6,7 +6,7 @@ from ..qt import QFileDialog, QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from ..widgets import BANNER_STYLES
 from .board import BacklogBoard
 from .candidates import CandidatesPage
-from .dialogs import BatchDialog, LeadersDialog
+from .campaign_dialogs import BatchDialog, CloseBatchDialog, LeadersDialog, SettingsDialog
 from .receptions import ReceptionsPage
 
 
@@ -24,13 +24,19 @@ class BacklogScreen(QWidget):
         new_batch.clicked.connect(lambda: self.new_batch())
         leaders = QPushButton("包案领导…")
         leaders.clicked.connect(lambda: self.edit_leaders())
+        self.close_batch_button = QPushButton("关闭批次…")
+        self.close_batch_button.setToolTip("关闭看板上选中（或筛选）的交办批次：不再列入新积案")
+        self.close_batch_button.clicked.connect(lambda: self.close_batch())
+        settings = QPushButton("积案设置…")
+        settings.setToolTip("化解方式、临期提醒天数、默认目标化解率、积案候选规则")
+        settings.clicked.connect(lambda: self.edit_settings())
         self.print_batch_button = QPushButton("打印批次清单…")
         self.print_batch_button.setToolTip("打印看板上筛选的交办批次的清单（未筛选时打印第一个批次）")
         self.print_batch_button.clicked.connect(lambda: self.print_batch())
         head = QHBoxLayout()
         head.addWidget(title)
         head.addStretch(1)
-        for b in (new_batch, leaders, self.print_batch_button):
+        for b in (new_batch, self.close_batch_button, leaders, settings, self.print_batch_button):
             head.addWidget(b)
         self.banner = QLabel()
         self.banner.setWordWrap(True)
@@ -72,6 +78,28 @@ class BacklogScreen(QWidget):
         self.dialog = BatchDialog(self.ws, self.actor, self)
         self.dialog.accepted.connect(lambda: (self._banner(f"已新建交办批次：{self.dialog.result_value['name']}"),
                                               self.refresh()))
+        self.dialog.open()
+        return self.dialog
+
+    def close_batch(self):
+        batch = self.board.selected_batch()
+        if batch is None:
+            self._banner("请先在看板的“按交办批次”表中选中要关闭的批次", error=True)
+            return None
+        b = self.ws.backlog.batch(batch)
+        if b["closed"]:
+            self._banner(f"交办批次“{b['name']}”已于 {b['closed_on']} 关闭", error=True)
+            return None
+        numbers = next((x for x in self.board.stats.get("batches", []) if x["id"] == b["id"]), None)
+        self.dialog = CloseBatchDialog(self.ws, self.actor, b, numbers, self)
+        self.dialog.accepted.connect(lambda: (self._banner(f"已关闭交办批次：{b['name']}"), self.refresh()))
+        self.dialog.open()
+        return self.dialog
+
+    def edit_settings(self):
+        self.dialog = SettingsDialog(self.ws, self.actor, self)
+        self.dialog.accepted.connect(lambda: (self._banner("已保存积案设置：" + ("、".join(self.dialog.result_value)
+                                                                                 or "没有修改")), self.refresh()))
         self.dialog.open()
         return self.dialog
 
