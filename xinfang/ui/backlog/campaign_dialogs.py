@@ -93,14 +93,12 @@ class CloseBatchDialog(FormDialog):
         self.ws, self.actor, self.batch = ws, actor, batch
         n = numbers or {}
         rate = "—" if n.get("rate") is None else f"{n['rate'] * 100:.1f}%"
+        assigned, resolved = n.get("assigned", 0), n.get("resolved", 0)
         for label, text in (("批次", batch["name"]), ("交办单位", batch["issuer"]),
                             ("交办日期 / 目标日期", f"{batch['issued_on']} / {batch['target_on']}"),
-                            ("进度", f"列入 {n.get('assigned', 0)} 件，化解 {n.get('resolved', 0)} 件，化解率 {rate}"
-                                   f"（目标 {batch['target_rate'] * 100:.1f}%），未化解 "
-                                   f"{n.get('assigned', 0) - n.get('resolved', 0)} 件")):
-            value = QLabel(text)
-            value.setWordWrap(True)
-            self.form.addRow(label, value)
+                            ("进度", f"列入 {assigned} 件，化解 {resolved} 件，未化解 {assigned - resolved} 件"),
+                            ("化解率", f"{rate}（目标 {batch['target_rate'] * 100:.1f}%）")):
+            self.form.addRow(label, QLabel(text))
 
     def run(self):
         return self.ws.backlog.close_batch(self.batch["id"], self.actor)
