@@ -130,7 +130,7 @@ CREATE TABLE cases (
     next_due         TEXT,                       -- earliest due date of the running duty clocks
     next_step        TEXT,
     route            TEXT NOT NULL DEFAULT '{}', -- routing decision (JSON)
-    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '', ended_at TEXT,
     UNIQUE (office, year, seq)
 );
 CREATE INDEX cases_received ON cases(received_at);
@@ -144,6 +144,10 @@ CREATE INDEX cases_registered_by ON cases(registered_by, id);
 -- migration 0009; the statistics read the covering indexes below (xinfang/storage/stats_store.py).
 CREATE INDEX cases_stats ON cases(received_at, channel, headcount, purpose, category, reached_level, irregular, handling_unit, repeat_of);
 CREATE INDEX cases_status_received ON cases(status, received_at);
+-- ended_at (migration 0039): when the case ended (its first terminal step), set by the trigger events_ended;
+-- derived from the events, not replayed; cases_ended / cases_row_stats / events_rate serve the statistics at 1M.
+CREATE INDEX cases_ended ON cases(ended_at, received_at, handling_unit, repeat_of);
+CREATE INDEX cases_row_stats ON cases(id, handling_unit, rating, repeat_of);
 
 CREATE TABLE petitioners (
     id        INTEGER PRIMARY KEY,
@@ -222,6 +226,10 @@ CREATE TRIGGER events_no_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, '事件记录只能追加，不能删除'); END;
 -- 访问记录: every unmasking of personal data, newest first, without scanning the event log.
 CREATE INDEX events_access ON events(recorded_at) WHERE action = 'unmask';
+CREATE INDEX events_rate ON events(case_id, at) WHERE action = 'rate';
+CREATE TRIGGER events_ended AFTER INSERT ON events
+WHEN NEW.action IN ('decline', 'inform', 'transfer', 'archive', 'close')
+BEGIN UPDATE cases SET ended_at = NEW.at WHERE id = NEW.case_id AND ended_at IS NULL; END;
 
 -- One character per token (names, body) and 4-grams of letter/digit runs (number, ids, codes):
 -- finds any substring of 1+ characters without trigrams (tech-notes.md §3; storage/search.py).

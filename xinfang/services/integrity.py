@@ -154,6 +154,7 @@ class Integrity:
                 if wrong:
                     found.append(f"{label}：{'、'.join(FIELD_LABELS.get(w, w) for w in wrong)}与事件记录不符"
                                  "（被绕过程序直接改动）")
+                found += verify.ended_problem(label, row[5], events)
             if found:
                 broken.append(row[2] if row else f"#{cid}")
                 if len(problems) < 200:

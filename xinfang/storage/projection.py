@@ -16,7 +16,7 @@ import json
 import sqlite3
 from typing import Iterator
 
-NOT_PROJECTED = frozenset({"id", "event_count", "head_hash", "updated_at"})
+NOT_PROJECTED = frozenset({"id", "event_count", "head_hash", "updated_at", "ended_at"})   # ended_at: derived (0039)
 PETITIONER_COLS = "kind, name, id_number, phone, address, role, anonymous, sex, birth"
 CLOCK_COLS = "step, trigger, days, unit, roll_forward, extra_days, tolled_days, due, stopped_on"
 LISTS = ("petitioners", "repeats", "attachments")

@@ -10,12 +10,18 @@ Each number of a dataset comes from a *query*, a small JSON-able dict; the same 
 - ``rated``     ratings recorded in [from, to]; ``ratings`` limits the values
 - ``served``    replies served in [from, to] (the 复查申请期 clock starts on the service date);
   ``rated_by``: with a rating other than 未评价 recorded by that date
-- ``ended``     cases whose first terminal step (不予受理/告知/转政法纪检/存档/终结) is in [from, to];
-  ``first_time``: "denominator" (not a repeat) or "numerator" (… and no 复查 request, no later repeat)
+- ``ended``     cases whose first terminal step (不予受理/告知/转政法纪检/存档/终结, the column ``ended_at``
+  kept by the trigger of migration 0039) is in [from, to]; ``first_time``: "denominator" (not a repeat) or
+  "numerator" (… and no 复查 request, no later repeat)
 - ``open``      cases open at the start of day ``at``
 - ``overdue``   cases with a duty clock due on or before ``at`` and not done by the end of that day
 
 Every kind takes ``unit`` (the responsible unit) to narrow the scope.
+
+Speed at 1,000,000 cases (bench/bench_reports.py): every query walks one index range; where it needs the
+case's unit or rating it looks them up in the narrow index ``cases_row_stats``, never in the wide case rows.
+A case has at most one 评价 (rating is allowed from 已送达 only, and nothing leads back there), so the rating a
+rate event recorded is the case's ``rating`` column.
 """
 from __future__ import annotations
 
@@ -23,9 +29,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
-END_ACTIONS = ("decline", "inform", "transfer", "archive", "close")
-OPEN_STATUSES = ("registered", "pending_acceptance", "handling", "replied", "served", "rated",
-                 "review_requested", "reviewed", "recheck_requested", "rechecked")
+from .verify import END_ACTIONS  # noqa: F401  (the steps that end a case; ended_at)
 DUTY_STEPS = ("dispose", "notice", "handle", "review", "recheck")
 _MET = "k.stopped_on IS NOT NULL AND k.stopped_on <= k.due"
 
@@ -39,10 +43,7 @@ def _in(column: str, values: Iterable[str]) -> tuple[str, list]:
     return f"{column} IN ({','.join('?' * len(values))})", values
 
 
-def _first_end(alias: str = "e") -> str:
-    """The event is the case's first terminal step."""
-    return (f"NOT EXISTS (SELECT 1 FROM events p WHERE p.case_id = {alias}.case_id AND p.seq < {alias}.seq "
-            f"AND +p.action IN {END_ACTIONS!r})")   # '+': look the case up by case_id, not every end event
+_CASE = "cases c INDEXED BY cases_row_stats"      # (id, handling_unit, rating, repeat_of)
 
 
 class StatsStore:
@@ -84,45 +85,43 @@ class StatsStore:
         if q.get("met"):
             where.append(_MET)
         join = ""
-        if q.get("unit") or q.get("channel"):
+        if q.get("channel"):        # 12345: few clocks, the wide row is fine
             join = " JOIN cases c ON c.id = k.case_id"
-            for key, column in (("unit", "c.handling_unit"), ("channel", "c.channel")):
-                if q.get(key):
-                    where.append(f"{column} = ?"); params.append(q[key])
+            where.append("c.channel = ?"); params.append(q["channel"])
+        elif q.get("unit"):
+            join = f" JOIN {_CASE} ON c.id = k.case_id"
+        if q.get("unit"):
+            where.append("c.handling_unit = ?"); params.append(q["unit"])
         return f"FROM clocks k INDEXED BY clocks_step_due{join} WHERE " + " AND ".join(where), params
 
     def _rated(self, q: Mapping) -> tuple[str, list]:
         where = ["e.action = 'rate'", "e.at >= ?", "e.at < ?"]
         params: list = [q["from"], _next_day(q["to"])]
         if q.get("ratings"):
-            clause, values = _in("json_extract(e.payload, '$.rating')", q["ratings"])
+            clause, values = _in("c.rating", q["ratings"])
             where.append(clause); params += values
-        join = ""
         if q.get("unit"):
-            join = " JOIN cases c ON c.id = e.case_id"
             where.append("c.handling_unit = ?"); params.append(q["unit"])
-        return f"FROM events e INDEXED BY events_action_at{join} WHERE " + " AND ".join(where), params
+        return (f"FROM events e INDEXED BY events_action_at JOIN {_CASE} ON c.id = e.case_id WHERE "
+                + " AND ".join(where)), params
 
     def _served(self, q: Mapping) -> tuple[str, list]:
         where = ["k.step = 'review_request'", "k.trigger >= ?", "k.trigger <= ?"]
         params: list = [q["from"], q["to"]]
-        if q.get("rated_by"):
-            where.append("EXISTS (SELECT 1 FROM events r WHERE r.case_id = k.case_id AND +r.action = 'rate' "
-                         "AND r.at < ? AND json_extract(r.payload, '$.rating') <> '未评价')")
-            params.append(_next_day(q["rated_by"]))
         join = ""
+        if q.get("rated_by") or q.get("unit"):
+            join = f" JOIN {_CASE} ON c.id = k.case_id"
+        if q.get("rated_by"):
+            where.append("c.rating NOT IN ('', '未评价') AND EXISTS (SELECT 1 FROM events r INDEXED BY events_rate "
+                         "WHERE r.case_id = k.case_id AND r.action = 'rate' AND r.at < ?)")
+            params.append(_next_day(q["rated_by"]))
         if q.get("unit"):
-            join = " JOIN cases c ON c.id = k.case_id"
             where.append("c.handling_unit = ?"); params.append(q["unit"])
         return f"FROM clocks k INDEXED BY clocks_step_trigger{join} WHERE " + " AND ".join(where), params
 
     def _ended(self, q: Mapping) -> tuple[str, list]:
-        actions, params = _in("e.action", END_ACTIONS)
-        where = [actions, "e.at >= ?", "e.at < ?", _first_end("e")]
-        params += [q["from"], _next_day(q["to"])]
-        join = ""
-        if q.get("unit") or q.get("first_time"):
-            join = " JOIN cases c ON c.id = e.case_id"
+        where = ["c.ended_at >= ?", "c.ended_at < ?"]
+        params: list = [q["from"], _next_day(q["to"])]
         if q.get("unit"):
             where.append("c.handling_unit = ?"); params.append(q["unit"])
         if q.get("first_time"):
@@ -130,7 +129,7 @@ class StatsStore:
         if q.get("first_time") == "numerator":
             where.append("NOT EXISTS (SELECT 1 FROM clocks r WHERE r.case_id = c.id AND r.step = 'review')")
             where.append("NOT EXISTS (SELECT 1 FROM repeats x WHERE x.earlier_id = c.id)")
-        return f"FROM events e INDEXED BY events_action_at{join} WHERE " + " AND ".join(where), params
+        return "FROM cases c INDEXED BY cases_ended WHERE " + " AND ".join(where), params
 
     # ---- counting and listing ------------------------------------------------------------------
     def count(self, q: Mapping) -> int:
@@ -159,9 +158,12 @@ class StatsStore:
         if kind in ("clock", "served"):
             frm, params = (self._clock if kind == "clock" else self._served)(q)
             ids = [r[0] for r in self._rows(f"SELECT k.case_id {frm}", params)]
-        elif kind in ("rated", "ended"):
-            frm, params = (self._rated if kind == "rated" else self._ended)(q)
+        elif kind == "rated":
+            frm, params = self._rated(q)
             ids = [r[0] for r in self._rows(f"SELECT e.case_id {frm}", params)]
+        elif kind == "ended":
+            frm, params = self._ended(q)
+            ids = [r[0] for r in self._rows(f"SELECT c.id {frm}", params)]
         elif kind == "open":
             ids = self._open_ids(q["at"], q.get("unit"))
         elif kind == "overdue":
@@ -192,18 +194,16 @@ class StatsStore:
             d, n = self._rows(f"SELECT count(*), sum({_MET}) {frm}", params)[0]
             return {"": (d, n or 0)}
         if " JOIN cases c" not in frm:
-            frm = frm.replace(" WHERE ", " JOIN cases c ON c.id = k.case_id WHERE ", 1)
+            frm = frm.replace(" WHERE ", f" JOIN {_CASE} ON c.id = k.case_id WHERE ", 1)
         return {u: (d, n or 0) for u, d, n in
                 self._rows(f"SELECT c.handling_unit, count(*), sum({_MET}) {frm} GROUP BY c.handling_unit", params)}
 
     def rating_counts(self, q: Mapping, by_unit: bool = False) -> dict[str, dict[str, int]]:
         """{unit or '': {rating: count}} of ratings recorded in the period."""
         frm, params = self._rated(dict(q, ratings=None))
-        rating = "json_extract(e.payload, '$.rating')"
+        rating = "c.rating"
         out: dict[str, dict[str, int]] = {}
         if by_unit:
-            if " JOIN cases c" not in frm:
-                frm = frm.replace(" WHERE ", " JOIN cases c ON c.id = e.case_id WHERE ", 1)
             rows = self._rows(f"SELECT c.handling_unit, {rating}, count(*) {frm} GROUP BY 1, 2", params)
         else:
             rows = [("", r, n) for r, n in self._rows(f"SELECT {rating}, count(*) {frm} GROUP BY 1", params)]
@@ -219,22 +219,19 @@ class StatsStore:
         out: dict[str, int] = {}
         for i in range(0, len(ids), 900):
             part = ids[i:i + 900]
-            for unit, n in self._rows(f"SELECT handling_unit, count(*) FROM cases WHERE id IN "
+            for unit, n in self._rows(f"SELECT handling_unit, count(*) FROM cases INDEXED BY cases_row_stats WHERE id IN "
                                       f"({','.join('?' * len(part))}) GROUP BY handling_unit", part):
                 out[unit] = out.get(unit, 0) + n
         return out
 
     # ---- open / overdue at a date ----------------------------------------------------------------
     def _open_parts(self, at: str, unit: str | None, select: str) -> list[tuple[str, list]]:
-        statuses, sp = _in("c.status", OPEN_STATUSES)
+        """Received before `at` and not ended before it: two ranges of cases_ended (not ended yet; ended later)."""
         unit_clause = " AND c.handling_unit = ?" if unit else ""
         unit_param = [unit] if unit else []
-        still_open = (f"SELECT {select} FROM cases c INDEXED BY cases_status_received WHERE {statuses} "
-                      f"AND c.received_at < ?{unit_clause}", sp + [at] + unit_param)
-        actions, ap = _in("e.action", END_ACTIONS)
-        ended_later = (f"SELECT {select} FROM events e INDEXED BY events_action_at JOIN cases c ON c.id = e.case_id "
-                       f"WHERE {actions} AND e.at >= ? AND {_first_end('e')} AND c.received_at < ?{unit_clause}",
-                       ap + [at, at] + unit_param)
+        frm = f"SELECT {select} FROM cases c INDEXED BY cases_ended WHERE "
+        still_open = (f"{frm}c.ended_at IS NULL AND c.received_at < ?{unit_clause}", [at] + unit_param)
+        ended_later = (f"{frm}c.ended_at >= ? AND c.received_at < ?{unit_clause}", [at, at] + unit_param)
         return [still_open, ended_later]
 
     def _open_count(self, at: str, unit: str | None) -> int:
@@ -257,7 +254,8 @@ class StatsStore:
             for i in range(0, len(part_ids), 900):
                 part = part_ids[i:i + 900]
                 keep.update(r[0] for r in self._rows(
-                    f"SELECT id FROM cases WHERE handling_unit = ? AND id IN ({','.join('?' * len(part))})",
+                    f"SELECT id FROM cases INDEXED BY cases_row_stats WHERE handling_unit = ? "
+                    f"AND id IN ({','.join('?' * len(part))})",
                     [unit] + part))
             ids = keep
         return sorted(ids)

@@ -159,13 +159,20 @@ def chain_problems(label: str, record: str, kind_name: str, events: list[tuple],
     return out
 
 
-CASE_ROW = ("id", "uuid", "number", "event_count", "head_hash")
+CASE_ROW = ("id", "uuid", "number", "event_count", "head_hash", "ended_at")
+END_ACTIONS = ("decline", "inform", "transfer", "archive", "close")     # the steps that end a case (办结)
+
+
+def ended_problem(label: str, ended_at: str | None, events: list) -> list[str]:
+    """`ended_at` (kept by the trigger events_ended) must be the time of the case's first terminal event."""
+    first = next((e[2] for e in events if e[1] in END_ACTIONS), None)
+    return [] if first == ended_at else [f"{label}：办结时间（{ended_at or '未办结'}）与事件记录（{first or '未办结'}）不符"]
 EVENT_FIELDS = "seq, action, at, recorded_at, actor, payload, prev_hash, hash"
 
 
 def case_chains(conn: sqlite3.Connection, ids: list[int] | None = None) -> Iterator[tuple[tuple | None, int, list]]:
     """(case row or None, case id, events) for every case id having a row or events, in id order; only
-    `ids` when given. The case row is (id, uuid, number, event_count, head_hash)."""
+    `ids` when given. The case row is (id, uuid, number, event_count, head_hash, ended_at)."""
     if ids is not None:
         for cid in sorted(set(ids)):
             row = conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id = ?", (cid,)).fetchone()
