@@ -147,7 +147,16 @@ CREATE INDEX cases_status_received ON cases(status, received_at);
 -- ended_at (migration 0039): when the case ended (its first terminal step), set by the trigger events_ended;
 -- derived from the events, not replayed; cases_ended / cases_row_stats / events_rate serve the statistics at 1M.
 CREATE INDEX cases_ended ON cases(ended_at, received_at, handling_unit, repeat_of);
-CREATE INDEX cases_row_stats ON cases(id, handling_unit, rating, repeat_of);
+CREATE INDEX cases_row_stats ON cases(id, handling_unit, rating, channel);
+-- The received counts of a period, each a count(*) of a narrow index range (StatsStore.received_summary):
+-- by 信访目的 and 越级情况 (channel, category and unit have theirs), 非正常上访 and 重复件 (partial), the
+-- headcounts above 1 (集体访, 人次), and one unit's cases with everything the report counts.
+CREATE INDEX cases_purpose ON cases(purpose, received_at);
+CREATE INDEX cases_level ON cases(reached_level, received_at);
+CREATE INDEX cases_irregular ON cases(received_at) WHERE irregular = 1;
+CREATE INDEX cases_repeat ON cases(received_at) WHERE repeat_of <> '';
+CREATE INDEX cases_many ON cases(received_at, channel, headcount, irregular) WHERE headcount > 1;
+CREATE INDEX cases_unit_stats ON cases(handling_unit, received_at, channel, headcount, purpose, category, reached_level, irregular, repeat_of);
 
 CREATE TABLE petitioners (
     id        INTEGER PRIMARY KEY,

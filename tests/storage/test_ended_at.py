@@ -2,10 +2,10 @@
 when such an event is appended, filled in for existing cases by the migration, and compared with the events
 by `check`. The statistics' open/closed counts read it (docs/reports.md)."""
 import json
-import sqlite3
+import re
 
 from xinfang.services import Workspace
-from xinfang.storage.db import connect
+from xinfang.storage.db import MIGRATIONS_DIR, connect
 from tests.helpers import make_workspace, register
 
 
@@ -56,9 +56,10 @@ def test_an_older_database_gets_it_from_its_events(tmp_path):
     ws.store.conn.execute(f"VACUUM INTO '{path}'")
     ws.close()
     conn = connect(path)       # make it a file from before 0039: no column, trigger or indexes, not recorded
-    for sql in ("DROP TRIGGER events_ended", "DROP INDEX cases_ended", "DROP INDEX cases_row_stats",
-                "DROP INDEX events_rate", "ALTER TABLE cases DROP COLUMN ended_at"):
-        conn.execute(sql)
+    script = (MIGRATIONS_DIR / "0039_report_ended.sql").read_text(encoding="utf-8")
+    for kind, name in re.findall(r"CREATE (INDEX|TRIGGER) (\w+)", script):
+        conn.execute(f"DROP {kind} {name}")
+    conn.execute("ALTER TABLE cases DROP COLUMN ended_at")
     applied = set(json.loads(conn.execute("SELECT value FROM meta WHERE key = 'migrations'").fetchone()[0]))
     conn.execute("UPDATE meta SET value = ? WHERE key = 'migrations'", (json.dumps(sorted(applied - {39})),))
     conn.close()

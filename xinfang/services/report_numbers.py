@@ -43,56 +43,74 @@ class Builder:
         q.update({k: v for k, v in kw.items() if v is not None})
         return q
 
-    def _received(self, period: Period | None = None, **kw) -> tuple[int, int, int, dict]:
-        q = self._query("received", period, **kw)
-        n, persons, largest = self.s.received_totals(q)
-        return n, persons, largest, q
+    def _received(self, period: Period | None = None, **kw) -> dict:
+        return self._query("received", period, **kw)
 
+    def _summary(self, period: Period, values: dict) -> dict:
+        return self.s.received_summary(period.start.isoformat(), period.end.isoformat(), self.collective, values,
+                                       self.unit or None)
+
+    # The period's received cases counted every way in one call (index ranges; StatsStore.received_summary),
+    # the same days a year earlier without the breakdowns; each number still gets its own query, which lists
+    # its cases when clicked.
     def totals(self) -> None:
-        n, persons, _, q = self._received()
-        yn, ypersons, _, yq = self._received(self.p.year_earlier())
-        mn, _, _, mq = self._received(self.p.previous())
+        q = self._received()
+        values = {"channel": [c.value for c in Channel], "purpose": [p.value for p in Purpose],
+                  "category": self.s.category_paths(), "reached_level": [lv.value for lv in ReachedLevel],
+                  "handling_unit": ["", *self.s.unit_names()]}
+        self.sum = self._summary(self.p, values)
+        self.year_sum = self._summary(self.p.year_earlier(), {})
+        yq = self._received(self.p.year_earlier())
+        prev = self.p.previous()
+        mq = self._received(prev)
+        n, persons = self.sum["count"], self.sum["persons"]
+        yn, ypersons = self.year_sum["count"], self.year_sum["persons"]
+        mn = self.s.received_count(prev.start.isoformat(), prev.end.isoformat(), self.unit or None)
         self.total = n
         self.out["total"] = {"count": n, "yoy": change(n, yn), "mom": change(n, mn)}
         self.out["persons"] = {"count": persons, "yoy": change(persons, ypersons)}
         self.q.update({"total.count": q, "total.yoy.base": yq, "total.mom.base": mq,
                        "persons.count": q, "persons.yoy.base": yq})
 
+    def _groups(self, dim: str) -> dict[str, int]:
+        return self.sum["by"].get(dim, {})
+
     def channels(self) -> None:
-        q = self._query("received")
-        groups = self.s.received_groups(q, "channel")
-        self.out["by_channel"] = {c.value: groups.get(c.value, (0, 0))[0] for c in Channel}
+        q = self._received()
+        groups = self._groups("channel")
+        self.out["by_channel"] = {c.value: groups.get(c.value, 0) for c in Channel}
         for c in Channel:
             self.q[f"by_channel.{c.value}"] = dict(q, channel=c.value)
-        n, persons, _, vq = self._received(channel=Channel.VISIT.value)
-        yn, ypersons, _, yvq = self._received(self.p.year_earlier(), channel=Channel.VISIT.value)
+        visit = Channel.VISIT.value
+        (n, persons), (yn, ypersons) = self.sum["visits"], self.year_sum["visits"]
+        vq, yvq = self._received(channel=visit), self._received(self.p.year_earlier(), channel=visit)
         self.out["visits"] = {"batches": n, "persons": persons, "yoy": change(n, yn),
                               "persons_yoy": change(persons, ypersons)}
         self.q.update({"visits.batches": vq, "visits.persons": vq, "visits.yoy.base": yvq})
-        n, persons, largest, cq = self._received(channel=Channel.VISIT.value, min_headcount=self.collective)
-        yn, ypersons, _, ycq = self._received(self.p.year_earlier(), channel=Channel.VISIT.value,
-                                              min_headcount=self.collective)
+        (n, persons, largest), (yn, ypersons, _) = self.sum["collective"], self.year_sum["collective"]
+        cq = self._received(channel=visit, min_headcount=self.collective)
+        ycq = self._received(self.p.year_earlier(), channel=visit, min_headcount=self.collective)
         self.out["collective"] = {"batches": n, "persons": persons, "largest": largest, "yoy": change(n, yn),
                                   "persons_yoy": change(persons, ypersons)}
         self.q.update({"collective.batches": cq, "collective.persons": cq, "collective.yoy.base": ycq})
 
     def levels(self) -> None:
-        n, persons, _, iq = self._received(irregular=True)
-        yn, _, _, yiq = self._received(self.p.year_earlier(), irregular=True)
+        (n, persons), (yn, _) = self.sum["irregular"], self.year_sum["irregular"]
+        iq, yiq = self._received(irregular=True), self._received(self.p.year_earlier(), irregular=True)
         self.out["irregular"] = {"count": n, "persons": persons, "yoy": change(n, yn)}
         self.q.update({"irregular.count": iq, "irregular.persons": iq, "irregular.yoy.base": yiq})
-        q = self._query("received")
-        groups = self.s.received_groups(q, "reached_level")
-        self.out["by_level"] = {lv.value: groups.get(lv.value, (0, 0))[0] for lv in ReachedLevel}
+        q = self._received()
+        groups = self._groups("reached_level")
+        self.out["by_level"] = {lv.value: groups.get(lv.value, 0) for lv in ReachedLevel}
         for lv in ReachedLevel:
             self.q[f"by_level.{lv.value}"] = dict(q, level=lv.value)
 
     def categories(self) -> None:
-        q = self._query("received")
-        groups = self.s.received_groups(q, "category")
-        total = sum(n for n, _ in groups.values())
+        q = self._received()
+        groups = self._groups("category")
+        total = sum(groups.values())
         tree: dict[str, dict] = {}
-        for path, (n, _) in sorted(groups.items(), key=lambda kv: (-kv[1][0], kv[0])):
+        for path, n in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])):
             l1, _, l2 = path.partition("/")
             node = tree.setdefault(l1, {"count": 0, "sub": {}})
             node["count"] += n
@@ -107,22 +125,34 @@ class Builder:
             for l2 in node["sub"]:
                 self.q[f"by_category.{l1}.{l2}"] = dict(q, category=f"{l1}/{l2}")
         self.out["by_category"] = out
-        groups = self.s.received_groups(q, "purpose")
-        self.out["by_purpose"] = {pu.value: groups.get(pu.value, (0, 0))[0] for pu in Purpose}
+        groups = self._groups("purpose")
+        self.out["by_purpose"] = {pu.value: groups.get(pu.value, 0) for pu in Purpose}
         for pu in Purpose:
             self.q[f"by_purpose.{pu.value}"] = dict(q, purpose=pu.value)
 
+    def _clock_sum(self, steps, keep=lambda unit, hotline: True) -> tuple[int, int]:
+        rows = [r for r in self.clocks if r[0] in steps and keep(r[1], r[2])]
+        return sum(r[3] for r in rows), sum(r[4] for r in rows)
+
     def clock_rates(self) -> None:
+        # one pass over the period's duty clocks, by step, unit and 12345: the office's, each unit's and the
+        # 12345 rates all come from it
+        steps = [s for group in CLOCK_RATES.values() for s in group]
+        self.clocks = self.s.clock_table(self._query("clock", steps=steps), Channel.HOTLINE_12345.value)
         for key, steps in CLOCK_RATES.items():
             q = self._query("clock", steps=list(steps))
-            d, n = self.s.clock_counts(q)[""]
+            d, n = self._clock_sum(steps)
             self.out[key] = rate(n, d)
             self.q[f"{key}.denominator"] = q
             self.q[f"{key}.numerator"] = dict(q, met=True)
 
     def satisfaction(self) -> None:
         q = self._query("rated")
-        counts = self.s.rating_counts(q).get("", {})
+        self.ratings = self.s.rating_counts(q, by_unit=True)
+        counts: dict[str, int] = {}
+        for by_rating in self.ratings.values():
+            for value, n in by_rating.items():
+                counts[value] = counts.get(value, 0) + n
         good, sat = sum(counts.get(r, 0) for r in RATING_GOOD), counts.get("满意", 0)
         rated = good + counts.get("不满意", 0)
         self.out["satisfaction_rate"] = rate(good, rated)
@@ -139,7 +169,8 @@ class Builder:
         self.q.update({"rating_rate.numerator": rq, "rating_rate.denominator": sq})
 
     def repeats(self) -> None:
-        n, _, _, q = self._received(repeat=True)
+        n = self.sum["repeat"]
+        q = self._received(repeat=True)
         self.out["repeat_rate"] = rate(n, self.total)
         self.q.update({"repeat_rate.numerator": q, "repeat_rate.denominator": self.q["total.count"]})
         dq = self._query("ended", first_time="denominator")
@@ -163,10 +194,13 @@ class Builder:
         base = {"kind": "received", "from": self.p.start.isoformat(), "to": self.p.end.isoformat()}
         if self.unit:
             base["unit"] = self.unit
-        received = self.s.received_by_unit(base)
-        clock = {key: self.s.clock_counts(self._query("clock", steps=list(steps)), by_unit=True)
-                 for key, steps in CLOCK_RATES.items()}
-        ratings = self.s.rating_counts(self._query("rated"), by_unit=True)
+        received = self._groups("handling_unit")
+        clock: dict[str, dict[str, tuple[int, int]]] = {}
+        for key, steps in CLOCK_RATES.items():
+            for unit in {r[1] for r in self.clocks if r[0] in steps}:
+                clock.setdefault(key, {})[unit] = self._clock_sum(steps, lambda u, _h, unit=unit: u == unit)
+        clock = {key: clock.get(key, {}) for key in CLOCK_RATES}
+        ratings = self.ratings
         end = self.p.end.isoformat()
         overdue = self.s.overdue_by_unit(end)
         codes = set(received) | {u for c in clock.values() for u in c} | set(ratings) | set(overdue)
@@ -205,9 +239,10 @@ class Builder:
         self.out["units"] = rows
 
     def work_orders(self) -> None:
-        n, _, _, q = self._received(channel=Channel.HOTLINE_12345.value)
+        n = self._groups("channel").get(Channel.HOTLINE_12345.value, 0)
+        q = self._received(channel=Channel.HOTLINE_12345.value)
         cq = self._query("clock", steps=["handle"], channel=Channel.HOTLINE_12345.value)
-        d, met = self.s.clock_counts(cq)[""]
+        d, met = self._clock_sum(("handle",), lambda _u, hotline: hotline)
         self.out["work_orders_12345"] = {"count": n, "reply_on_time_rate": rate(met, d)}
         self.q.update({"work_orders_12345.count": q,
                        "work_orders_12345.reply_on_time_rate.denominator": cq,
@@ -216,7 +251,9 @@ class Builder:
     def trend(self) -> None:
         rows = []
         for m in self.p.trailing_months(12):
-            n, _, _, q = self._received(m)
+            q = self._received(m)
+            n = self.total if (m.start, m.end) == (self.p.start, self.p.end) else \
+                self.s.received_count(q["from"], q["to"], self.unit or None)
             key = f"{m.start.year}-{m.start.month:02d}"
             rows.append({"month": key, "count": n})
             self.q[f"trend.{key}"] = q

@@ -43,7 +43,8 @@ def _in(column: str, values: Iterable[str]) -> tuple[str, list]:
     return f"{column} IN ({','.join('?' * len(values))})", values
 
 
-_CASE = "cases c INDEXED BY cases_row_stats"      # (id, handling_unit, rating, repeat_of)
+VISIT = "来访"
+_CASE = "cases c INDEXED BY cases_row_stats"      # (id, handling_unit, rating, channel)
 
 
 class StatsStore:
@@ -84,14 +85,10 @@ class StatsStore:
         params += [q["from"], q["to"]]
         if q.get("met"):
             where.append(_MET)
-        join = ""
-        if q.get("channel"):        # 12345: few clocks, the wide row is fine
-            join = " JOIN cases c ON c.id = k.case_id"
-            where.append("c.channel = ?"); params.append(q["channel"])
-        elif q.get("unit"):
-            join = f" JOIN {_CASE} ON c.id = k.case_id"
-        if q.get("unit"):
-            where.append("c.handling_unit = ?"); params.append(q["unit"])
+        join = f" JOIN {_CASE} ON c.id = k.case_id" if q.get("channel") or q.get("unit") else ""
+        for key, column in (("unit", "c.handling_unit"), ("channel", "c.channel")):
+            if q.get(key):
+                where.append(f"{column} = ?"); params.append(q[key])
         return f"FROM clocks k INDEXED BY clocks_step_due{join} WHERE " + " AND ".join(where), params
 
     def _rated(self, q: Mapping) -> tuple[str, list]:
@@ -112,12 +109,19 @@ class StatsStore:
         if q.get("rated_by") or q.get("unit"):
             join = f" JOIN {_CASE} ON c.id = k.case_id"
         if q.get("rated_by"):
-            where.append("c.rating NOT IN ('', '未评价') AND EXISTS (SELECT 1 FROM events r INDEXED BY events_rate "
-                         "WHERE r.case_id = k.case_id AND r.action = 'rate' AND r.at < ?)")
-            params.append(_next_day(q["rated_by"]))
+            where.append("c.rating NOT IN ('', '未评价')")
+            if self._rated_after(_next_day(q["rated_by"])):     # else every rating so far was recorded by then
+                where.append("EXISTS (SELECT 1 FROM events r INDEXED BY events_rate WHERE r.case_id = k.case_id "
+                             "AND r.action = 'rate' AND r.at < ?)")
+                params.append(_next_day(q["rated_by"]))
         if q.get("unit"):
             where.append("c.handling_unit = ?"); params.append(q["unit"])
         return f"FROM clocks k INDEXED BY clocks_step_trigger{join} WHERE " + " AND ".join(where), params
+
+    def _rated_after(self, day: str) -> bool:
+        """Is any rating recorded on or after `day`? (the last entry of the rate range of events_action_at)"""
+        return bool(self._rows("SELECT 1 FROM events INDEXED BY events_action_at WHERE action = 'rate' AND at >= ? "
+                               "LIMIT 1", [day]))
 
     def _ended(self, q: Mapping) -> tuple[str, list]:
         where = ["c.ended_at >= ?", "c.ended_at < ?"]
@@ -127,7 +131,7 @@ class StatsStore:
         if q.get("first_time"):
             where.append("c.repeat_of = ''")
         if q.get("first_time") == "numerator":
-            where.append("NOT EXISTS (SELECT 1 FROM clocks r WHERE r.case_id = c.id AND r.step = 'review')")
+            where.append("c.id NOT IN (SELECT case_id FROM clocks INDEXED BY clocks_step_due WHERE step = 'review')")
             where.append("NOT EXISTS (SELECT 1 FROM repeats x WHERE x.earlier_id = c.id)")
         return "FROM cases c INDEXED BY cases_ended WHERE " + " AND ".join(where), params
 
@@ -180,6 +184,82 @@ class StatsStore:
         return {k: (n, p or 0) for k, n, p in
                 self._rows(f"SELECT c.{column}, count(*), sum(c.headcount) {frm} GROUP BY c.{column}", params)}
 
+    # ---- received cases: every count of the period from narrow index ranges -------------------------
+    _DIMENSION_INDEX = {"channel": "cases_channel", "purpose": "cases_purpose", "category": "cases_category",
+                        "reached_level": "cases_level", "handling_unit": "cases_unit"}
+
+    def received_summary(self, start: str, end: str, collective: int, values: Mapping[str, Iterable[str]],
+                         unit: str | None = None) -> dict:
+        """The received cases of [start, end] counted every way the report needs:
+        {"count", "persons", "by": {dimension: {value: count}}, "irregular": (cases, persons), "repeat": cases,
+         "visits": (cases, persons), "collective": (cases, persons, largest)}.
+        `values` lists the known values of each dimension wanted (channel, purpose, category, reached_level,
+        handling_unit). For the whole office each number is a count(*) of an index range (no row is read;
+        headcounts above 1 come from the small partial index cases_many); a dimension whose counts do not add
+        up to the total (a value not listed) is counted again with GROUP BY. One unit: one pass of its rows."""
+        hi = _next_day(end)
+        if unit:
+            return self._unit_summary(start, hi, collective, values, unit)
+        count = lambda sql, params: self._rows(sql, params)[0][0]   # noqa: E731
+        total = count("SELECT count(*) FROM cases INDEXED BY cases_received WHERE received_at >= ? AND received_at < ?",
+                      [start, hi])
+        by: dict[str, dict[str, int]] = {}
+        for dim, known in values.items():
+            index = self._DIMENSION_INDEX[dim]
+            found = {v: count(f"SELECT count(*) FROM cases INDEXED BY {index} WHERE {dim} = ? AND received_at >= ? "
+                              "AND received_at < ?", [v, start, hi]) for v in known}
+            if sum(found.values()) != total:        # a value the lists do not know: count them all
+                found = dict(self._rows(f"SELECT {dim}, count(*) FROM cases INDEXED BY cases_stats WHERE "
+                                        f"received_at >= ? AND received_at < ? GROUP BY 1", [start, hi]))
+            by[dim] = {v: n for v, n in found.items() if n}
+        irregular = count("SELECT count(*) FROM cases INDEXED BY cases_irregular WHERE irregular = 1 AND "
+                          "received_at >= ? AND received_at < ?", [start, hi])
+        repeat = count("SELECT count(*) FROM cases INDEXED BY cases_repeat WHERE repeat_of <> '' AND "
+                       "received_at >= ? AND received_at < ?", [start, hi])
+        many = self._rows("SELECT channel, headcount, irregular FROM cases INDEXED BY cases_many WHERE headcount > 1 "
+                          "AND received_at >= ? AND received_at < ?", [start, hi])
+        visits = by.get("channel", {}).get(VISIT)
+        if visits is None:
+            visits = count("SELECT count(*) FROM cases INDEXED BY cases_channel WHERE channel = ? AND received_at >= ? "
+                           "AND received_at < ?", [VISIT, start, hi])
+        extra = lambda keep: sum(h - 1 for ch, h, irr in many if keep(ch, irr))   # noqa: E731
+        big = [h for ch, h, _ in many if ch == VISIT and h >= collective]
+        if collective <= 1:                         # every visit is collective
+            big = [h for ch, h, _ in many if ch == VISIT] + [1] * (visits - sum(1 for ch, _, _ in many if ch == VISIT))
+        return {"count": total, "persons": total + extra(lambda ch, irr: True), "by": by,
+                "irregular": (irregular, irregular + extra(lambda ch, irr: irr)), "repeat": repeat,
+                "visits": (visits, visits + extra(lambda ch, irr: ch == VISIT)),
+                "collective": (len(big), sum(big), max(big, default=0))}
+
+    def _unit_summary(self, start: str, hi: str, collective: int, values: Mapping, unit: str) -> dict:
+        rows = self._rows("SELECT channel, purpose, category, reached_level, irregular, repeat_of <> '', headcount "
+                          "FROM cases INDEXED BY cases_unit_stats WHERE handling_unit = ? AND received_at >= ? "
+                          "AND received_at < ?", [unit, start, hi])
+        columns = {"channel": 0, "purpose": 1, "category": 2, "reached_level": 3}
+        by: dict[str, dict[str, int]] = {}
+        for dim in values:
+            counts: dict[str, int] = {}
+            if dim == "handling_unit":
+                counts = {unit: len(rows)} if rows else {}
+            else:
+                for r in rows:
+                    counts[r[columns[dim]]] = counts.get(r[columns[dim]], 0) + 1
+            by[dim] = counts
+        irregular = [r[6] for r in rows if r[4]]
+        visits = [r[6] for r in rows if r[0] == VISIT]
+        big = [h for h in visits if h >= collective]
+        return {"count": len(rows), "persons": sum(r[6] for r in rows), "by": by,
+                "irregular": (len(irregular), sum(irregular)), "repeat": sum(1 for r in rows if r[5]),
+                "visits": (len(visits), sum(visits)), "collective": (len(big), sum(big), max(big, default=0))}
+
+    def received_count(self, start: str, end: str, unit: str | None = None) -> int:
+        """Cases received in [start, end] (the trend and 环比 need only the count)."""
+        if unit:
+            return self._rows("SELECT count(*) FROM cases INDEXED BY cases_unit WHERE handling_unit = ? "
+                              "AND received_at >= ? AND received_at < ?", [unit, start, _next_day(end)])[0][0]
+        return self._rows("SELECT count(*) FROM cases INDEXED BY cases_received WHERE received_at >= ? "
+                          "AND received_at < ?", [start, _next_day(end)])[0][0]
+
     def received_totals(self, q: Mapping) -> tuple[int, int, int]:
         """(cases, persons, largest headcount)."""
         frm, params = self._received(q)
@@ -197,6 +277,16 @@ class StatsStore:
             frm = frm.replace(" WHERE ", f" JOIN {_CASE} ON c.id = k.case_id WHERE ", 1)
         return {u: (d, n or 0) for u, d, n in
                 self._rows(f"SELECT c.handling_unit, count(*), sum({_MET}) {frm} GROUP BY c.handling_unit", params)}
+
+    def clock_table(self, q: Mapping, channel: str) -> list[tuple[str, str, bool, int, int]]:
+        """(step, unit, of `channel`, denominator, numerator) of the clock query `q`: one pass gives every
+        clock rate of the office, of each unit and of one channel (12345)."""
+        frm, params = self._clock(dict(q, met=False))
+        if " JOIN cases c" not in frm:
+            frm = frm.replace(" WHERE ", f" JOIN {_CASE} ON c.id = k.case_id WHERE ", 1)
+        return [(step, unit, bool(ch), d, n or 0) for step, unit, ch, d, n in self._rows(
+            f"SELECT k.step, c.handling_unit, c.channel = ?, count(*), sum({_MET}) {frm} GROUP BY 1, 2, 3",
+            [channel] + params)]
 
     def rating_counts(self, q: Mapping, by_unit: bool = False) -> dict[str, dict[str, int]]:
         """{unit or '': {rating: count}} of ratings recorded in the period."""
@@ -287,6 +377,10 @@ class StatsStore:
     # ---- names ------------------------------------------------------------------------------
     def unit_names(self) -> dict[str, str]:
         return dict(self._rows("SELECT code, name FROM units", []))
+
+    def category_paths(self) -> list[str]:
+        """Every category path, retired ones included (old cases keep them)."""
+        return [r[0] for r in self._rows("SELECT path FROM categories", [])]
 
     def category_levels(self) -> list[tuple[str, str, str]]:
         return self._rows("SELECT path, level1, level2 FROM categories WHERE active ORDER BY sort, path", [])
