@@ -253,3 +253,17 @@ def test_dashboard_sees_overdue_and_due_soon(ws):
     assert board["逾期"]["count"] > 0
     assert board["我登记的"]["count"] > 0
     assert board["待处置"]["count"] > 0 and board["待受理"]["count"] > 0 and board["待答复"]["count"] > 0
+
+
+def test_some_cases_went_higher_and_some_visits_were_irregular(ws):
+    """越级/非正常上访 marks (issue 10 §1) so the report has something to show; only visits are irregular,
+    each with its description; the marks are part of the registration the ledger replays (check above)."""
+    levels = dict(ws.store.q("SELECT reached_level, count(*) FROM cases GROUP BY 1"))
+    assert set(levels) == {"本级", "到区", "到市", "到省", "进京"} and levels["本级"] > N * 0.8
+    irregular = ws.store.q("SELECT channel, irregular_note FROM cases WHERE irregular = 1")
+    assert irregular and {ch for ch, _ in irregular} == {"来访"} and all(note for _, note in irregular)
+    assert ws.store.one("SELECT count(*) FROM cases WHERE irregular = 0 AND irregular_note <> ''") == 0
+    # every ended case has the time of its first terminal step (migration 0039's trigger), open cases none
+    assert ws.store.one("SELECT count(*) FROM cases WHERE (ended_at IS NULL) <> (status IN "
+                        "('handling', 'pending_acceptance', 'rated', 'recheck_requested', 'rechecked', 'registered', "
+                        "'replied', 'review_requested', 'reviewed', 'served'))") == 0

@@ -37,7 +37,7 @@ CASE_COLUMNS = (
     "collective", "reception_leader", "public_reception", "caused_by", "accused_unit", "legal_status",
     "petitioner_names", "status", "disposition", "handling_unit", "restricted", "repeat_of", "no_longer_candidate",
     "outcome", "rating", "closure_reason", "closed_at", "next_due", "next_step", "route", "updated_at",
-    "event_count", "head_hash",
+    "event_count", "head_hash", "reached_level", "irregular", "irregular_note",
 )
 PETITIONER_COLUMNS = ("case_id", "pos", "kind", "name", "id_number", "phone", "address", "role", "anonymous",
                       "sex", "birth")

@@ -13,6 +13,24 @@ from .context import _OISO, _Ctx, _mix, _received
 from .pools import (_AREAS, _CHANNEL_T, _FEMALE, _LEADERS, _MALE, _MOBILE, _PURPOSE_T, _ROADS, _SURNAME_WEIGHTS,
                     _SURNAMES, _T, _TOPIC_BY_L2, CLERKS, _facts, _firm, _pick)
 
+# 越级情况 and 非正常上访, from bits of the case's hash (not from `r`: the rest of the case stays as it was)
+_LEVELS = ((920, "本级"), (950, "到区"), (980, "到市"), (995, "到省"), (1000, "进京"))
+_IRREGULAR_NOTES = ("在区政府门前聚集滞留", "在非信访接待场所走访", "缠访闹访，拒不离开接待场所", "携带横幅在机关门前滞留",
+                    "进京到非信访接待场所走访", "在重要会议期间到市委门前聚集")
+
+
+def _marks(h: int, channel: str) -> tuple[str, int, str]:
+    v = (h >> 30) % 1000
+    level = next(name for bound, name in _LEVELS if v < bound)
+    odds = {"本级": 20, "到区": 60, "到市": 150, "到省": 150, "进京": 400}[level]     # per thousand 来访
+    if channel != "来访" or (h >> 42) % 1000 >= odds:
+        return level, 0, ""
+    note = _IRREGULAR_NOTES[(h >> 52) % len(_IRREGULAR_NOTES)]
+    if level != "进京" and note.startswith("进京"):
+        note = _IRREGULAR_NOTES[0]
+    return level, 1, note
+
+
 def _uuid(r: random.Random) -> str:
     h = "%032x" % r.getrandbits(128)
     return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{'89ab'[int(h[16], 16) & 3]}{h[17:20]}-{h[20:]}"
@@ -54,6 +72,9 @@ class _Case:
     unit: str
     persistent: bool
     seq: int = 0
+    level: str = "本级"                 # 越级情况
+    irregular: int = 0                  # 非正常上访 and its description
+    irregular_note: str = ""
     names: str = ""                     # petitioner_names as the list shows them
     repeat_of: str = ""
     repeat_rows: list = field(default_factory=list)
@@ -204,10 +225,12 @@ def _base(ctx: _Ctx, i: int) -> _Case:
     registered = min(received + timedelta(seconds=int(delay)), ctx.now)
     uuid_ = _uuid(r)
     persistent = ((h >> 20) % 1000) < 25
+    level, irregular, irregular_note = _marks(h, channel)
     return _Case(r=r, i=i, id=ctx.base_id + i + 1, uuid=uuid_, number=f"{year}-{ctx.prefix}-{seq:06d}",
                  received=received, registered=registered, clerk=clerk, channel=channel, purpose=purpose, cat=cat,
                  topic=topic, facts=facts, summary_variant=v, summary=summary, content=content, demands=demands,
                  place=place, place_code=comm[0], people=people, headcount=headcount, work_order=work_order,
                  leader=leader, public=public, caused_by=caused_by, accused=accused, legal=legal,
-                 restricted=int(purpose == "检举控告"), unit=unit, persistent=persistent, seq=seq)
+                 restricted=int(purpose == "检举控告"), unit=unit, persistent=persistent, seq=seq, level=level,
+                 irregular=irregular, irregular_note=irregular_note)
 

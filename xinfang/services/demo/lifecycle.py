@@ -225,6 +225,7 @@ def _registration(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> s
         "disposition": "", "handling_unit": "", "restricted": c.restricted, "repeat_of": c.repeat_of,
         "no_longer_candidate": int(c.candidate), "outcome": "", "rating": "", "closure_reason": "",
         "closed_at": None, "next_due": _OISO[dispose[6]], "next_step": "dispose", "route": "{}",
+        "reached_level": c.level, "irregular": c.irregular, "irregular_note": c.irregular_note,
         "petitioners": [list(p) for p in c.people], "clocks": {"dispose": _clock_row(dispose)},
         "repeats": [[c.repeat_of, r[2], r[3]] for r in c.repeat_rows]})
 
@@ -241,4 +242,4 @@ def _finish(ctx: _Ctx, c: _Case, s: _Sim, rec_iso: str, reg_iso: str) -> None:
              names, s.status, f["disposition"], f["handling_unit"], c.restricted, c.repeat_of, int(c.candidate),
              f["outcome"], f["rating"], f["closure_reason"], _iso(closed) if closed else None,
              _OISO[nd[0]] if nd else None, nd[2] if nd else None, "{}", f["updated_at"],
-             len(s.events), s.events[-1][-1])
+             len(s.events), s.events[-1][-1], c.level, c.irregular, c.irregular_note)
