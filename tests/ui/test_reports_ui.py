@@ -9,6 +9,8 @@ from datetime import datetime  # noqa: E402
 
 import pytest  # noqa: E402
 
+from tests.mediation.conftest import env  # noqa: E402,F401  (the mediation fixtures: two committees …)
+from tests.mediation.test_stats_and_link import september  # noqa: E402,F401  (… and a hand-built September)
 from tests.report_story import FGJ, ZRGH, build_story  # noqa: E402
 from tests.ui_teardown import close_windows_then  # noqa: E402
 from xinfang.services import Workspace  # noqa: E402
@@ -163,3 +165,35 @@ def test_settings_page_threshold_prefixes_and_fonts(scratch_ws, qtbot, tmp_path)
     assert page.save()
     assert scratch_ws.setting("font_files") == {}
     _shot(page, "settings-reports.png")
+
+
+
+def test_a_mediation_number_lists_its_disputes_and_opens_one(september, qtbot):  # noqa: F811
+    """The 调解 numbers click like the others: the list shows disputes; double-click asks to open the dispute."""
+    from xinfang.ui.reports import ReportScreen
+    ws = september
+    screen = ReportScreen(ws, "leader")
+    qtbot.addWidget(screen)
+    screen.resize(1366, 768)
+    screen.kind.setCurrentIndex(0)
+    screen.year.setValue(2026)
+    screen.month.setCurrentIndex(8)       # 9月
+    screen.generate()
+    table = next(t for t in screen.tables if t.table["key"] == "mediation")
+    r = next(i for i in range(table.rowCount()) if table.item(i, 0).text() == "司法确认（件）")
+    assert table.item(r, 1).text() == "1" and table.item(r, 1).toolTip() == "点击查看这些纠纷"
+    clicked = []
+    table.numberClicked.connect(lambda path, label: clicked.append(path))
+    table.cellClicked.emit(r, 1)
+    assert clicked == ["mediation.confirmed"]
+    dialog = screen.show_cases("mediation.succeeded", "调解成功（件）")
+    qtbot.addWidget(dialog)
+    assert dialog.model.rowCount() == 4 and "双击打开纠纷" in dialog.caption.text()
+    types = sorted(dialog.model.data(dialog.model.index(i, 3)) for i in range(4))
+    assert types == ["合同", "物业", "邻里", "邻里"]       # disputes 1, 2, 5, 8 of the fixture
+    opened = []
+    screen.openDispute.connect(opened.append)
+    dialog.openCase.emit(dialog.model.ids[0])
+    assert opened == [dialog.model.ids[0]]
+    dialog.resize(1100, 400)
+    _shot(dialog, "report-disputes.png")

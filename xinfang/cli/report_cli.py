@@ -72,6 +72,15 @@ def cmd_report_cases(args, out, default_db):
     query = data["queries"].get(args.path)
     if query is None:
         raise DomainError(f"报表中没有“{args.path}”这个数字；可用：{'、'.join(list(data['queries'])[:30])}…")
+    if query.get("kind") == "disputes":          # a mediation number: the disputes behind it
+        ids = ws.reports.dispute_ids(query)
+        rows = ws.mediation.list_rows(ids)
+        items = [{"id": i, "number": rows[i][1], "received_at": rows[i][2], "committee": rows[i][3],
+                  "type": rows[i][4], "status": rows[i][8], "summary": rows[i][11]} for i in ids if i in rows]
+        _emit(args, out, {"path": args.path, "query": query, "total": len(ids), "items": items},
+              f"{args.path}：共 {len(ids)} 件纠纷\n" + "\n".join(
+                  f"{r['number']}  {r['committee']}  {r['type']}  {r['summary']}" for r in items))
+        return
     ids = ws.reports.case_ids(query)
     items = _rows_out(ws, ids)
     _emit(args, out, {"path": args.path, "query": query, "total": len(ids), "items": items},

@@ -12,8 +12,8 @@ from .report_text import RATE_NAMES
 CHANNEL_ORDER = ("来信", "来访", "网上", "来电", "传真", "12345", "部门转入", "其他")
 
 
-def text(v) -> dict:
-    return {"v": v, "fmt": "text", "q": None}
+def text(v, q: str | None = None) -> dict:
+    return {"v": v, "fmt": "text", "q": q}
 
 
 def count(v, q: str | None = None) -> dict:
@@ -188,24 +188,27 @@ def _mediation(m: dict) -> list[dict]:
     """矛盾纠纷排查化解 for the period (issue 9's numbers)."""
     prevented, people = m.get("prevented", {}), m.get("prevented_people", {})
     rows = [
-        _row(text("受理纠纷（件）"), count(m.get("accepted", 0))),
-        _row(text("调解成功（件）"), count(m.get("succeeded", 0))),
+        _row(text("受理纠纷（件）"), count(m.get("accepted", 0), "mediation.accepted")),
+        _row(text("调解成功（件）"), count(m.get("succeeded", 0), "mediation.succeeded")),
         _row(text("调解成功率"), ratio((m.get("success_rate") or {}).get("value"))),
-        _row(text("协议涉及金额（万元）"), {"v": round(m.get("amount", 0) / 10000, 2), "fmt": "num", "q": None}),
-        _row(text("司法确认（件）"), count(m.get("confirmed", 0))),
+        _row(text("协议涉及金额（万元）"), {"v": round(m.get("amount", 0) / 10000, 2), "fmt": "num",
+                                           "q": "mediation.succeeded"}),
+        _row(text("司法确认（件）"), count(m.get("confirmed", 0), "mediation.confirmed")),
         _row(text("司法确认率"), ratio((m.get("confirmation_rate") or {}).get("value"))),
-        _row(text("协议履行（件）"), count(m.get("performed", 0))),
+        _row(text("协议履行（件）"), count(m.get("performed", 0), "mediation.performed")),
         _row(text("协议履行率"), ratio((m.get("performance_rate") or {}).get("value"))),
         _row(text("防止民间纠纷转化为刑事案件（件/人）"),
-             text(f"{prevented.get('criminal', 0)}/{people.get('criminal', 0)}")),
+             text(f"{prevented.get('criminal', 0)}/{people.get('criminal', 0)}", "mediation.prevented.criminal")),
         _row(text("防止群体性上访（件/人）"),
-             text(f"{prevented.get('group_petition', 0)}/{people.get('group_petition', 0)}")),
+             text(f"{prevented.get('group_petition', 0)}/{people.get('group_petition', 0)}",
+                  "mediation.prevented.group_petition")),
     ]
     out = [_table("mediation", "矛盾纠纷排查化解情况", ["项目", "数值"], rows)]
     for key, title, head in (("by_source", "纠纷来源", "来源"), ("by_type", "纠纷类型", "类型")):
         groups = m.get(key) or {}
         if groups:
             out.append(_table(f"mediation.{key}", f"矛盾纠纷：按{title}", [head, "件", "占比"], [
-                _row(text(name), count(g.get("count", 0)), ratio((g.get("share") or {}).get("value")))
+                _row(text(name), count(g.get("count", 0), f"mediation.{key}.{name}"),
+                     ratio((g.get("share") or {}).get("value")))
                 for name, g in groups.items()]))
     return out

@@ -130,6 +130,8 @@ class Reports:
         if b.out["backlog"]:
             b.q.update(self._backlog_queries(b.out["backlog"], period, unit))
         b.out["mediation"] = self._mediation(period, unit)
+        if b.out["mediation"]:
+            b.q.update(self._mediation_queries(b.out["mediation"], period))
         names = s.unit_names()
         b.out.update(
             period=dict(period.to_dict(), previous=period.previous().to_dict(),
@@ -151,6 +153,32 @@ class Reports:
                 "received", "clock", "rated", "served", "ended", "open", "overdue"):
             raise DomainError("无法识别的统计口径")
         return StatsStore(self.ws.store.conn).case_ids(query)
+
+    def dispute_ids(self, query: Mapping) -> list[int]:
+        """The disputes behind one mediation number (``dataset["queries"]["mediation.…"]``); listing them shows
+        the parties, so the reader also needs the right to read disputes."""
+        self.ws.access.require(READ_REPORTS)
+        if not isinstance(query, Mapping) or query.get("kind") != "disputes":
+            raise DomainError("无法识别的统计口径")
+        from .mediation import READ as READ_DISPUTES
+        self.ws.access.require(READ_DISPUTES)
+        return StatsStore(self.ws.store.conn).dispute_ids(query)
+
+    @staticmethod
+    def _mediation_queries(m: dict, period: Period) -> dict:
+        base = {"kind": "disputes", "from": period.start.isoformat(), "to": period.end.isoformat()}
+        accepted, succeeded = dict(base, what="accepted"), dict(base, what="succeeded")
+        out = {"mediation.accepted": accepted, "mediation.succeeded": succeeded, "mediation.agreements": succeeded,
+               "mediation.success_rate.numerator": succeeded, "mediation.success_rate.denominator": accepted}
+        for what, rate_key in (("confirmed", "confirmation_rate"), ("performed", "performance_rate")):
+            out[f"mediation.{what}"] = out[f"mediation.{rate_key}.numerator"] = dict(base, what=what)
+            out[f"mediation.{rate_key}.denominator"] = succeeded
+        for what in ("criminal", "group_petition"):
+            out[f"mediation.prevented.{what}"] = dict(base, what=what)
+        for key in ("source", "type"):
+            for name in m.get(f"by_{key}") or {}:
+                out[f"mediation.by_{key}.{name}"] = dict(accepted, **{key: name})
+        return out
 
     def _backlog_queries(self, b: dict, period: Period, unit: str) -> dict:
         out, at = {}, period.end.isoformat()

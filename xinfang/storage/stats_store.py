@@ -29,6 +29,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from .mediation_store import SUCCESS
 from .verify import END_ACTIONS  # noqa: F401  (the steps that end a case; ended_at)
 DUTY_STEPS = ("dispose", "notice", "handle", "review", "recheck")
 _MET = "k.stopped_on IS NOT NULL AND k.stopped_on <= k.due"
@@ -373,6 +374,33 @@ class StatsStore:
                 [cid for cid, _ in part])}
             out += [(*found[cid], step, due) for cid, (step, due) in part if cid in found]
         return out
+
+    # ---- the disputes behind a mediation number (issue 9's figures, MediationStore.success_figures) ----------
+    _DISPUTE_OUTCOMES = {
+        "succeeded": "1", "confirmed": "d.confirm_result = '确认有效'",
+        "performed": "d.performance IN ('即时履行', '按期履行')",
+        "criminal": "instr(d.risk_reasons, '可能激化为刑事案件') > 0",
+        "group_petition": "instr(d.risk_reasons, '可能引发群体性上访') > 0",
+    }
+
+    def dispute_ids(self, q: Mapping) -> list[int]:
+        """``{"kind": "disputes", "what", "from", "to"}``: "accepted" (受理 in the period; ``source``/``type``
+        narrow it) or an agreement reached in the period that was "succeeded", "confirmed" (司法确认有效),
+        "performed" (即时/按期履行), "criminal" / "group_petition" (the risk it prevented)."""
+        what, params = q.get("what"), [q["from"], q["to"]]
+        if what == "accepted":
+            where = ["d.accepted_on BETWEEN ? AND ?"]
+            for key in ("source", "type"):
+                if q.get(key):
+                    where.append(f"d.{key} = ?"); params.append(q[key])
+        elif what in self._DISPUTE_OUTCOMES:
+            where = ["d.outcome_on BETWEEN ? AND ?", SUCCESS, self._DISPUTE_OUTCOMES[what]]
+        else:
+            raise ValueError(what)
+        if q.get("committee"):
+            where.append("d.committee = ?"); params.append(q["committee"])
+        return [r[0] for r in self._rows(f"SELECT d.id FROM disputes d WHERE {' AND '.join(where)} ORDER BY d.id",
+                                         params)]
 
     # ---- names ------------------------------------------------------------------------------
     def unit_names(self) -> dict[str, str]:

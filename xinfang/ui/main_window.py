@@ -386,6 +386,7 @@ class MainWindow(SessionMixin, QMainWindow):
         from .reports import ReportScreen
         self.reports = ReportScreen(self.ws, self.actor, self.db_path)
         self.reports.openCase.connect(self.open_case)
+        self.reports.openDispute.connect(self.open_dispute)
         self._replace_tab(TAB_REPORTS, self.reports, "报表")
         self.tabs.setTabToolTip(TAB_REPORTS, "月报、季报、年报：统计表、图表，点击数字查看案件，导出 PDF/XLSX")
 

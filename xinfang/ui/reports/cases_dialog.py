@@ -1,4 +1,5 @@
-"""The cases behind one number of the report: a list (rows read a page at a time), double-click opens one."""
+"""The cases (or, for a mediation number, the disputes) behind one number of the report: a list (rows read a
+page at a time), double-click opens one."""
 from __future__ import annotations
 
 from ..qt import (QAbstractItemView, QAbstractTableModel, QDialog, QDialogButtonBox, QHeaderView, QLabel,
@@ -55,25 +56,73 @@ class IdRowsModel(QAbstractTableModel):
         return "" if value is None else str(value)
 
 
+DISPUTE_COLUMNS = (("案号", 1), ("收到时间", 2), ("调解委员会", 3), ("类型", 4), ("来源", 5), ("当事人", 6),
+                   ("调解员", 7), ("状态", 8), ("简要情况", 11))
+
+
+class DisputeRowsModel(IdRowsModel):
+    """Rows for a fixed list of dispute ids (ws.mediation.list_rows), a page at a time."""
+
+    def __init__(self, ws, ids, parent=None):
+        QAbstractTableModel.__init__(self, parent)
+        self.ws, self.ids = ws, list(ids)
+        self._rows: dict[int, tuple] = {}
+        from ...domain.mediation import STATUS_LABELS, DisputeStatus
+        self._status = {s.value: STATUS_LABELS[s] for s in DisputeStatus}
+
+    def columnCount(self, parent=QModelIndex()):  # noqa: N802
+        return len(DISPUTE_COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):  # noqa: N802
+        if role == Qt.DisplayRole and orientation == Qt.Horizontal:
+            return DISPUTE_COLUMNS[section][0]
+        return None
+
+    def row(self, r: int) -> tuple:
+        did = self.ids[r]
+        if did not in self._rows:
+            start = (r // PAGE) * PAGE
+            self._rows.update(self.ws.mediation.list_rows(self.ids[start:start + PAGE]))
+        return self._rows.get(did, ())
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or role not in (Qt.DisplayRole, Qt.ToolTipRole):
+            return None
+        row = self.row(index.row())
+        pos = DISPUTE_COLUMNS[index.column()][1]
+        value = row[pos] if len(row) > pos else ""
+        if pos == 8:
+            value = self._status.get(value, value)
+        elif pos == 2:
+            value = str(value or "")[:16].replace("T", " ")
+        return "" if value is None else str(value)
+
+
 class CasesDialog(QDialog):
     openCase = Signal(int)
 
-    def __init__(self, ws, title: str, ids, parent=None):
+    def __init__(self, ws, title: str, ids, parent=None, disputes: bool = False):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.resize(1100, 560)
         lay = QVBoxLayout(self)
-        self.caption = QLabel(f"{title}：共 {len(ids)} 件（双击打开案件）")
+        what = "纠纷" if disputes else "案件"
+        self.caption = QLabel(f"{title}：共 {len(ids)} 件（双击打开{what}）")
         lay.addWidget(self.caption)
-        self.model = IdRowsModel(ws, ids, self)
+        self.model = (DisputeRowsModel if disputes else IdRowsModel)(ws, ids, self)
         self.view = QTableView()
         self.view.setModel(self.model)
         self.view.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         self.view.verticalHeader().setVisible(False)
-        self.view.horizontalHeader().setSectionResizeMode(5, QHeaderView.Stretch)
-        for col, width in ((0, 130), (1, 120), (2, 60), (3, 90), (4, 150), (6, 90), (7, 150)):
-            self.view.setColumnWidth(col, width)
+        if disputes:
+            self.view.horizontalHeader().setSectionResizeMode(8, QHeaderView.Stretch)
+            for col, width in ((0, 170), (1, 120), (2, 170), (3, 80), (4, 90), (5, 120), (6, 80), (7, 70)):
+                self.view.setColumnWidth(col, width)
+        else:
+            self.view.horizontalHeader().setSectionResizeMode(5, QHeaderView.Stretch)
+            for col, width in ((0, 130), (1, 120), (2, 60), (3, 90), (4, 150), (6, 90), (7, 150)):
+                self.view.setColumnWidth(col, width)
         self.view.doubleClicked.connect(lambda ix: self.openCase.emit(self.model.ids[ix.row()]))
         lay.addWidget(self.view, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)

@@ -26,6 +26,7 @@ def compute(ws, period: Period, unit: str, progress=None) -> dict:
 
 class ReportScreen(QWidget):
     openCase = Signal(int)
+    openDispute = Signal(int)
 
     def __init__(self, ws, actor: str, db_path: str | None = None, parent=None):
         super().__init__(parent)
@@ -236,13 +237,14 @@ class ReportScreen(QWidget):
         query = self.result["dataset"]["queries"].get(path)
         if query is None:
             return None
+        disputes = query.get("kind") == "disputes"       # a mediation number lists disputes, not cases
         try:
-            ids = self.ws.reports.case_ids(query)
+            ids = (self.ws.reports.dispute_ids if disputes else self.ws.reports.case_ids)(query)
         except DomainError as e:
             self.status.setText(e.message)
             return None
-        dialog = CasesDialog(self.ws, label, ids, self)
-        dialog.openCase.connect(self.openCase.emit)
+        dialog = CasesDialog(self.ws, label, ids, self, disputes=disputes)
+        dialog.openCase.connect(self.openDispute.emit if disputes else self.openCase.emit)
         dialog.show()
         return dialog
 

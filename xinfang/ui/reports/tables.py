@@ -46,7 +46,7 @@ class ReportTable(QTableWidget):
                 if cell.get("q") and cell["v"] is not None:
                     item.setForeground(QBrush(LINK))
                     item.setFont(underline)
-                    item.setToolTip("点击查看这些案件")
+                    item.setToolTip("点击查看这些纠纷" if cell["q"].startswith("mediation.") else "点击查看这些案件")
                     item.setData(Qt.UserRole, cell["q"])
                 if row.get("highlight"):
                     item.setBackground(QBrush(LOW_BG))
