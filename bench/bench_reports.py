@@ -9,7 +9,7 @@ from the same run, the time of each section of one month's dataset and the ratio
 from __future__ import annotations
 
 import argparse
-import json
+import os
 import statistics
 import subprocess
 import sys
@@ -21,35 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from xinfang.services import Workspace  # noqa: E402
-from xinfang.storage.db import migrations  # noqa: E402
 
 NOW = datetime(2026, 11, 20, 12, 0)
-
-
-def ensure_schema(path: str) -> list[str]:
-    """A database built between landings has schema_version at the highest number while lower-numbered
-    migrations landed later: run their statements that are missing (bench only; the statistics read cases,
-    clocks and events, which every version has) and mark it current, so that Workspace.open accepts it."""
-    import sqlite3
-    from xinfang.storage.db import LATEST_VERSION, _split_sql
-    conn = sqlite3.connect(path, isolation_level=None)
-    added = []
-    for version, script in migrations():
-        applied = 0
-        for statement in _split_sql(script.read_text(encoding="utf-8")):
-            try:
-                conn.execute(statement)
-                applied += 1
-            except sqlite3.OperationalError as exc:      # already there
-                if "already exists" not in str(exc) and "duplicate column" not in str(exc):
-                    raise
-        if applied:
-            added.append(f"{script.name} ({applied} statements)")
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (str(LATEST_VERSION),))
-    conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('migrations', ?)",
-                 (json.dumps(sorted(v for v, _ in migrations())),))
-    conn.close()
-    return added
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, object]:
@@ -69,8 +42,10 @@ def main() -> int:
     if args.build or not Path(args.db).exists():
         subprocess.run(["nice", "-n", "10", sys.executable, "-m", "xinfang", "--db", args.db, "demo", "--cases",
                         "1000000", "--now", NOW.isoformat(sep=" ")], check=True)
-    added = ensure_schema(args.db)
-    ws = Workspace.open(args.db, now=lambda: NOW)
+    t_open = time.perf_counter()
+    ws = Workspace.open(args.db, now=lambda: NOW)      # migrates an older file (0039 fills ended_at) once
+    t_open = time.perf_counter() - t_open
+    load_start = os.getloadavg()
     total = ws.store.total_cases()
     r = ws.reports
     months = [r.month(f"2026-{m:02d}") for m in range(1, 11)]
@@ -112,8 +87,10 @@ def main() -> int:
     t_ids, ids = timed(lambda: r.case_ids(d["queries"]["control.open_at_end"]))
     rows.append((f"list the cases behind control.open_at_end ({len(ids):,} ids)", t_ids, ""))
 
-    print(f"cases: {total:,}; database {args.db} ({Path(args.db).stat().st_size / 2**30:.2f} GiB)"
-          + (f"; added tables of {', '.join(added)}" if added else ""))
+    print(f"cases: {total:,}; database {args.db} ({Path(args.db).stat().st_size / 2**30:.2f} GiB); "
+          f"opening (with any migration) {t_open:.1f} s")
+    print("load average (1, 5, 15 min) at start: %.1f %.1f %.1f, at end: %.1f %.1f %.1f; %d cores"
+          % (*load_start, *os.getloadavg(), os.cpu_count()))
     print(f"2026-10: total {d['total']['count']:,}, open at end {d['control']['open_at_end']:,}, "
           f"units {len(d['units'])}, PDF {len(pdf):,} bytes")
     print("\n| measure | seconds | target |\n|---|---|---|")

@@ -65,6 +65,6 @@ def test_an_older_database_gets_it_from_its_events(tmp_path):
     conn.close()
     ws = Workspace.open(path, now=clock)
     assert ended(ws, a.row) == declined_at and ended(ws, b.row) is None and ended(ws, c.row) is not None
-    assert list(tmp_path.glob("old.db.v*.bak")), "a backup is made before migrating"
+    assert list((tmp_path / "backups").glob("old-*-premigrate-v*.db")), "a backup is made before migrating"
     assert ws.check()["ok"]
     ws.close()
