@@ -192,8 +192,14 @@ def _baseline_old_cases(conn: sqlite3.Connection) -> None:
     ledger.baseline_cases(conn)
 
 
+def _index_disputes(conn: sqlite3.Connection) -> None:
+    """Version 38: the disputes registered before it get their search-index entries."""
+    from . import mediation_store
+    mediation_store.rebuild_search(conn)
+
+
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
-_AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events}
+_AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events, 38: _index_disputes}
 
 
 PENDING_INDEXES_KEY = "bulk_pending_indexes"

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from . import ledger
+from . import ledger, search
 from .store import Store, _iso
 
 LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
                 "d.mediator_names", "d.status", "d.next_due", "d.next_step", "d.summary")
 ORDERS = {"id": "d.id", "number": "d.id", "received_at": "d.received_at", "status": "d.status",
           "next_due": "d.next_due", "type": "d.type", "committee": "d.committee"}
-SUCCESS = "d.agreement_form <> ''"
+SUCCESS = "d.agreement_form <> ''"   # the condition of the covering index disputes_agreements
+SEARCH_INSERT = (f"INSERT INTO dispute_search(rowid, {', '.join(search.COLUMNS)}) "
+                 f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class MediationStore:
         for pos, mid in enumerate(mediator_ids):
             self.conn.execute("INSERT INTO dispute_mediators(dispute_id, mediator_id, pos) VALUES (?, ?, ?)",
                               (row, mid, pos))
+        self.conn.executemany(SEARCH_INSERT, search_documents(self.conn, row, row))
         return row, uid
 
     def update_dispute(self, row: int, fields: dict, now: datetime) -> None:
@@ -184,17 +187,29 @@ class MediationStore:
         if f.petition:
             w.append("d.petition = ?"); p.append(f.petition)
         if f.text:
-            like = f"%{f.text.strip()}%"
-            w.append("(d.number LIKE ? OR d.party_names LIKE ? OR d.summary LIKE ? OR d.mediator_names LIKE ? "
-                     "OR d.id IN (SELECT dispute_id FROM dispute_parties WHERE id_number LIKE ? OR phone LIKE ?))")
-            p.extend([like] * 6)
+            expr = search.match_expression(f.text)
+            if expr is None:
+                w.append("0")       # nothing searchable (only punctuation): nothing matches
+            else:
+                w.append("d.id IN (SELECT rowid FROM dispute_search WHERE dispute_search MATCH ?)"); p.append(expr)
         return (" WHERE " + " AND ".join(w)) if w else "", p
 
     def count(self, f: DisputeFilter) -> int:
+        if f.text and f == DisputeFilter(text=f.text):
+            expr = search.match_expression(f.text)
+            return self.one("SELECT count(*) FROM dispute_search WHERE dispute_search MATCH ?", (expr,)) if expr else 0
         where, p = self._where(f)
         return self.one(f"SELECT count(*) FROM disputes d{where}", p)
 
     def list_ids(self, f: DisputeFilter, order: str = "id", descending: bool = True, limit: int = 0) -> list[int]:
+        if f.text and f == DisputeFilter(text=f.text) and order in ("id", "number"):
+            # text only, newest first: straight from the index, which FTS5 walks in rowid order
+            expr = search.match_expression(f.text)
+            if expr is None:
+                return []
+            tail = f" LIMIT {int(limit)}" if limit else ""
+            return [r[0] for r in self.q(f"SELECT rowid FROM dispute_search WHERE dispute_search MATCH ? "
+                                         f"ORDER BY rowid {'DESC' if descending else 'ASC'}{tail}", (expr,))]
         where, p = self._where(f)
         col = ORDERS.get(order, "d.id")
         direction = "DESC" if descending else "ASC"
@@ -247,6 +262,47 @@ class MediationStore:
 
     def total(self) -> int:
         return self.one("SELECT count(*) FROM disputes")
+
+
+def search_documents(conn, first: int, last: int) -> list[tuple]:
+    """FTS rows (rowid, *search.COLUMNS) of the disputes with ids first..last: number; names of the parties,
+    their agents and the mediators; ID numbers, phones and the referral number; summary and requests."""
+    people: dict[int, tuple[list, list]] = {}
+    for did, name, agent, id_number, phone in conn.execute(
+            "SELECT dispute_id, name, agent, id_number, phone FROM dispute_parties WHERE dispute_id BETWEEN ? AND ? "
+            "ORDER BY dispute_id, pos", (first, last)):
+        names, ids = people.setdefault(did, ([], []))
+        names += [x for x in (name, agent) if x]
+        ids += [x for x in (id_number, phone) if x]
+    out = []
+    for did, number, mediators, referral_no, summary, requests in conn.execute(
+            "SELECT id, number, mediator_names, referral_no, summary, requests FROM disputes "
+            "WHERE id BETWEEN ? AND ? ORDER BY id", (first, last)):
+        names, ids = people.get(did, ([], []))
+        out.append((did, *search.document(number, names + [x for x in mediators.split("、") if x],
+                                          ids + ([referral_no] if referral_no else []), [summary, requests])))
+    return out
+
+
+def rebuild_search(conn, batch: int = 5_000) -> int:
+    """Fill dispute_search from the rows (inside the caller's transaction); returns how many disputes."""
+    conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('delete-all')")
+    done, last = 0, 0
+    top = conn.execute("SELECT coalesce(max(id), 0) FROM disputes").fetchone()[0]
+    while last < top:
+        docs = search_documents(conn, last + 1, last + batch)
+        conn.executemany(SEARCH_INSERT, docs)
+        done += len(docs)
+        last += batch
+    if done > batch:
+        conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('optimize')")
+    return done
+
+
+def missing_from_search(conn) -> int:
+    """Disputes without a search-index entry (a database written by an older program, say)."""
+    return conn.execute("SELECT count(*) FROM disputes d WHERE NOT EXISTS "
+                        "(SELECT 1 FROM dispute_search_docsize s WHERE s.id = d.id)").fetchone()[0]
 
 
 def _value(v: Any) -> Any:
