@@ -79,6 +79,7 @@ def test_disputes_registered_before_0038_are_indexed_by_the_upgrade(tmp_path):
     conn = db.connect(path)                # back to the schema before 0038, as an older program left it
     conn.execute("DROP TABLE dispute_search")
     conn.execute("DROP INDEX disputes_agreements")
+    conn.execute("DROP INDEX disputes_accepted_by_kind")
     applied = sorted(db.applied_migrations(conn) - {38})
     conn.execute("UPDATE meta SET value = ? WHERE key = 'migrations'", (json.dumps(applied),))
     conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(max(applied)),))
@@ -91,3 +92,15 @@ def test_disputes_registered_before_0038_are_indexed_by_the_upgrade(tmp_path):
         assert ws.check()["ok"]
     finally:
         ws.close()
+
+
+def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(env):
+    ws, _ = env
+    a, b, c = _three(ws)
+    conn = ws.store.conn
+    conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('delete-all')")   # as a damaged file
+    report = ws.check()
+    assert not report["ok"] and any("3 件矛盾纠纷不在搜索索引中" in p for p in report["problems"])
+    assert hits(ws, "漏水") == []
+    ws.reindex()
+    assert ws.check()["ok"] and hits(ws, "漏水") == [a] and hits(ws, "王伟") == [b]

@@ -73,6 +73,20 @@ def test_stats_all_committees(september):
     assert s["prevented_people"] == {"criminal": 2, "group_petition": 12}
 
 
+def test_stats_over_a_year_and_a_quarter_boundary(september):
+    """Periods longer than a quarter read the by-(source, type) index; the counts must be the same rule."""
+    s = september.mediation.stats(date(2026, 1, 1), date(2026, 12, 31))
+    # accepted in 2026: 1, 2, 3, 4, 5 (08-25), 6, 8 = 7; succeeded: 1, 2, 5, 6 (10-02), 8 = 5
+    assert (s["accepted"], s["succeeded"]) == (7, 5) and s["success_rate"] == r(5, 7, 0.7143)
+    assert {k: v["count"] for k, v in s["by_source"].items()} == {"当事人申请": 5, "调委会主动调解": 1, "委托移送": 1}
+    assert {k: v["count"] for k, v in s["by_type"].items() if v["count"]} == {"邻里": 4, "合同": 1, "婚姻家庭": 1,
+                                                                              "物业": 1}
+    assert s["amount"] == 1000 + 2500.50 + 800 + 9999 + 400 == 14699.50
+    # 92 days (2026-07-01 … 09-30) reads by date, 93 days (… 10-01) by kind: both count 1, 2, 3, 4, 5, 6, 8
+    for end in (date(2026, 9, 30), date(2026, 10, 1)):
+        assert september.mediation.stats(date(2026, 7, 1), end)["accepted"] == 7
+
+
 def test_stats_one_committee_and_empty_period(september):
     s = september.mediation.stats(date(2026, 9, 1), date(2026, 9, 30), "樱园社区人民调解委员会")
     # A only: accepted 1, 2, 3, 4, 6 = 5; succeeded 1, 2, 5 = 3; amount 4300.50

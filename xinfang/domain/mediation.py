@@ -158,7 +158,8 @@ ACTION_LABELS = {
     Action.FOLLOWUP: "回访", Action.ARCHIVE: "归档",
 }
 # Timeline names of events that are not transitions.
-EVENT_LABELS = {"register": "登记", "attach": "添加附件", "document": "生成文书", "close-petition": "信访件结案"}
+EVENT_LABELS = {"register": "登记", "attach": "添加附件", "document": "生成文书", "close-petition": "信访件结案",
+                "recompute": "期限重算"}
 
 S = DisputeStatus
 _ENDED = frozenset({S.DECLINED, S.SUCCEEDED, S.FAILED, S.WITHDRAWN, S.HANDED_OVER})

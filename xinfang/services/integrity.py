@@ -12,7 +12,7 @@ import re
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
-from ..storage import ledger, projection, verify
+from ..storage import ledger, mediation_store, projection, verify
 
 Progress = Callable[[int, int], Any]
 
@@ -72,6 +72,7 @@ class Integrity:
                 done += len(rows)
                 if progress is not None:
                     progress(done, total)
+            mediation_store.rebuild_search(conn)       # the disputes' index is rebuilt in the same step
         return done
 
     def check(self, anchor: str | None = None, progress: Progress | None = None) -> dict:
@@ -129,6 +130,9 @@ class Integrity:
         if missing:
             problems.append(f"有 {missing} 件案件不在搜索索引中（如 {'、'.join(missing_numbers[:5])}），"
                             "请运行 xinfang reindex 重建")
+        unindexed = mediation_store.missing_from_search(conn)
+        if unindexed:
+            problems.append(f"有 {unindexed} 件矛盾纠纷不在搜索索引中，请运行 xinfang reindex 重建")
         if progress is not None:
             progress(total, total)
         return self._report(problems, broken, integrity, cases, start, missing)

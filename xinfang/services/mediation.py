@@ -11,24 +11,19 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from ..calendar.deadlines import compute_due, due_state
 from ..domain import mediation as m
-from ..domain.enums import DueState
 from ..domain.mediation_file import DOCUMENTS, check_file
 from ..domain.permissions import ADMIN, HANDLER, LEADER, MEDIATOR, REGISTRAR, permission
 from ..domain.problems import DomainError
 from ..storage.mediation_store import DisputeFilter, MediationStore  # noqa: F401  (front ends build filters)
 from . import mediation_intake as intake
+from .mediation_clocks import CONFIRM_WINDOW_DAYS, STEP_LABELS, STEPS, ClocksMixin, _day  # noqa: F401
 from .mediation_print import PrintMixin
 from .mediation_stats import StatsMixin
 
 if TYPE_CHECKING:
     from .workspace import Workspace
 
-STEPS = ("mediate", "judicial_confirmation", "performance", "followup")
-STEP_LABELS = {"mediate": "调解期限", "judicial_confirmation": "司法确认申请期限", "performance": "履行期限",
-               "followup": "回访"}
-CONFIRM_WINDOW_DAYS = 30      # 人民调解法 §33
 
 # Permissions (docs/permissions.md): a 调解员 acts on the disputes of their own committee (user unit = committee code).
 SETUP = permission("mediation.setup", "维护调解委员会、调解员、纠纷类型和以奖代补标准", ADMIN)
@@ -40,7 +35,7 @@ REFER = permission("case.refer_mediation", "信访件转人民调解", REGISTRAR
 STATS = permission("dispute.stats", "调解统计与以奖代补", LEADER, ADMIN, scoped=(MEDIATOR,))
 
 
-class MediationService(StatsMixin, PrintMixin):
+class MediationService(ClocksMixin, StatsMixin, PrintMixin):
     def __init__(self, ws: "Workspace"):
         self.ws = ws
         self.db = MediationStore(ws.store)
@@ -353,70 +348,6 @@ class MediationService(StatsMixin, PrintMixin):
         return self.ws.data_dir / doc["stored_path"]
 
     # ---- clocks ------------------------------------------------------------------------------
-    def _confirm_due(self, d: dict) -> date | None:
-        if d["agreement_form"] != m.AgreementForm.WRITTEN.value or not d["effective_on"]:
-            return None
-        return compute_due(_day(d["effective_on"]), CONFIRM_WINDOW_DAYS, "calendar", self.ws.calendar, True,
-                           explain=False).due
-
-    def clocks(self, d: dict) -> list[dict]:
-        """The running and finished clocks: step, due, trigger, explanation lines (without today's state)."""
-        cal, out = self.ws.calendar, []
-        if d["accepted_on"]:
-            r = compute_due(_day(d["accepted_on"]), d["mediation_days"], "calendar", cal, True, d["extension_days"],
-                            event="受理")
-            explain = list(r.explain)
-            if d["extension_days"]:
-                explain.insert(2, "经各方当事人同意延长一次")
-            stopped = _day(d["outcome_on"]) if d["status"] != m.DisputeStatus.MEDIATING.value else None
-            out.append({"step": "mediate", "due": r.due, "explain": explain, "stopped_on": stopped})
-        if d["agreement_form"] == m.AgreementForm.WRITTEN.value and d["effective_on"]:
-            r = compute_due(_day(d["effective_on"]), CONFIRM_WINDOW_DAYS, "calendar", cal, True, event="协议生效")
-            explain = ["人民调解法第33条：双方当事人自调解协议生效之日起30日内共同申请司法确认"] + list(r.explain)
-            if d["confirm_late"]:
-                explain.append("逾期申请：申请日晚于期限最后一日")
-            out.append({"step": "judicial_confirmation", "due": r.due, "explain": explain,
-                        "stopped_on": _day(d["confirm_applied_on"])})
-        if d["performance_due"]:
-            due = _day(d["performance_due"])
-            out.append({"step": "performance", "due": due, "stopped_on": _day(d["performed_on"]),
-                        "explain": [f"协议约定的履行期限：{due.isoformat()}（协议生效 {d['effective_on']}）"]})
-            r = compute_due(due, d["followup_days"], "calendar", cal, True, event="履行期限届满")
-            out.append({"step": "followup", "due": r.due, "stopped_on": _day(d["followed_up_on"]),
-                        "explain": [f"回访：履行期限届满后 {d['followup_days']} 日内（设置 followup_days）"] + list(r.explain)})
-        return out
-
-    def deadlines(self, d: dict, today: date | None = None) -> list[dict]:
-        today = today or self.ws.now().date()
-        cal, warn = self.ws.calendar, int(self.ws.setting("warn_workdays"))
-        out = []
-        for c in self.clocks(d):
-            state = due_state(c["due"], today, cal, warn, done_on=c["stopped_on"])
-            explain = list(c["explain"])
-            verb = "已申请" if c["step"] == "judicial_confirmation" else "已完成"
-            if c["stopped_on"]:
-                explain.append(f"{verb}：{c['stopped_on'].isoformat()}（{state.value}）")
-            elif d["status"] == m.DisputeStatus.ARCHIVED.value:
-                explain.append("纠纷已归档，本期限不再计算")
-            elif state == DueState.OVERDUE:
-                explain.append(f"今天 {today.isoformat()} 已超过期限 {(today - c['due']).days} 天")
-            else:
-                explain.append(f"今天 {today.isoformat()}，距到期还有 {(c['due'] - today).days} 天")
-            out.append({"step": c["step"], "label": STEP_LABELS[c["step"]], "due": c["due"].isoformat(),
-                        "state": state.value, "explain": explain, "running": c["stopped_on"] is None,
-                        "stopped_on": c["stopped_on"].isoformat() if c["stopped_on"] else None})
-        return out
-
-    def _next_due(self, d: dict) -> tuple[str | None, str | None]:
-        """The earliest running duty clock (the parties' 司法确认 window is shown, not chased)."""
-        if d["status"] in (m.DisputeStatus.ARCHIVED.value, m.DisputeStatus.DECLINED.value):
-            return None, None
-        running = [c for c in self.clocks(d) if c["stopped_on"] is None and c["step"] != "judicial_confirmation"]
-        if not running:
-            return None, None
-        first = min(running, key=lambda c: (c["due"], STEPS.index(c["step"])))
-        return first["due"].isoformat(), first["step"]
-
     # ---- reading -----------------------------------------------------------------------------
     def dispute(self, key: str | int) -> dict:
         return self.db.dispute_row(self.row_of(key))
@@ -486,12 +417,6 @@ class MediationService(StatsMixin, PrintMixin):
         if which == "临期":
             return replace(base, due_after=yesterday, due_before=self.ws.near_limit(today))
         raise DomainError("到期状态应为“逾期”或“临期”")
-
-
-def _day(value) -> date | None:
-    if not value:
-        return None
-    return date.fromisoformat(str(value)[:10])
 
 
 def _default_prefix(name: str) -> str:

@@ -304,6 +304,7 @@ class Workspace(RoutingMixin):
             n = self.store.upsert_holidays(rows, f"import:{actor}:{self.now().isoformat()}")
             self._calendar = None
             self._recompute_running_clocks(actor)
+            self.mediation.recompute_due(min(day for day, *_ in rows), actor)
         return n, problems
 
     def _recompute_running_clocks(self, actor: str) -> None:
