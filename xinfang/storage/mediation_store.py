@@ -264,6 +264,10 @@ class MediationStore:
                + " ORDER BY c.code, m.id, d.id")
         return self.q(sql, [start.isoformat(), end.isoformat()] + ([committee] if committee else []))
 
+    def type_usage(self) -> dict[str, int]:
+        """How many disputes were registered under each type."""
+        return dict(self.q("SELECT type, count(*) FROM disputes GROUP BY type"))
+
     def total(self) -> int:
         return self.one("SELECT count(*) FROM disputes")
 

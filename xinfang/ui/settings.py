@@ -168,6 +168,8 @@ class SettingsScreen(QWidget):
         from .reports.settings_page import ReportSettingsPage
         self.report_settings = ReportSettingsPage(ws, actor)
         self.backup = BackupPage(ws, actor)
+        from .mediation.settings_page import MediationSettingsPage
+        self.mediation = MediationSettingsPage(ws, actor)
         self.tabs.addTab(self.holidays, "节假日")
         self.tabs.addTab(self.profile, "期限方案")
         self.tabs.addTab(self.categories, "信访事项类别")
@@ -177,6 +179,7 @@ class SettingsScreen(QWidget):
         self.tabs.addTab(self.chain, "分办原则")
         self.tabs.addTab(self.report_settings, "报表与文书")
         self.tabs.addTab(self.backup, "备份与恢复")
+        self.tabs.addTab(self.mediation, "人民调解")
         self.tabs.addTab(self.info, "本库信息")
         self.users = self.access_log = None
         from ..services.access import AUDIT, USERS
@@ -210,6 +213,7 @@ class SettingsScreen(QWidget):
             page.refresh()
         self.backup.refresh()
         self.info.refresh()
+        self.mediation.refresh()
         for page in (self.users, self.access_log):
             if page is not None:
                 page.refresh()

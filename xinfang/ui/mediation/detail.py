@@ -239,6 +239,8 @@ class DisputeDetail(QWidget):
                 lines.append("　".join(ids))
             if p["address"]:
                 lines.append(f"住址 {escape(p['address'])}")
+            if p.get("agent"):
+                lines.append(f"代理人 {escape(p['agent'])}")
             lab = QLabel("<br>".join(lines))
             lab.setWordWrap(True)
             self.parties_layout.addWidget(lab)

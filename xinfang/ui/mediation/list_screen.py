@@ -107,6 +107,25 @@ class DisputeListScreen(QWidget):
     def refresh(self) -> None:
         self.apply_filters()
 
+    def showEvent(self, event) -> None:
+        self.refresh_types()
+        super().showEvent(event)
+
+    def refresh_types(self) -> None:
+        """The type filter offers the dictionary (设置 may have changed it) and any type still on old disputes."""
+        names = list(self.ws.mediation.types())
+        names += sorted(t for t in self.ws.mediation.type_usage() if t not in names)
+        if names == [self.type.itemData(i) for i in range(1, self.type.count())]:
+            return
+        current = self.type.currentData()
+        self.type.blockSignals(True)
+        while self.type.count() > 1:
+            self.type.removeItem(1)
+        for t in names:
+            self.type.addItem(t, t)
+        self.type.setCurrentIndex(max(0, self.type.findData(current)))
+        self.type.blockSignals(False)
+
     def _sort(self, section: int) -> None:
         key = COLUMNS[section][1]
         if not key:

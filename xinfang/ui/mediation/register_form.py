@@ -9,7 +9,8 @@ from ..qt import (QCheckBox, QComboBox, QDateTime, QDateTimeEdit, QFormLayout, Q
                   QTableWidgetItem, QTimer, QVBoxLayout, QWidget, Signal)
 from ..widgets import BANNER_STYLES
 
-PARTY_COLUMNS = ("身份", "类别", "姓名／名称", "身份证号／信用代码", "电话", "住址")
+PARTY_COLUMNS = ("身份", "类别", "姓名／名称", "身份证号／信用代码", "电话", "代理人", "住址")
+TEXT_COLUMNS = {"name": 2, "id_number": 3, "phone": 4, "agent": 5, "address": 6}
 
 
 class DisputeRegisterForm(QWidget):
@@ -75,10 +76,11 @@ class DisputeRegisterForm(QWidget):
         self.parties.setHorizontalHeaderLabels(list(PARTY_COLUMNS))
         self.parties.horizontalHeader().setSectionResizeMode(QHeaderView.Interactive)
         self.parties.horizontalHeader().setStretchLastSection(True)
-        for i, w in enumerate((80, 70, 150, 200, 130)):
+        for i, w in enumerate((80, 70, 150, 200, 130, 130)):
             self.parties.setColumnWidth(i, w)
         self.parties.setTabKeyNavigation(True)
         self.parties.setMinimumHeight(120)
+        self.parties.horizontalHeaderItem(5).setToolTip("委托代理人或法定代理人的姓名（及联系方式），没有可不填")
         self.parties.itemChanged.connect(lambda _: self._debounce.start())
         lay.addWidget(self.parties)
         prow = QHBoxLayout()
@@ -133,6 +135,20 @@ class DisputeRegisterForm(QWidget):
         self.add_party("被申请人")
         self._committee_changed()
 
+    def showEvent(self, event) -> None:
+        self.refresh_types()                  # 设置 may have changed the dictionary meanwhile
+        super().showEvent(event)
+
+    def refresh_types(self) -> None:
+        names, current = self.ws.mediation.types(), self.type.currentText()
+        if names == [self.type.itemText(i) for i in range(self.type.count())]:
+            return
+        self.type.blockSignals(True)
+        self.type.clear()
+        self.type.addItems(names)
+        self.type.setCurrentIndex(max(0, names.index(current)) if current in names else 0)
+        self.type.blockSignals(False)
+
     def _committee_changed(self) -> None:
         names = [x["name"] for x in self.ws.mediation.mediators(self.committee.currentData() or "")] \
             if self.committee.count() else []
@@ -141,7 +157,7 @@ class DisputeRegisterForm(QWidget):
             self.mediators.setText(names[0])
 
     def add_party(self, side: str, name: str = "", id_number: str = "", phone: str = "", kind: str = "个人",
-                  address: str = "") -> None:
+                  address: str = "", agent: str = "") -> None:
         self.parties.blockSignals(True)
         r = self.parties.rowCount()
         self.parties.insertRow(r)
@@ -155,8 +171,9 @@ class DisputeRegisterForm(QWidget):
         kind_box.currentIndexChanged.connect(lambda _: self._debounce.start())
         self.parties.setCellWidget(r, 0, side_box)
         self.parties.setCellWidget(r, 1, kind_box)
-        for c, v in ((2, name), (3, id_number), (4, phone), (5, address)):
-            self.parties.setItem(r, c, QTableWidgetItem(v))
+        values = {"name": name, "id_number": id_number, "phone": phone, "agent": agent, "address": address}
+        for key, c in TEXT_COLUMNS.items():
+            self.parties.setItem(r, c, QTableWidgetItem(values[key]))
         self.parties.blockSignals(False)
         self.parties.setCurrentCell(r, 2)
 
@@ -170,11 +187,11 @@ class DisputeRegisterForm(QWidget):
         parties = []
         for r in range(self.parties.rowCount()):
             cell = (lambda c: (self.parties.item(r, c).text().strip() if self.parties.item(r, c) else ""))
-            if not any(cell(c) for c in (2, 3, 4, 5)):
+            if not any(cell(c) for c in TEXT_COLUMNS.values()):
                 continue
             parties.append({"side": self.parties.cellWidget(r, 0).currentText(),
-                            "kind": self.parties.cellWidget(r, 1).currentText(), "name": cell(2),
-                            "id_number": cell(3), "phone": cell(4), "address": cell(5)})
+                            "kind": self.parties.cellWidget(r, 1).currentText(),
+                            **{key: cell(c) for key, c in TEXT_COLUMNS.items()}})
         out = {"committee": self.committee.currentData() or "", "mediators": self.mediators.text(),
                "recorder": self.recorder.text().strip(),
                "received_at": self.received.dateTime().toString("yyyy-MM-dd HH:mm"),
