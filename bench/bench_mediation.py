@@ -1,5 +1,6 @@
 """人民调解 at scale (issue 9 §6): 200,000 disputes beside 1,000,000 cases. Times the dispute list's first screen
-(service calls and the Qt model the 纠纷 page uses) and `dispute stats` for a year. Prints a table; not a test.
+(service calls and the Qt model the 纠纷 page uses, text search through the dispute_search index) and `dispute stats`
+for a year. Prints a table; not a test.
 
     .venv/bin/python bench/bench_mediation.py [--db bench/data/mediation.db] [--cases 1000000] [--disputes 200000]
 
@@ -212,7 +213,10 @@ def main() -> None:
                      ("status 调解中", DisputeFilter(status=("mediating",))),
                      ("due 逾期", med.due_filter("逾期", DisputeFilter(), NOW.date())),
                      ("search 2 chars “漏水”", DisputeFilter(text="漏水")),
-                     ("search name fragment “王伟”", DisputeFilter(text="王伟"))):
+                     ("search name fragment “王伟”", DisputeFilter(text="王伟")),
+                     ("search 1 char “王”", DisputeFilter(text="王")),
+                     ("search phone fragment “13912”", DisputeFilter(text="13912")),
+                     ("search “漏水” + committee", DisputeFilter(text="漏水", committee=committee["code"]))):
         ms, (total, shown) = timed(lambda f=f: first_screen(ws, f))
         rows.append((f"dispute list first screen, {label}", ms, 300, total))
     from xinfang.ui.qt import QApplication

@@ -191,7 +191,11 @@ class MediationStore:
             if expr is None:
                 w.append("0")       # nothing searchable (only punctuation): nothing matches
             else:
-                w.append("d.id IN (SELECT rowid FROM dispute_search WHERE dispute_search MATCH ?)"); p.append(expr)
+                # with an indexed filter beside it, walk that filter's rows and look each up in the matches ("+"
+                # keeps SQLite from seeking every match in the filter's index instead)
+                narrow = f.committee or f.mediator or f.type or f.source or f.status or f.petition
+                w.append(("+" if narrow else "") + "d.id IN (SELECT rowid FROM dispute_search WHERE dispute_search MATCH ?)")
+                p.append(expr)
         return (" WHERE " + " AND ".join(w)) if w else "", p
 
     def count(self, f: DisputeFilter) -> int:
