@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from xinfang.domain.masking import mask_id_number, mask_name, mask_phone
+from xinfang.domain.masking import mask_id_number, mask_name, mask_phone, mask_phones_in
 
 
 @pytest.mark.parametrize(
@@ -67,3 +67,13 @@ def test_mask_phone_never_shows_full_personal_number():
 )
 def test_mask_name(raw, masked):
     assert mask_name(raw) == masked
+
+
+@pytest.mark.parametrize("raw, masked", [
+    ("赵律师 13700001111", "赵律师 137****1111"),                  # a mobile inside free text
+    ("钱某（父亲），电话010-62345678", "钱某（父亲），电话010-****5678"),  # a landline with its area code
+    ("孙律师，执业证号 2024", "孙律师，执业证号 2024"),            # short numbers are not phones
+    ("", ""),
+])
+def test_mask_phones_in_free_text(raw, masked):
+    assert mask_phones_in(raw) == masked

@@ -118,3 +118,15 @@ def test_case_refer_mediation_contract(cli):
     assert listed["total"] == 1
     err = call("case", "act", case["id"], "refer-mediation", "--data", "{\"committee\": \"无此调委会\"}", ok=False)
     assert "已转人民调解" in err["error"]
+
+
+def test_an_agent_prints_with_the_phone_masked_unless_asked(env, tmp_path):
+    ws, _ = env
+    parties = dispute_json()["parties"]
+    parties[0]["agent"] = "赵律师 13700001111"
+    row = ws.mediation.register(dispute_json(parties=parties), "clerk")["row"]
+    masked, plain = tmp_path / "m.pdf", tmp_path / "p.pdf"
+    masked.write_bytes(ws.mediation.print_pdf(row, "申请书", "wang"))
+    plain.write_bytes(ws.mediation.print_pdf(row, "申请书", "wang", mask=False))
+    assert "代理人：赵律师 137****1111" in pdf_text(masked) and "13700001111" not in pdf_text(masked)
+    assert "代理人：赵律师 13700001111" in pdf_text(plain)

@@ -89,7 +89,7 @@ def test_register_then_the_whole_life_in_the_app(qtbot, mws, cjk_font, tmp_path)
     form.amount.setText("5000")
     form.parties.item(0, 5).setText("赵律师 13700001111")        # 代理人 of the applicant
     assert [p for p in form.check() if p.level == "error"] == []
-    assert "可以保存" in form.problems.text()
+    assert "可以保存" in form.problems.text() and not form.banner.isVisible()
     grab(section, "02-登记-可以保存")
     with qtbot.waitSignal(form.saved):
         form.save()
@@ -97,7 +97,7 @@ def test_register_then_the_whole_life_in_the_app(qtbot, mws, cjk_font, tmp_path)
     assert detail.d["number"] == "（2026）樱园人调字第1号" and detail.d["status"] == "registered"
     assert [p["agent"] for p in detail.d["parties"]] == ["赵律师 13700001111", ""]
     from xinfang.ui.qt import QLabel
-    assert any("代理人 赵律师" in w.text() for w in detail.parties_box.findChildren(QLabel))
+    assert any("代理人 赵律师 137****1111" in w.text() for w in detail.parties_box.findChildren(QLabel))
     act(qtbot, detail, "accept", at="2026-09-02 09:00")
     act(qtbot, detail, "session", {"place": "社区调解室", "record": "双方陈述事实，调解员释法说理"}, at="2026-09-03 09:00")
     dlg = act(qtbot, detail, "succeed", {"terms": "李四赔偿张三3000元", "performance.manner": "现金",

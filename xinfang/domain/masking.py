@@ -4,6 +4,8 @@ All functions are total: empty in → empty out, and unrecognised input is still
 """
 from __future__ import annotations
 
+import re
+
 from xinfang.domain.validation import PHONE_KIND_HOTLINE, PHONE_KIND_LANDLINE, PHONE_KIND_MOBILE, check_phone
 
 __all__ = ["mask_id_number", "mask_phone", "mask_name"]
@@ -67,3 +69,11 @@ def mask_name(s: str) -> str:
         return t
     keep = 2 if len(t) > 2 and t[:2] in _COMPOUND_SURNAMES else 1
     return t[:keep] + "".join(ch if ch in "·•． " else "*" for ch in t[keep:])
+
+
+_NUMBER_IN_TEXT = re.compile(r"(?<![0-9])(?:0\d{2,3}-?)?\d{7,11}(?![0-9])")
+
+
+def mask_phones_in(text: str) -> str:
+    """Free text (an agent given as “赵律师 13700001111”) with every phone-like digit run masked as mask_phone does."""
+    return _NUMBER_IN_TEXT.sub(lambda m: mask_phone(m.group()), text or "")

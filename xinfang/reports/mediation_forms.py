@@ -11,7 +11,7 @@ from datetime import date, datetime
 from reportlab.lib.units import mm
 from reportlab.platypus import PageBreak, Paragraph, Spacer
 
-from xinfang.domain.masking import mask_id_number, mask_phone
+from xinfang.domain.masking import mask_id_number, mask_phone, mask_phones_in
 
 from .layout import FRAME_WIDTH, Form, L, V, build_pdf, fmt_date, meta_line, para, styles
 
@@ -60,7 +60,8 @@ def _parties(d: dict, mask: bool, title: str = "当事人情况") -> Form:
     for p in d["parties"]:
         f.add([V(p["side"], align="CENTER"), V(p["name"]), V(p["sex"], align="CENTER"), V(_id(p, mask), align="CENTER"),
                V(_phone(p, mask), align="CENTER"), V(_age(p, d["received_at"]), align="CENTER")])
-        extra = p["address"] + (f"；代理人：{p['agent']}" if p.get("agent") else "")
+        agent = mask_phones_in(p["agent"]) if mask else p["agent"]
+        extra = p["address"] + (f"；代理人：{agent}" if agent else "")
         f.add([L("住址"), V(extra, 5)])
     return f
 

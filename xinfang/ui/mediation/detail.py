@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from pathlib import Path
 
-from ...domain.masking import mask_id_number, mask_phone
+from ...domain.masking import mask_id_number, mask_phone, mask_phones_in
 from ...domain.mediation import Action
 from ...domain.mediation_file import DOCUMENTS
 from ...domain.problems import DomainError
@@ -240,7 +240,7 @@ class DisputeDetail(QWidget):
             if p["address"]:
                 lines.append(f"住址 {escape(p['address'])}")
             if p.get("agent"):
-                lines.append(f"代理人 {escape(p['agent'])}")
+                lines.append(f"代理人 {escape(p['agent'] if show else mask_phones_in(p['agent']))}")
             lab = QLabel("<br>".join(lines))
             lab.setWordWrap(True)
             self.parties_layout.addWidget(lab)

@@ -216,6 +216,8 @@ class DisputeRegisterForm(QWidget):
         else:
             self.problems.setText("✔ 可以保存")
             self.problems.setStyleSheet(BANNER_STYLES["ok"])
+        if not any(p.level == "error" for p in problems):
+            self.banner.setVisible(False)     # the refusal of an earlier 保存 is no longer true
         return problems
 
     def save(self) -> int | None:
