@@ -28,8 +28,8 @@ def test_holiday_import_moves_a_running_mediation_period(env):
     assert [ws.mediation.db.dispute_row(r)["next_due"] for r in (moving, early, late)] == \
         ["2027-01-07", "2026-12-21", "2027-01-14"]
     events = ws.mediation.db.events(moving)
-    assert events[-1]["action"] == "recompute" and events[-1]["payload"]["from"] == "2027-01-05"
-    assert events[-1]["payload"]["to"] == "2027-01-07"
+    assert events[-1]["action"] == "recompute" and events[-1]["payload"]["old_due"] == "2027-01-05"
+    assert events[-1]["payload"]["new_due"] == "2027-01-07"
     shown = ws.mediation.show(moving)
     assert shown["events"][-1]["label"] == "期限重算"
     assert [e["action"] for e in ws.mediation.db.events(early)] == ["register", "accept"]

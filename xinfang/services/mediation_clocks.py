@@ -94,7 +94,7 @@ class ClocksMixin:
                 continue
             self.db.update_dispute(row, {"next_due": due, "next_step": step}, now)
             self.db.append_event(row, d["uuid"], RECOMPUTE, now, now, actor,
-                                 {"reason": "节假日数据更新", "from": d["next_due"], "to": due})
+                                 {"reason": "节假日数据更新", "old_due": d["next_due"], "new_due": due})
             moved += 1
         return moved
 

@@ -28,6 +28,7 @@ PAYLOAD_LABELS = {
     "result": "结果", "number": "编号", "satisfaction": "满意度", "visited": "受访人", "performance_seen": "履行情况",
     "risks": "新的隐患", "volume_no": "卷号", "filed_by": "立卷人", "retention": "保管期限", "warnings": "提示",
     "petition": "信访件", "files": "文件", "masked": None, "bytes": None, "consent": "当事人同意",
+    "old_due": "原到期日", "new_due": "重算后到期日",
 }
 
 
