@@ -104,3 +104,17 @@ def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(
     assert hits(ws, "漏水") == []
     ws.reindex()
     assert ws.check()["ok"] and hits(ws, "漏水") == [a] and hits(ws, "王伟") == [b]
+
+
+def test_after_reopen_the_mediation_service_reads_the_new_connection(tmp_path):
+    """A restore reopens the file: ws.mediation must not keep the closed connection (设置 refreshes it)."""
+    ws = Workspace.open(tmp_path / "r.db", now=Clock(datetime(2026, 12, 1, 10, 0)))
+    ws.mediation.add_committee("樱园社区人民调解委员会", "420102001001", "admin", prefix="樱园")
+    ws.mediation.add_mediator("王调解", "樱园社区人民调解委员会", "admin")
+    row = ws.mediation.register(dispute_json(), "clerk")["row"]
+    ws.reopen()
+    try:
+        assert ws.mediation.type_usage() == {"邻里": 1}
+        assert ws.mediation.list_ids(DisputeFilter(text="漏水")) == [row]
+    finally:
+        ws.close()

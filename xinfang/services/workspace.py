@@ -102,6 +102,7 @@ class Workspace(RoutingMixin):
         self._calendar: WorkCalendar | None = None
         self._categories: set[str] | None = None
         self._backlog = None
+        self._mediation = self._reports = self._notices = None     # made on first use, on this store (reopen)
         self.integrity = Integrity(store)
         self.access = Access(self)      # who acts, and the checks (docs/permissions.md)
         self.users = Users(self)        # accounts and login
