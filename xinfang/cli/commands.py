@@ -346,3 +346,5 @@ def add_routing_commands(sub, common) -> None:
     from . import report_cli
     report_cli.register(sub, common, HANDLERS)
     backup_cli.register(sub, common, HANDLERS)
+    from . import demo_cli
+    demo_cli.register(sub, common, HANDLERS)

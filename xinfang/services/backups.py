@@ -18,7 +18,8 @@ from .access import BACKUP
 
 Progress = Callable[[int, int, str], None]    # (done, total, Chinese text)
 
-KIND_LABELS = {"auto": "自动", "manual": "手动", "premigrate": "升级前", "prerestore": "恢复前"}
+KIND_LABELS = {"auto": "自动", "manual": "手动", "premigrate": "升级前", "prerestore": "恢复前",
+               "prepurge": "清除演示数据前"}
 DAILY, WEEKLY = 7, 4
 
 

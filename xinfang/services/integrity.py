@@ -107,6 +107,7 @@ class Integrity:
         done += entries
         since = verify.event_ids_at(conn, start[0])
         problems += verify.unledgered_events(conn, since, walk.kinds)
+        problems += verify.purge_problems(conn)
         if anchor:
             case_ids = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM events WHERE id > ?",
                                                    (since.get("case", 0),))]

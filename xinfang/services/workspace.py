@@ -143,6 +143,12 @@ class Workspace(RoutingMixin):
         return self.summary()
 
     @property
+    def demo_data(self):
+        """清除演示数据: what the demo generator made, found and removed (services/demo_data.py)."""
+        from .demo_data import DemoData
+        return DemoData(self)
+
+    @property
     def backups(self):
         from .backups import Backups
         return Backups(self)

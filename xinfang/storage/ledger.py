@@ -49,6 +49,7 @@ KINDS: dict[str, Kind] = {
     "reception": Kind("reception", "receptions", "uuid", "公开接访日"),
     "backlog_dismissal": Kind("backlog_dismissal", "backlog_dismissals", "uuid", "不列为积案"),
     "dispute": Kind("dispute", "disputes", "uuid", "人民调解纠纷"),
+    "demo_load": Kind("demo_load", "demo_loads", "uuid", "演示数据"),
 }
 
 

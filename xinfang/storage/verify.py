@@ -11,7 +11,7 @@ from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
 
 Progress = Callable[[int, int], Any]
 
-# The append-only triggers as shipped (migrations 0001 and 0002; a test compares them with schema.sql).
+# The append-only triggers as shipped (migrations 0001, 0002 and 0036; a test compares them with schema.sql).
 SHIPPED_TRIGGERS = {
     "events_no_update": ("events", "BEFORE UPDATE", "事件记录只能追加，不能修改"),
     "events_no_delete": ("events", "BEFORE DELETE", "事件记录只能追加，不能删除"),
@@ -19,6 +19,8 @@ SHIPPED_TRIGGERS = {
     "record_events_no_delete": ("record_events", "BEFORE DELETE", "事件记录只能追加，不能删除"),
     "ledger_no_update": ("ledger", "BEFORE UPDATE", "账本只能追加，不能修改"),
     "ledger_no_delete": ("ledger", "BEFORE DELETE", "账本只能追加，不能删除"),
+    "purged_events_no_update": ("purged_events", "BEFORE UPDATE", "清除记录只能追加，不能修改"),
+    "purged_events_no_delete": ("purged_events", "BEFORE DELETE", "清除记录只能追加，不能删除"),
 }
 
 
@@ -69,8 +71,10 @@ def walk_ledger(conn: sqlite3.Connection, after_seq: int = 0, after_hash: str = 
     done = 0
     cur = conn.execute(
         "SELECT l.seq, l.kind, l.event_id, l.hash, "
-        "CASE WHEN l.kind = 'case' THEN (SELECT hash FROM events WHERE id = l.event_id) "
-        "ELSE (SELECT hash FROM record_events WHERE id = l.event_id AND kind = l.kind) END "
+        "coalesce(CASE WHEN l.kind = 'case' THEN (SELECT hash FROM events WHERE id = l.event_id) "
+        "ELSE (SELECT hash FROM record_events WHERE id = l.event_id AND kind = l.kind) END, "
+        # an event removed by a recorded 清除 (storage/purge.py) left its hash here
+        "(SELECT hash FROM purged_events p WHERE p.kind = l.kind AND p.event_id = l.event_id)) "
         "FROM ledger l WHERE l.seq > ? ORDER BY l.seq", (after_seq,))
     while True:
         rows = cur.fetchmany(20_000)
@@ -106,12 +110,38 @@ def unledgered_events(conn: sqlite3.Connection, since: dict[str, int], walked: d
         after = since.get(name, 0)
         stored[name] = n if not after else conn.execute(
             "SELECT count(*) FROM record_events WHERE kind = ? AND id > ?", (name, after)).fetchone()[0]
+    for name, n in conn.execute("SELECT kind, count(*) FROM purged_events GROUP BY kind").fetchall():
+        if since.get(name):
+            n = conn.execute("SELECT count(*) FROM purged_events WHERE kind = ? AND event_id > ?",
+                             (name, since[name])).fetchone()[0]
+        stored[name] = stored.get(name, 0) + n          # removed by a recorded 清除: still accounted for
     for name in sorted(set(walked) | set(stored)):
         a, b = stored.get(name, 0), walked.get(name, 0)
         if a > b:
             out.append(f"{_kind_label(name)}的事件有 {a - b} 条不在账本中（绕过程序写入）")
         elif a < b:
             out.append(f"{_kind_label(name)}的事件比账本记载的少 {b - a} 条（被删除）")
+    return out
+
+
+def purge_problems(conn: sqlite3.Connection) -> list[str]:
+    """Every tombstone in purged_events belongs to a 清除 recorded in the ledger (a demo_load record's purge
+    event that counts exactly that many removed events): a deletion behind the program's back cannot pass as one."""
+    import json
+    counted: dict[str, int] = {}
+    for record, payload in conn.execute("SELECT record, payload FROM record_events "
+                                        "WHERE kind = 'demo_load' AND action = 'purge'"):
+        try:
+            n = int(json.loads(payload).get("tombstones", -1))
+        except (ValueError, TypeError, AttributeError):
+            n = -1
+        counted[record] = counted.get(record, 0) + n
+    out = []
+    for purge, n in conn.execute("SELECT purge, count(*) FROM purged_events GROUP BY purge"):
+        if purge not in counted:
+            out.append(f"有 {n} 条事件被删除，只留下了哈希，但账本中没有对应的“清除演示数据”记录（{purge}）")
+        elif counted[purge] != n:
+            out.append(f"“清除演示数据”记录 {purge} 记载删除 {counted[purge]} 条事件，实有删除痕迹 {n} 条")
     return out
 
 

@@ -141,6 +141,9 @@ class MainWindow(SessionMixin, QMainWindow):
         user = self.ws.access.user
         reads = user.superuser or READ_CASES.grants(user, None) or (HANDLER in user.roles and bool(user.unit))
         registers = self.ws.access.can(REGISTER)
+        if hasattr(self, "clear_demo_action"):
+            from ..services.demo_data import PURGE
+            self.clear_demo_action.setEnabled(not self.demo and self.ws.access.can(PURGE))
         if not reads and self.tabs.currentIndex() in (TAB_DASHBOARD, TAB_LIST, TAB_REGISTER):
             self.tabs.setCurrentIndex(TAB_MEDIATION)
         for index, allowed, why in ((TAB_DASHBOARD, reads, "查看信访件需要登记员、承办、领导、纪检或管理员角色"),
@@ -172,8 +175,17 @@ class MainWindow(SessionMixin, QMainWindow):
         self.open_demo_action.setToolTip("在新窗口中打开与正式数据分开的演示数据库（2,000 件虚构信访件）")
         self.open_demo_action.triggered.connect(self.open_demo)
         self.open_demo_action.setEnabled(not self.demo)
+        from ..services.demo_data import PURGE
+        self.clear_demo_action = menu.addAction("清除演示数据…")
+        self.clear_demo_action.setToolTip("删除演示数据生成器放进本数据库的虚构信访件（管理员；先自动备份，记入账本）")
+        self.clear_demo_action.triggered.connect(self.clear_demo)
+        self.clear_demo_action.setEnabled(not self.demo and self.ws.access.can(PURGE))
         menu.addSeparator()
         menu.addAction("退出", self.close)
+
+    def clear_demo(self):
+        from .demo_purge import clear_demo
+        return clear_demo(self)
 
     def open_demo(self) -> bool:
         """The demo database in its own window and process: it never mixes with this database."""

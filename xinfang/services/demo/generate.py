@@ -198,6 +198,11 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
         if tmpdir is not None:
             shutil.rmtree(tmpdir, ignore_errors=True)
         _CTX = None
+    if stats["cases"]:
+        # the run is a record in the ledger: which case ids it wrote (清除演示数据 reads it, services/demo_data.py)
+        from ..demo_data import record_load
+        with ws.store.transaction():
+            record_load(conn, seed, first_id + 1, first_id + stats["cases"], ws.now(), ws.access.actor("demo"))
     stats["statuses"] = dict(sorted(statuses.items()))
     stats["rate_per_s"] = stats["cases"] / stats["seconds_insert"] if stats["seconds_insert"] else 0.0
     return stats
