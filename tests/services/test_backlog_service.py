@@ -206,6 +206,21 @@ def test_open_longer_than_n_days():
     assert edge.number in _cands(ws, date(2026, 6, 30))
 
 
+def test_long_open_limit_keeps_the_oldest_across_states():
+    """With a limit of L per rule, the L oldest open cases are proposed whatever state each is in (the
+    query reads one range per open state and merges them)."""
+    ws, clock = make_workspace(datetime(2026, 6, 30, 9))
+    cases = [register(ws, name=f"甲{i}", id_number="", phone=f"1380000001{i}", summary=f"第{i}件互不相同的诉求{i * 13}",
+                      received_at=f"2025-0{i + 1}-10 09:00") for i in range(4)]           # 01-10, 02-10, 03-10, 04-10
+    ws.store.conn.execute("UPDATE cases SET status = 'handling' WHERE uuid IN (?, ?)", (cases[1].id, cases[3].id))
+    ws.backlog.configure("backlog_candidate_limit", "10", "admin")
+    assert [c["case"] for c in ws.backlog.candidates(today=date(2026, 6, 30))["items"]] == [c.number for c in cases]
+    # a limit of 3 (the setting's floor is 10, so the rule's query is asked directly): the 3 oldest are
+    # 01-10 (registered), 02-10 (handling), 03-10 (registered); 04-10 (handling) is left out
+    assert ws.backlog.db.long_open_cases(date(2026, 1, 1), 3) == [(ws.row_of(c.id),) for c in cases[:3]]
+    assert ws.backlog.db.long_open_cases(date(2025, 3, 10), 3) == [(ws.row_of(c.id),) for c in cases[:2]]   # before 03-10
+
+
 def test_same_person_same_matter_k_times_in_the_window():
     ws, clock = make_workspace(datetime(2026, 6, 30, 9))
     first = dict(name="王五", id_number="11010519491231002X", phone="13812345678")

@@ -4,6 +4,7 @@ Like `Store`, methods never commit: the backlog service wraps each user action i
 Every event goes through `append_event`, into the database-wide ledger (docs/ledger.md)."""
 from __future__ import annotations
 
+import heapq
 import uuid
 from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence
@@ -212,18 +213,23 @@ class BacklogStore:
 
     # ---- candidates ------------------------------------------------------------------------------
     def long_open_cases(self, received_before: date, limit: int) -> list[tuple]:
-        marks = ",".join("?" * len(OPEN_CASE_STATES))
-        return self.q(f"SELECT id FROM cases INDEXED BY cases_status WHERE status IN ({marks}) AND received_at < ? "
-                      f"ORDER BY received_at LIMIT ?", (*OPEN_CASE_STATES, _iso(received_before), limit))
+        """The `limit` oldest cases still open and received before the date: one ordered index range per open
+        state (cases_status_received), merged — instead of sorting every old open case (0.5 s at 1M)."""
+        ranges = [self.q("SELECT received_at, id FROM cases INDEXED BY cases_status_received WHERE status = ? "
+                         "AND received_at < ? ORDER BY received_at, id LIMIT ?", (state, _iso(received_before), limit))
+                  for state in OPEN_CASE_STATES]
+        return [(cid,) for _, cid in heapq.merge(*ranges)][:limit]
 
     def repeat_groups(self, since: date, min_count: int, limit: int) -> list[tuple[int, int]]:
         """(newest case, petitions in the window) for chains with min_count+ petitions received since `since`;
-        the newest case is one no later case links to as its earlier petition."""
+        the newest case is one no later case links to as its earlier petition. Only a case with a repeat_of
+        has repeat links (registration writes both), so the scan reads that column from the covering
+        cases_stats index and looks up links only for repeats."""
         return self.q(
-            "SELECT r.case_id, 1 + count(*) AS n FROM cases c INDEXED BY cases_received "
+            "SELECT r.case_id, 1 + count(*) AS n FROM cases c INDEXED BY cases_stats "
             "JOIN repeats r ON r.case_id = c.id JOIN cases e ON e.id = r.earlier_id "
-            "WHERE c.received_at >= ? AND e.received_at >= ? "
-            "AND NOT EXISTS (SELECT 1 FROM repeats later WHERE later.earlier_id = c.id) "
+            "WHERE c.received_at >= ? AND c.repeat_of <> '' AND e.received_at >= ? "
+            "AND NOT EXISTS (SELECT 1 FROM repeats later WHERE later.earlier_id = r.case_id) "
             "GROUP BY r.case_id HAVING n >= ? ORDER BY n DESC, r.case_id DESC LIMIT ?",
             (_iso(since), _iso(since), min_count, limit))
 
