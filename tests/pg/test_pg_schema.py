@@ -174,6 +174,7 @@ def test_the_port_point_covers_every_migration_on_this_branch_up_to_0028():
     """The comparison above is not vacuous: it covers SQLite's whole schema as of the first port."""
     numbers = [v for v, _ in ported_sqlite_migrations()]
     assert numbers[:10] == [1, 2, 4, 7, 8, 9, 12, 17, 18, 28]
+    assert 37 in numbers                                   # ported after the first landing (backlog_moves)
     lite = sqlite_shape(sqlite_at_port_point())
     assert {"cases", "events", "ledger", "record_events", "disputes", "backlog_records", "accounts"} <= set(lite["tables"])
     assert ("reached_level", "text", True, "'本级'") in lite["columns"]["cases"]   # from 0009
@@ -257,3 +258,32 @@ def test_server_urls_are_told_from_file_paths():
     assert pg_db.is_server_url("postgres://clerk@db:5433/xinfang")
     assert not pg_db.is_server_url("/home/clerk/xinfang.db")
     assert not pg_db.is_server_url("postgresql.db")
+
+
+def test_0037_backfills_the_backlog_moves_of_a_server_database_from_before_it(pg_database):
+    """A server database made by the first PG migration (0028) with 积案 events gets their narrow rows."""
+    conn = pg_db.connect(pg_database)
+    first = pg_db.migrations()[0][1]
+    conn.execute(first.read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '28'), ('migrations', '[28]')")
+    conn.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, registered_at, purpose, "
+                 "category, summary, status, updated_at) VALUES (7, 'c7', '2026-信-000007', '本级', 2026, 7, '来信', "
+                 "'2026-01-05', '2026-01-05', '投诉', '其他', '', 'handling', '2026-01-05')")
+    conn.execute("INSERT INTO backlog_batches(id, name, issuer, issued_on, target_on, target_rate, created_at, "
+                 "created_by) VALUES (3, '2026年第一批', '市信访局', '2026-03-01', '2026-06-30', 0.9, '2026-03-01', 'admin')")
+    conn.execute("INSERT INTO backlog_records(id, uuid, case_id, batch_id, source, taken_on, due, status, updated_at) "
+                 "VALUES (5, 'r5', 7, 3, '上级交办', '2026-03-02', '2026-06-30', '已化解', '2026-04-01')")
+    events = [(1, "take", "2026-03-02T09:00:00", '{"batch": 3, "due": "2026-06-30", "leader": "王局长", "unit": "住建局"}'),
+              (2, "note", "2026-03-10T10:00:00", '{"text": "约谈"}'),
+              (3, "reassign", "2026-03-15T11:00:00", '{"leader": "李局长"}'),
+              (4, "resolve", "2026-04-01T16:30:00", '{"way": "解释疏导"}')]
+    for seq, action, at, payload in events:
+        conn.execute("INSERT INTO record_events(kind, record, seq, action, at, recorded_at, actor, payload, prev_hash, "
+                     "hash) VALUES ('backlog', 'r5', %s, %s, %s, %s, 'clerk', %s, '', '')", (seq, action, at, at, payload))
+    pg_db.migrate(conn)
+    assert conn.execute("SELECT record_id, seq, action, day, batch_id, due, leader, unit FROM backlog_moves "
+                        "ORDER BY seq").fetchall() == [
+        (5, 1, "take", "2026-03-02", 3, "2026-06-30", "王局长", "住建局"),
+        (5, 3, "reassign", "2026-03-15", None, None, "李局长", None),
+        (5, 4, "resolve", "2026-04-01", None, None, None, None),
+    ]
