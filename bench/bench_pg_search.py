@@ -10,8 +10,8 @@ phone and case-number fragments from the data) against:
 
 - PG, the design: 1–2 characters through the GIN index on `grams` (characters and character pairs),
   3+ through pg_trgm's GIN index on `doc`;
-- PG, a smaller variant: a GIN index on the distinct characters only, a 2-character query as
-  "both characters" plus `doc LIKE` (recheck);
+- PG, a smaller variant (`--chars-variant`): a GIN index on the distinct characters only, a 2-character
+  query as "both characters" plus `doc LIKE` (recheck);
 - PG, pg_trgm alone (what 1–2-character queries cost without a per-character index);
 - SQLite's FTS5 index of the same file, in the same run (ratios), with the hit counts compared.
 
@@ -21,6 +21,7 @@ The server is stopped at the end; `--keep` leaves the loaded cluster in --pg-dir
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import random
 import sqlite3
@@ -53,12 +54,15 @@ def stop_server(folder: Path) -> None:
     subprocess.run(["bash", str(ROOT / ".ci/pg"), "stop", str(folder)], check=False)
 
 
-def documents(lite: sqlite3.Connection):
-    """(case_id, doc, grams, chars) for every case, with the fields storage.store.index_case indexes."""
-    people = lite.execute("SELECT case_id, name, id_number, phone FROM petitioners ORDER BY case_id, pos")
+def documents(lite: sqlite3.Connection, lo: int, hi: int, chars: bool):
+    """(case_id, doc, grams[, chars]) of the cases lo <= id < hi, with the fields storage.store.index_case
+    indexes."""
+    people = lite.execute("SELECT case_id, name, id_number, phone FROM petitioners WHERE case_id >= ? AND "
+                          "case_id < ? ORDER BY case_id, pos", (lo, hi))
     pending = people.fetchone()
     for cid, number, order_no, summary, content, demands, place, category in lite.execute(
-            "SELECT id, number, work_order_no, summary, content, demands, place, category FROM cases ORDER BY id"):
+            "SELECT id, number, work_order_no, summary, content, demands, place, category FROM cases "
+            "WHERE id >= ? AND id < ? ORDER BY id", (lo, hi)):
         names, ids = [], []
         while pending is not None and pending[0] < cid:
             pending = people.fetchone()
@@ -67,32 +71,64 @@ def documents(lite: sqlite3.Connection):
             ids += [x for x in (pending[2], pending[3]) if x]
             pending = people.fetchone()
         doc, grams = pg_search.document(number, names, ids + [order_no], [summary, content, demands, place, category])
-        yield cid, doc, grams, sorted({g for g in grams if len(g) == 1})
+        yield (cid, doc, grams, [g for g in grams if len(g) == 1]) if chars else (cid, doc, grams)
 
 
-def load(pg: psycopg.Connection, lite: sqlite3.Connection, total: int) -> dict:
+def _copy_part(args: tuple) -> int:
+    """One worker: fold the cases of one id range and COPY them over its own connection."""
+    sqlite_path, conninfo, lo, hi, chars = args
+    lite = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    columns = "case_id, doc, grams" + (", chars" if chars else "")
+    n = 0
+    with psycopg.connect(conninfo, autocommit=True) as pg, pg.cursor() as cur, \
+            cur.copy(f"COPY case_search ({columns}) FROM STDIN") as copy:
+        for rec in documents(lite, lo, hi, chars):
+            copy.write_row(rec)
+            n += 1
+    return n
+
+
+def load(pg: psycopg.Connection, conninfo: str, sqlite_path: Path, total: int, chars: bool, workers: int) -> dict:
     pg.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     pg.execute("DROP TABLE IF EXISTS case_search")
-    # as in schema.postgres.sql, plus `chars` for the smaller variant (no FK: only the search text is loaded)
-    pg.execute("CREATE TABLE case_search (case_id bigint PRIMARY KEY, doc text NOT NULL, grams text[] NOT NULL, "
-               "chars text[] NOT NULL)")
-    timings = {}
+    # as in schema.postgres.sql (no FK: only the search text is loaded), plus `chars` for the smaller variant
+    pg.execute("CREATE TABLE case_search (case_id bigint PRIMARY KEY, doc text NOT NULL, grams text[] NOT NULL"
+               + (", chars text[] NOT NULL" if chars else "") + ")")
+    lite = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    top = lite.execute("SELECT max(id) FROM cases").fetchone()[0] + 1
+    step = 50_000
+    parts = [(str(sqlite_path), conninfo, lo, min(lo + step, top), chars) for lo in range(1, top, step)]
     t = time.perf_counter()
-    with pg.cursor() as cur, cur.copy("COPY case_search (case_id, doc, grams, chars) FROM STDIN") as copy:
-        for i, rec in enumerate(documents(lite), 1):
-            copy.write_row(rec)
-            if i % 100_000 == 0:
-                print(f"  … {i:,}/{total:,} rows after {time.perf_counter() - t:.0f} s", flush=True)
-    timings["load (fold in Python + COPY)"] = time.perf_counter() - t
+    done = 0
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        for n in pool.imap_unordered(_copy_part, parts):
+            done += n
+            print(f"  … {done:,}/{total:,} rows after {time.perf_counter() - t:.0f} s", flush=True)
+    return {f"load (fold in Python + COPY, {workers} processes)": time.perf_counter() - t}
+
+
+INDEXES = {
+    "design": [("index doc gin_trgm_ops", "case_search_doc", "USING gin (doc gin_trgm_ops)"),
+               ("index grams (chars + pairs)", "case_search_grams", "USING gin (grams)")],
+    "chars": [("index chars only", "case_search_chars", "USING gin (chars)")],
+}
+
+
+def build_indexes(pg: psycopg.Connection, variants: list[str]) -> dict:
+    """The indexes the variants need and do not have yet (a run killed during an index build resumes)."""
+    timings = {}
     pg.execute("SET maintenance_work_mem = '512MB'")
-    for name, sql in (("index doc gin_trgm_ops", "CREATE INDEX case_search_doc ON case_search USING gin (doc gin_trgm_ops)"),
-                      ("index grams (chars + pairs)", "CREATE INDEX case_search_grams ON case_search USING gin (grams)"),
-                      ("index chars only", "CREATE INDEX case_search_chars ON case_search USING gin (chars)"),
-                      ("VACUUM ANALYZE", "VACUUM ANALYZE case_search")):
+    have = {r[0] for r in pg.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'case_search'")}
+    todo = [ix for v in variants for ix in INDEXES.get(v, []) if ix[1] not in have]
+    for label, name, how in todo:
         t = time.perf_counter()
-        pg.execute(sql)
-        timings[name] = time.perf_counter() - t
-        print(f"  {name}: {timings[name]:.1f} s", flush=True)
+        pg.execute(f"CREATE INDEX {name} ON case_search {how}")
+        timings[label] = time.perf_counter() - t
+        print(f"  {label}: {timings[label]:.1f} s", flush=True)
+    if todo or not pg.execute("SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'case_search'").fetchone()[0]:
+        t = time.perf_counter()
+        pg.execute("VACUUM ANALYZE case_search")
+        timings["VACUUM ANALYZE"] = time.perf_counter() - t
     return timings
 
 
@@ -161,7 +197,9 @@ def lite_runner(lite: sqlite3.Connection):
 
 
 def sizes(pg: psycopg.Connection) -> list[tuple[str, int]]:
-    return pg.execute("SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relname IN "
+    # a table's own size (heap + TOAST) apart from its indexes
+    return pg.execute("SELECT relname, CASE relkind WHEN 'r' THEN pg_table_size(oid) ELSE pg_relation_size(oid) END "
+                      "FROM pg_class WHERE relname IN "
                       "('case_search', 'case_search_doc', 'case_search_grams', 'case_search_chars', "
                       "'case_search_pkey') ORDER BY relname").fetchall()
 
@@ -171,6 +209,9 @@ def main() -> None:
     ap.add_argument("--sqlite", type=Path, required=True, help="a copy of a 1M-case xinfang database")
     ap.add_argument("--pg-dir", type=Path, default=Path("/tmp/xinfang-pg-bench"))
     ap.add_argument("--keep", action="store_true", help="leave the server's folder for the next run")
+    ap.add_argument("--workers", type=int, default=2, help="processes folding and copying the text")
+    ap.add_argument("--chars-variant", action="store_true",
+                    help="also build and time the characters-only index (slow at 1M; see RESULTS.md at 20k)")
     ap.add_argument("--trgm-only-queries", type=int, default=4,
                     help="how many 1–2-character queries to time with pg_trgm alone (each can take seconds)")
     args = ap.parse_args()
@@ -187,23 +228,29 @@ def main() -> None:
         print(pg.execute("SELECT version()").fetchone()[0])
         loaded = pg.execute("SELECT to_regclass('case_search') IS NOT NULL").fetchone()[0] and \
             pg.execute("SELECT count(*) FROM case_search").fetchone()[0] == total
-        timings = {} if loaded else load(pg, lite, total)
+        timings = {} if loaded else load(pg, conninfo.replace("dbname=postgres", "dbname=bench"), args.sqlite,
+                                         total, args.chars_variant, args.workers)
+        variants = ["design"] + (["chars"] if args.chars_variant else [])
+        timings.update(build_indexes(pg, variants))
         pg.execute("SET work_mem = '64MB'")             # a bitmap of 1M rows stays exact (no lossy recheck)
-        run(pg, lite, timings, args.trgm_only_queries)
+        run(pg, lite, timings, args.trgm_only_queries, variants)
     finally:
         stop_server(args.pg_dir)
         if not args.keep:
             subprocess.run(["rm", "-rf", str(args.pg_dir)], check=False)
 
 
-def run(pg: psycopg.Connection, lite: sqlite3.Connection, timings: dict, trgm_queries: int) -> None:
+def run(pg: psycopg.Connection, lite: sqlite3.Connection, timings: dict, trgm_queries: int,
+        variants: list[str]) -> None:
     for name, seconds in timings.items():
         print(f"  build: {name:<34} {seconds:8.1f} s")
     for name, size in sizes(pg):
         print(f"  size: {name:<35} {size / 2**20:8.0f} MiB")
     queries = QUERIES + data_queries(lite, random.Random(42))
-    engines = {"PG design": pg_runner(pg, "design"), "PG chars-only": pg_runner(pg, "chars"),
-               "SQLite FTS5": lite_runner(lite)}
+    engines = {"PG design": pg_runner(pg, "design"), "SQLite FTS5": lite_runner(lite)}
+    if "chars" in variants:
+        engines = {"PG design": engines["PG design"], "PG chars-only": pg_runner(pg, "chars"),
+                   "SQLite FTS5": engines["SQLite FTS5"]}
     results: dict[str, dict[str, tuple]] = {e: {} for e in engines}
     for q in queries:
         line = [f"{q!r:<24}"]

@@ -104,3 +104,14 @@ def test_queries_are_folded_and_never_hold_the_separator():
     assert pg_search.condition(" 补，偿 ") == ("grams @> ARRAY[%s]::text[]", ("补偿",))
     assert pg_search.condition("|") is None and pg_search.condition("%_") is None
     assert pg_search.condition("a%b_c") == ("doc LIKE %s", ("%abc%",))
+
+
+def test_the_folding_splits_text_where_sqlites_tokenizer_does_on_every_code_point():
+    """pg/search uses one regular expression where search.char_tokens looks at each character: over every
+    code point (in runs that mix letters, digits, ideographs, marks and punctuation) the split is the same."""
+    every = "".join(chr(c) for c in range(0x20, 0x30000) if not 0xD800 <= c < 0xE000)
+    for start in range(0, len(every), 4096):
+        text = every[start:start + 4096]
+        tokens = lite_search.char_tokens(text).split(" ")
+        expected = "".join("|" if t == lite_search.SEPARATOR else t for t in tokens if t).strip("|")
+        assert pg_search._text(text) == expected, start
