@@ -174,7 +174,7 @@ def test_the_port_point_covers_every_migration_on_this_branch_up_to_0028():
     """The comparison above is not vacuous: it covers SQLite's whole schema as of the first port."""
     numbers = [v for v, _ in ported_sqlite_migrations()]
     assert numbers[:10] == [1, 2, 4, 7, 8, 9, 12, 17, 18, 28]
-    assert 37 in numbers                                   # ported after the first landing (backlog_moves)
+    assert {36, 37, 39} <= set(numbers)                    # ported during this round (demo purge, backlog_moves, ended_at)
     lite = sqlite_shape(sqlite_at_port_point())
     assert {"cases", "events", "ledger", "record_events", "disputes", "backlog_records", "accounts"} <= set(lite["tables"])
     assert ("reached_level", "text", True, "'本级'") in lite["columns"]["cases"]   # from 0009
@@ -287,3 +287,37 @@ def test_0037_backfills_the_backlog_moves_of_a_server_database_from_before_it(pg
         (5, 3, "reassign", "2026-03-15", None, None, "李局长", None),
         (5, 4, "resolve", "2026-04-01", None, None, None, None),
     ]
+
+
+def test_0039_backfills_ended_at_and_its_trigger_keeps_the_first_terminal_event(pg_database):
+    conn = pg_db.connect(pg_database)
+    for version, script in pg_db.migrations():
+        if version < 39 and version != 36:
+            conn.execute(script.read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '37'), ('migrations', '[28, 37]')")
+    for cid in (1, 2, 3):
+        conn.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, registered_at, "
+                     "purpose, category, summary, status, updated_at) VALUES (%s, %s, %s, '本级', 2026, %s, '来信', "
+                     "'2026-01-05', '2026-01-05', '投诉', '其他', '', 'handling', '2026-01-05')",
+                     (cid, f"c{cid}", f"2026-信-00000{cid}", cid))
+
+    def event(cid: int, seq: int, action: str, at: str) -> None:
+        conn.execute("INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
+                     "VALUES (%s, %s, %s, %s, %s, 'clerk', '{}', '', '')", (cid, seq, action, at, at))
+
+    # case 1: 告知 then 存档 → ended at the first; case 2: still being handled; case 3: 终结 only
+    event(1, 1, "register", "2026-01-05T09:00:00")
+    event(1, 2, "inform", "2026-01-12T10:00:00")
+    event(1, 3, "archive", "2026-02-01T10:00:00")
+    event(2, 1, "register", "2026-01-05T09:00:00")
+    event(2, 2, "accept", "2026-01-08T09:00:00")
+    event(3, 1, "close", "2026-03-03T15:00:00")
+    pg_db.migrate(conn)
+    ended = "SELECT id, ended_at FROM cases ORDER BY id"
+    assert conn.execute(ended).fetchall() == [(1, "2026-01-12T10:00:00"), (2, None), (3, "2026-03-03T15:00:00")]
+    # after the migration the trigger keeps it: a terminal event sets it once, a later one leaves it
+    event(2, 3, "transfer", "2026-04-01T11:00:00")
+    event(2, 4, "close", "2026-05-01T11:00:00")
+    event(1, 4, "close", "2026-06-01T11:00:00")
+    assert conn.execute(ended).fetchall() == [(1, "2026-01-12T10:00:00"), (2, "2026-04-01T11:00:00"),
+                                              (3, "2026-03-03T15:00:00")]
