@@ -18,9 +18,9 @@ from xinfang.storage.pg import db as pg_db
 ROOT = Path(__file__).resolve().parents[2]
 PG_SCHEMA = ROOT / "schema.postgres.sql"
 
-# SQLite's FTS5 table (and its shadow tables) and PG's case_search table are each engine's own search
-# index (docs/postgres.md §Search); search results are compared, not their storage.
-SEARCH_TABLES = re.compile(r"^case_search(_\w+)?$")
+# SQLite's FTS5 tables (and their shadow tables) and PG's case_search/dispute_search tables are each engine's
+# own search index (docs/postgres.md §5); search results are compared, not their storage.
+SEARCH_TABLES = re.compile(r"^(case|dispute)_search(_\w+)?$")
 
 
 def pg_catalogue(conn: psycopg.Connection) -> dict[str, list]:
@@ -174,7 +174,8 @@ def test_the_port_point_covers_every_migration_on_this_branch_up_to_0028():
     """The comparison above is not vacuous: it covers SQLite's whole schema as of the first port."""
     numbers = [v for v, _ in ported_sqlite_migrations()]
     assert numbers[:10] == [1, 2, 4, 7, 8, 9, 12, 17, 18, 28]
-    assert {36, 37, 39} <= set(numbers)                    # ported during this round (demo purge, backlog_moves, ended_at)
+    assert {36, 37, 38, 39} <= set(numbers)                # ported during this round (demo loads, backlog_moves,
+    #                                                          dispute search, ended_at)
     lite = sqlite_shape(sqlite_at_port_point())
     assert {"cases", "events", "ledger", "record_events", "disputes", "backlog_records", "accounts"} <= set(lite["tables"])
     assert ("reached_level", "text", True, "'本级'") in lite["columns"]["cases"]   # from 0009
@@ -292,9 +293,9 @@ def test_0037_backfills_the_backlog_moves_of_a_server_database_from_before_it(pg
 def test_0039_backfills_ended_at_and_its_trigger_keeps_the_first_terminal_event(pg_database):
     conn = pg_db.connect(pg_database)
     for version, script in pg_db.migrations():
-        if version < 39 and version != 36:
+        if version < 39:
             conn.execute(script.read_text(encoding="utf-8"))
-    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '37'), ('migrations', '[28, 37]')")
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '38'), ('migrations', '[28, 36, 37, 38]')")
     for cid in (1, 2, 3):
         conn.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, registered_at, "
                      "purpose, category, summary, status, updated_at) VALUES (%s, %s, %s, '本级', 2026, %s, '来信', "
@@ -321,3 +322,29 @@ def test_0039_backfills_ended_at_and_its_trigger_keeps_the_first_terminal_event(
     event(1, 4, "close", "2026-06-01T11:00:00")
     assert conn.execute(ended).fetchall() == [(1, "2026-01-12T10:00:00"), (2, "2026-04-01T11:00:00"),
                                               (3, "2026-03-03T15:00:00")]
+
+
+def test_0038_gives_disputes_registered_before_it_their_search_text(pg_database):
+    from xinfang.storage.pg import search as pg_search
+    conn = pg_db.connect(pg_database)
+    for version, script in pg_db.migrations():
+        if version < 38:
+            conn.execute(script.read_text(encoding="utf-8"))
+    conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', '37'), ('migrations', '[28, 36, 37]')")
+    conn.execute("INSERT INTO committees(code, name, host, category, prefix, created_at) VALUES "
+                 "('JD01-TJ', '东街人民调解委员会', 'JD01', '街道', '东调', '2026-01-01')")
+    conn.execute("INSERT INTO disputes(id, uuid, number, committee, year, seq, received_at, registered_at, source, type, "
+                 "summary, requests, referral_no, mediator_names, status, updated_at) VALUES (4, 'd4', '东调〔2026〕4号', "
+                 "'JD01-TJ', 2026, 4, '2026-02-01', '2026-02-01', '当事人申请', '邻里纠纷', '楼上漏水，损坏吊顶', "
+                 "'赔偿维修费', 'ZJ-0099', '周敏、吴强', 'accepted', '2026-02-01')")
+    conn.execute("INSERT INTO dispute_parties(dispute_id, pos, side, name, agent, id_number, phone) VALUES "
+                 "(4, 0, '申请人', '孙丽', '孙小明', '', '13900001111'), (4, 1, '被申请人', '钱进', '', '', '')")
+    pg_db.migrate(conn)
+
+    def found(q: str) -> list[int]:
+        cond, params = pg_search.condition(q)
+        return [r[0] for r in conn.execute(f"SELECT dispute_id FROM dispute_search WHERE {cond}", params)]
+    # a party, an agent, a mediator, a phone fragment, the referral number, the text; 1, 2 and 3+ characters
+    for q in ("孙丽", "孙小明", "吴强", "0001111", "zj0099", "漏水", "损坏吊顶", "钱", "〔2026〕4"):
+        assert found(q) == [4], q
+    assert found("漏水损坏") == []          # a comma stands between them

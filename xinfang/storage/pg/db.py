@@ -99,15 +99,43 @@ def migrate(conn: psycopg.Connection) -> int:
             if stray:
                 raise DomainError(f"服务器上的这个数据库已有 {stray} 张其他数据表，不是本程序的数据库；"
                                   "为避免改动它，不予使用。请连接一个空数据库或 xinfang 的数据库")
+        had_data = bool(applied)
         for version, script in migrations():
             if version in applied:
                 continue
             conn.execute(script.read_text(encoding="utf-8"))
+            after = _AFTER_SCRIPT.get(version)
+            if after is not None and had_data:
+                after(conn)
             applied.add(version)
         conn.execute("INSERT INTO meta(key, value) VALUES ('schema_version', %s), ('migrations', %s) "
                      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                      (str(max(applied)), json.dumps(sorted(applied))))
     return max(applied)
+
+
+def _index_disputes(conn: psycopg.Connection) -> None:
+    """Version 38: the disputes registered before it get their search text (the fields of
+    mediation_store.search_documents on SQLite)."""
+    from . import search
+    people: dict[int, tuple[list, list]] = {}
+    for did, name, agent, id_number, phone in conn.execute(
+            "SELECT dispute_id, name, agent, id_number, phone FROM dispute_parties ORDER BY dispute_id, pos"):
+        names, ids = people.setdefault(did, ([], []))
+        names += [x for x in (name, agent) if x]
+        ids += [x for x in (id_number, phone) if x]
+    rows = []
+    for did, number, mediators, referral_no, summary, requests in conn.execute(
+            "SELECT id, number, mediator_names, referral_no, summary, requests FROM disputes ORDER BY id"):
+        names, ids = people.get(did, ([], []))
+        rows.append((did, *search.document(number, names + [x for x in mediators.split("、") if x],
+                                           ids + ([referral_no] if referral_no else []), [summary, requests])))
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO dispute_search(dispute_id, doc, grams) VALUES (%s, %s, %s)", rows)
+
+
+# Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
+_AFTER_SCRIPT = {38: _index_disputes}
 
 
 @contextmanager
