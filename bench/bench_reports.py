@@ -3,8 +3,9 @@
     .venv/bin/python bench/bench_reports.py [--db bench/data/report-1m.db] [--build]
 
 `--build` makes the database with `xinfang demo --cases 1000000` (minutes of CPU; run once, with nice).
-Prints a table (targets: one month's dataset ≤ 0.5 s, the monthly PDF ≤ 3 s, a year's datasets ≤ 3 s) and,
-from the same run, the time of each section of one month's dataset and the ratios between the measures.
+Prints a table (targets: one month's dataset ≤ 0.5 s, the monthly PDF ≤ 3 s, a year's datasets ≤ 3 s) with the
+wall time and this process's CPU time of each measure (on a shared machine the wall time also waits for the
+others), and from the same run the time of each section of one month's dataset and the ratios between measures.
 """
 from __future__ import annotations
 
@@ -25,13 +26,17 @@ from xinfang.services import Workspace  # noqa: E402
 NOW = datetime(2026, 11, 20, 12, 0)
 
 
-def timed(fn, repeat: int = 3) -> tuple[float, object]:
-    best, result = float("inf"), None
+def timed(fn, repeat: int = 3) -> tuple[float, float, object]:
+    """(best wall seconds, the CPU seconds of that run, result). The CPU time of this process is what the
+    work costs when it has a core to itself; on a shared machine the wall time waits for the others too."""
+    best, cpu, result = float("inf"), 0.0, None
     for _ in range(repeat):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         result = fn()
-        best = min(best, time.perf_counter() - t)
-    return best, result
+        wall = time.perf_counter() - t
+        if wall < best:
+            best, cpu = wall, time.process_time() - c
+    return best, cpu, result
 
 
 def main() -> int:
@@ -51,41 +56,42 @@ def main() -> int:
     months = [r.month(f"2026-{m:02d}") for m in range(1, 11)]
     rows = []
 
-    # warm the page cache once (the first read of a 4 GB file measures the disk, not the code)
+    # warm the page cache once (the first read of a many-GB file measures the disk, not the code)
     r.dataset(months[-1])
 
-    month_times = []
+    month_times, month_cpu = [], []
     sections: dict[str, float] = {}
     for p in months:
         marks = []
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         r.dataset(p, progress=lambda pct, label: marks.append((time.perf_counter(), label)))
         month_times.append(time.perf_counter() - t0)
+        month_cpu.append(time.process_time() - c0)
         if p == months[-1]:
             for (t_a, label), (t_b, _) in zip(marks, marks[1:]):
                 sections[label] = t_b - t_a
-    rows.append(("one month's dataset, 2026-01 … 2026-10: max", max(month_times), "≤ 0.5 s"))
-    rows.append(("one month's dataset: median", statistics.median(month_times), ""))
-    unit = ws.store.q("SELECT handling_unit FROM cases INDEXED BY cases_stats WHERE received_at >= '2026-10-01' "
-                      "AND handling_unit <> '' GROUP BY handling_unit ORDER BY count(*) DESC LIMIT 1")[0][0]
-    t_unit, _ = timed(lambda: r.dataset(months[-1], unit))
-    rows.append((f"one month, one unit ({unit})", t_unit, "≤ 0.5 s"))
+    worst = max(range(len(months)), key=lambda i: month_times[i])
+    rows.append(("one month's dataset, 2026-01 … 2026-10: the slowest", month_times[worst], month_cpu[worst], 0.5))
+    mid = sorted(range(len(months)), key=lambda i: month_times[i])[len(months) // 2]
+    rows.append(("one month's dataset: median", month_times[mid], month_cpu[mid], 0.5))
+    unit = ws.store.q("SELECT handling_unit FROM cases INDEXED BY cases_unit_stats WHERE handling_unit <> '' "
+                      "GROUP BY handling_unit ORDER BY count(*) DESC LIMIT 1")[0][0]
+    rows.append((f"one month, the largest unit ({unit})", *timed(lambda: r.dataset(months[-1], unit))[:2], 0.5))
 
-    t_pdf, pdf = timed(lambda: r.pdf(r.dataset(months[-1]), "bench"), repeat=2)
-    rows.append(("monthly PDF 2026-10 (dataset + PDF)", t_pdf, "≤ 3 s"))
-    t_xlsx, _ = timed(lambda: r.xlsx(r.dataset(months[-1])), repeat=2)
-    rows.append(("monthly XLSX 2026-10 (dataset + XLSX)", t_xlsx, ""))
-
+    t_pdf, c_pdf, pdf = timed(lambda: r.pdf(r.dataset(months[-1]), "bench"), repeat=2)
+    rows.append(("monthly PDF 2026-10 (dataset + PDF)", t_pdf, c_pdf, 3.0))
+    rows.append(("monthly XLSX 2026-10 (dataset + XLSX)", *timed(lambda: r.xlsx(r.dataset(months[-1])), repeat=2)[:2],
+                 None))
     year = r.period("2025-01", "2025-12")
-    t_year, _ = timed(lambda: r.dataset(year), repeat=2)
-    rows.append(("the year 2025 as one dataset", t_year, "≤ 3 s"))
-    t_months, _ = timed(lambda: [r.dataset(r.month(f"2025-{m:02d}")) for m in range(1, 13)], repeat=1)
-    rows.append(("the 12 monthly datasets of 2025", t_months, "≤ 3 s"))
-    t_q, _ = timed(lambda: [r.dataset(r.quarter(2025, q)) for q in range(1, 5)], repeat=1)
-    rows.append(("the 4 quarterly datasets of 2025", t_q, ""))
+    t_year, c_year, _ = timed(lambda: r.dataset(year), repeat=2)
+    rows.append(("the year 2025 as one dataset", t_year, c_year, 3.0))
+    t_months, c_months, _ = timed(lambda: [r.dataset(r.month(f"2025-{m:02d}")) for m in range(1, 13)], repeat=1)
+    rows.append(("the 12 monthly datasets of 2025", t_months, c_months, None))
+    rows.append(("the 4 quarterly datasets of 2025",
+                 *timed(lambda: [r.dataset(r.quarter(2025, q)) for q in range(1, 5)], repeat=1)[:2], None))
     d = r.dataset(months[-1])
-    t_ids, ids = timed(lambda: r.case_ids(d["queries"]["control.open_at_end"]))
-    rows.append((f"list the cases behind control.open_at_end ({len(ids):,} ids)", t_ids, ""))
+    t_ids, c_ids, ids = timed(lambda: r.case_ids(d["queries"]["control.open_at_end"]))
+    rows.append((f"list the cases behind control.open_at_end ({len(ids):,} ids)", t_ids, c_ids, None))
 
     print(f"cases: {total:,}; database {args.db} ({Path(args.db).stat().st_size / 2**30:.2f} GiB); "
           f"opening (with any migration) {t_open:.1f} s")
@@ -93,16 +99,18 @@ def main() -> int:
           % (*load_start, *os.getloadavg(), os.cpu_count()))
     print(f"2026-10: total {d['total']['count']:,}, open at end {d['control']['open_at_end']:,}, "
           f"units {len(d['units'])}, PDF {len(pdf):,} bytes")
-    print("\n| measure | seconds | target |\n|---|---|---|")
-    for name, sec, target in rows:
-        ok = "" if not target else (" ok" if sec <= float(target.split()[1]) else " MISSED")
-        print(f"| {name} | {sec:.3f} | {target}{ok} |")
-    print("\n| section of one month's dataset (2026-10) | seconds |\n|---|---|")
+    print("\n| measure | wall s | CPU s | target | wall | CPU |\n|---|---|---|---|---|---|")
+    for name, sec, cpu, target in rows:
+        verdict = ("", "") if target is None else tuple("ok" if v <= target else "MISSED" for v in (sec, cpu))
+        print(f"| {name} | {sec:.3f} | {cpu:.3f} | {'' if target is None else f'≤ {target:g} s'} | "
+              f"{verdict[0]} | {verdict[1]} |")
+    print("\n| section of one month's dataset (2026-10) | wall s |\n|---|---|")
     for label, sec in sections.items():
         print(f"| {label} | {sec:.3f} |")
-    m = statistics.median(month_times)
-    print(f"\nratios in this run: year dataset / month dataset = {t_year / m:.1f}; "
-          f"PDF / month dataset = {t_pdf / m:.1f}; 12 months / year dataset = {t_months / t_year:.1f}")
+    m = month_times[mid]
+    print(f"\nratios in this run (wall): year dataset / month dataset = {t_year / m:.1f}; "
+          f"PDF / month dataset = {t_pdf / m:.1f}; 12 months / year dataset = {t_months / t_year:.1f}; "
+          f"wall / CPU of the median month = {m / max(month_cpu[mid], 1e-9):.1f}")
     return 0
 
 

@@ -177,14 +177,6 @@ class StatsStore:
             raise ValueError(kind)
         return sorted(set(ids))
 
-    # ---- grouped counts (one index range each) ---------------------------------------------------
-    def received_groups(self, q: Mapping, column: str) -> dict[str, tuple[int, int]]:
-        """{value: (cases, persons)} of received cases grouped by a cases column."""
-        assert column in ("channel", "purpose", "category", "reached_level", "handling_unit")
-        frm, params = self._received(q)
-        return {k: (n, p or 0) for k, n, p in
-                self._rows(f"SELECT c.{column}, count(*), sum(c.headcount) {frm} GROUP BY c.{column}", params)}
-
     # ---- received cases: every count of the period from narrow index ranges -------------------------
     _DIMENSION_INDEX = {"channel": "cases_channel", "purpose": "cases_purpose", "category": "cases_category",
                         "reached_level": "cases_level", "handling_unit": "cases_unit"}
@@ -261,24 +253,6 @@ class StatsStore:
         return self._rows("SELECT count(*) FROM cases INDEXED BY cases_received WHERE received_at >= ? "
                           "AND received_at < ?", [start, _next_day(end)])[0][0]
 
-    def received_totals(self, q: Mapping) -> tuple[int, int, int]:
-        """(cases, persons, largest headcount)."""
-        frm, params = self._received(q)
-        n, persons, largest = self._rows(f"SELECT count(*), sum(c.headcount), max(c.headcount) {frm}", params)[0]
-        return n, persons or 0, largest or 0
-
-    def clock_counts(self, q: Mapping, by_unit: bool = False) -> dict[str, tuple[int, int]]:
-        """{unit or '': (denominator, numerator)}."""
-        q = dict(q, met=False)
-        frm, params = self._clock(q)
-        if not by_unit:
-            d, n = self._rows(f"SELECT count(*), sum({_MET}) {frm}", params)[0]
-            return {"": (d, n or 0)}
-        if " JOIN cases c" not in frm:
-            frm = frm.replace(" WHERE ", f" JOIN {_CASE} ON c.id = k.case_id WHERE ", 1)
-        return {u: (d, n or 0) for u, d, n in
-                self._rows(f"SELECT c.handling_unit, count(*), sum({_MET}) {frm} GROUP BY c.handling_unit", params)}
-
     def clock_table(self, q: Mapping, channel: str) -> list[tuple[str, str, bool, int, int]]:
         """(step, unit, of `channel`, denominator, numerator) of the clock query `q`: one pass gives every
         clock rate of the office, of each unit and of one channel (12345)."""
@@ -301,9 +275,6 @@ class StatsStore:
         for unit, value, n in rows:
             out.setdefault(unit, {})[value] = n
         return out
-
-    def received_by_unit(self, q: Mapping) -> dict[str, int]:
-        return {u: n for u, (n, _) in self.received_groups(q, "handling_unit").items()}
 
     def overdue_by_unit(self, at: str) -> dict[str, int]:
         ids = self._overdue_ids(at, None)
@@ -409,6 +380,3 @@ class StatsStore:
     def category_paths(self) -> list[str]:
         """Every category path, retired ones included (old cases keep them)."""
         return [r[0] for r in self._rows("SELECT path FROM categories", [])]
-
-    def category_levels(self) -> list[tuple[str, str, str]]:
-        return self._rows("SELECT path, level1, level2 FROM categories WHERE active ORDER BY sort, path", [])
