@@ -37,7 +37,7 @@ def fmt_cell(cell: dict) -> str:
 
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return official.OfficialParagraph(escape(text), style)
 
 
 def _fits(text: str, width: float, size: float) -> bool:

@@ -88,7 +88,7 @@ def body(c: dict) -> list[str]:
 
 
 def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text), style)
+    return official.OfficialParagraph(escape(text), style)
 
 
 def render_notice(c: dict) -> bytes:

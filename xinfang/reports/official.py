@@ -10,8 +10,9 @@ import io
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.textsplit import ALL_CANNOT_START
 from reportlab.lib.units import mm
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph
 
 from .fonts import font_for
 
@@ -24,6 +25,29 @@ def style(name: str, role: str = "body", size: float = SIZE_3, leading: float = 
           align: int = TA_JUSTIFY, indent: float = 0, **kw) -> ParagraphStyle:
     return ParagraphStyle(name, fontName=font_for(role), fontSize=size, leading=leading, alignment=align,
                           firstLineIndent=indent, wordWrap="CJK", **kw)
+
+
+def _line_text(line) -> str:
+    if isinstance(line, tuple):                     # (extra space, [text]) of a one-font paragraph
+        return "".join(line[1])
+    return "".join(getattr(f, "text", "") for f in getattr(line, "words", []))
+
+
+class OfficialParagraph(Paragraph):
+    """A paragraph none of whose lines starts with closing punctuation (避头): reportlab lets one such
+    character hang in the margin but not two in a row (“%）。” at the end of a full line left “。” alone on the
+    next one), so such a paragraph is set one character narrower, at most twice, until no line starts so."""
+
+    def wrap(self, availWidth, availHeight):  # noqa: N803 (reportlab's names)
+        for narrower in (0, 1, 2):
+            _, height = super().wrap(availWidth - narrower * self.style.fontSize, availHeight)
+            if not self.starts_a_line_badly():
+                break
+        return availWidth, height
+
+    def starts_a_line_badly(self) -> bool:
+        lines = getattr(getattr(self, "blPara", None), "lines", None) or []
+        return any(text[:1] and text[0] in ALL_CANNOT_START for text in map(_line_text, lines[1:]))
 
 
 def styles() -> dict[str, ParagraphStyle]:
