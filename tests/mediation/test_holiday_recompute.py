@@ -37,4 +37,7 @@ def test_holiday_import_moves_a_running_mediation_period(env):
     # the list's due filter reads the stored date: due on or before 2027-01-06 is no longer this dispute
     assert moving not in ws.mediation.list_ids(DisputeFilter(due_before=date(2027, 1, 6)))
     assert moving in ws.mediation.list_ids(DisputeFilter(due_before=date(2027, 1, 7)))
+    # the same file again changes no day: nothing is recomputed, no event is added
+    assert ws.import_holidays(CSV, "admin") == (3, [])
+    assert [e["action"] for e in ws.mediation.db.events(moving)] == ["register", "accept", "recompute"]
     assert ws.check()["ok"]

@@ -308,10 +308,14 @@ class Workspace(RoutingMixin):
         if not rows:
             return 0, problems or ["文件中没有节假日数据"]
         with self.store.transaction():
+            before = self.calendar
             n = self.store.upsert_holidays(rows, f"import:{actor}:{self.now().isoformat()}")
             self._calendar = None
             self._recompute_running_clocks(actor)
-            self.mediation.recompute_due(min(day for day, *_ in rows), actor)
+            # a dispute's clock can move only from the first day whose rest/work status the file changed
+            changed = [day for day, *_ in rows if before.is_rest_day(day) != self.calendar.is_rest_day(day)]
+            if changed:
+                self.mediation.recompute_due(min(changed), actor)
         return n, problems
 
     def _recompute_running_clocks(self, actor: str) -> None:
