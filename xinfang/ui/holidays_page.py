@@ -237,7 +237,7 @@ class HolidayPage(QWidget):
         actor = self.actor
 
         def work(ws, ctx):
-            ctx.report(0, 0, "正在导入节假日并重新计算在办案件的期限…")
+            ctx.report(0, 0, "正在导入节假日并重新计算在办案件和矛盾纠纷的期限…")
             return ws.import_holidays(text, actor, accept_partial=partial)
 
         if db == ":memory:":   # tests and scratch databases: no second connection possible
