@@ -122,6 +122,10 @@ def test_board_rates_overdue_in_red_filters_and_enter_opens(qtbot, bws):
     leaders = {board.leaders.item(i, 0).text(): board.leaders.cellWidget(i, 4).text()
                for i in range(board.leaders.rowCount())}
     assert leaders == {"陈书记": "0.0%", "周区长": "100.0%"}
+    # the colour of a bar: green when the batch's target is met, amber when short; a leader has no target
+    tones = {board.leaders.item(i, 0).text(): board.leaders.cellWidget(i, 4).property("tone")
+             for i in range(board.leaders.rowCount())}
+    assert tones == {"陈书记": "none", "周区长": "plain"} and board.batches.cellWidget(0, 5).property("tone") == "short"
     board.overdue_only.setChecked(True)
     assert list(board.model.ids) == [a["id"]]
     board.clear_filters()

@@ -86,10 +86,12 @@ class RecordsModel(QAbstractTableModel):
         return self.ids[row] if 0 <= row < len(self.ids) else None
 
 
+# light fills so that the dark percentage text stays readable over them
 BAR_STYLE = ("QProgressBar { border: 1px solid #b0bec5; border-radius: 3px; background: #eceff1; color: #212121; "
              "height: 18px; } QProgressBar::chunk { background: #90a4ae; } "
-             f"QProgressBar[tone=\"met\"]::chunk {{ background: {GREEN}; }} "
-             f"QProgressBar[tone=\"short\"]::chunk {{ background: {AMBER}; }}")
+             "QProgressBar[tone=\"met\"]::chunk { background: #81c784; } "
+             "QProgressBar[tone=\"short\"]::chunk { background: #ffb74d; } "
+             "QProgressBar[tone=\"plain\"]::chunk { background: #90caf9; }")
 
 
 _DISPLAY, _FOREGROUND, _TOOLTIP = Qt.DisplayRole, Qt.ForegroundRole, Qt.ToolTipRole
@@ -124,7 +126,8 @@ def progress_bar(rate, target) -> QProgressBar:
     bar.setFormat(f"{pct(rate)} / 目标 {pct(target)}" if target is not None else pct(rate))
     bar.setAlignment(Qt.AlignCenter)
     met = rate is not None and target is not None and rate + 1e-9 >= target
-    bar.setProperty("tone", "met" if met else ("short" if rate else "none"))
+    # against a target: green when met, amber when short; a leader's rate has no target: a neutral blue
+    bar.setProperty("tone", "none" if not rate else ("plain" if target is None else ("met" if met else "short")))
     bar.setToolTip("化解率 = 已化解和已结案的积案 ÷ 列入的积案；重新打开的算未化解")
     return bar
 
