@@ -63,8 +63,8 @@ class MainWindow(SessionMixin, QMainWindow):
 
         # one worker thread with its own connection serves the background reads of all screens
         self.backend = Backend(self.db_path) if self.db_path != ":memory:" else None
-        self.dashboard = Dashboard(ws, actor, backend=self.backend)
-        self.case_list = CaseListScreen(ws, actor, backend=self.backend, sync_limit=sync_limit)
+        self.dashboard = Dashboard(ws, self.actor, backend=self.backend)
+        self.case_list = CaseListScreen(ws, self.actor, backend=self.backend, sync_limit=sync_limit)
         self.register_page = QWidget()
         self.register_form = None
         self.settings = None
