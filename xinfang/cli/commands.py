@@ -89,7 +89,13 @@ def cmd_demo(args, out, default_db):
     started = time.perf_counter()
     stats = generate_demo(ws, cases=args.cases, seed=args.seed, build_index=not args.no_index)
     stats["seconds"] = round(time.perf_counter() - started, 2)
-    _emit(args, out, stats, f"已生成演示案件 {stats['cases']} 件（用时 {stats['seconds']} 秒）")
+    text = f"已生成演示案件 {stats['cases']} 件（用时 {stats['seconds']} 秒）"
+    if getattr(args, "accounts", False):
+        from ..services.demo.accounts import add_demo_accounts
+        stats["accounts"] = [{k: a[k] for k in ("login", "display", "roles", "unit")} for a in add_demo_accounts(ws)]
+        text += "\n演示账户（密码见 README）：" + "，".join(f"{a['login']}（{'、'.join(a['roles'])}）"
+                                                  for a in stats["accounts"])
+    _emit(args, out, stats, text)
 
 
 def cmd_due(args, out, default_db):

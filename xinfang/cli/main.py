@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--cases", type=bounded_int(1, 10_000_000, "案件数"), default=2000)
     p.add_argument("--seed", type=bounded_int(0, 2**31 - 1, "随机种子"), default=1)
     p.add_argument("--no-index", action="store_true", help="不建立搜索索引（基准测试用）")
+    p.add_argument("--accounts", action="store_true",
+                   help="同时添加演示账户（每个角色一个，密码见 README；此后命令须加 --user）")
 
     cal = add("calendar", "法定期限与节假日").add_subparsers(dest="sub", metavar="SUB")
     p = cal.add_parser("due", help="计算到期日", parents=[common])

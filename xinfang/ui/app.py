@@ -322,14 +322,25 @@ def _run(argv: list[str] | None) -> int:
 
     try:
         from .login import FirstAdminDialog, LoginDialog
-        if ws.access.has_accounts() and not args.screenshot:
-            if LoginDialog(ws).exec() != LoginDialog.DialogCode.Accepted:
+        from ..services.demo.accounts import add_demo_accounts, login_hint, sign_in_for_screenshot
+        hint = login_hint() if is_demo(ws) else ""
+        if ws.access.has_accounts() and args.screenshot:
+            if is_demo(ws):
+                sign_in_for_screenshot(ws)    # nobody to type a password: the demo clerk's view
+        elif ws.access.has_accounts():
+            if LoginDialog(ws, hint=hint).exec() != LoginDialog.DialogCode.Accepted:
                 return 0          # 退出 at the login: nothing was opened
-        if demo and ws.count() == 0:
+        if demo and ws.summary()["cases"] == 0:     # all cases, whatever this user may read
             ws.set_setting(DEMO_FLAG, True)
             ws.close()
             fill_demo(str(db), args.demo)
             ws = Workspace.open(db, sample=True)
+            if not ws.access.has_accounts():
+                add_demo_accounts(ws)     # one per role (README); the trainee logs in as any of them
+                if args.screenshot:
+                    sign_in_for_screenshot(ws)
+                elif LoginDialog(ws, hint=login_hint()).exec() != LoginDialog.DialogCode.Accepted:
+                    return 0
         if not demo and not args.screenshot:
             from .first_run import ask_office, offer_sample
             if new or not ws.store.unit_rows():

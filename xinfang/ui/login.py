@@ -26,7 +26,7 @@ class _Dialog(QDialog):
 class LoginDialog(_Dialog):
     """Who is working now. `locked_to` fixes the login (the idle lock asks only for the password)."""
 
-    def __init__(self, ws, parent=None, *, locked_to: str = "", title: str = "登录"):
+    def __init__(self, ws, parent=None, *, locked_to: str = "", title: str = "登录", hint: str = ""):
         super().__init__(parent)
         self.ws = ws
         self.setWindowTitle(title)
@@ -46,6 +46,9 @@ class LoginDialog(_Dialog):
         lay.addWidget(heading)
         if locked_to:
             lay.addWidget(hint_label(f"程序闲置已锁定。请 {locked_to} 输入密码继续，或退出程序。"))
+        elif hint:
+            self.hint = hint_label(hint)
+            lay.addWidget(self.hint)
         lay.addLayout(form)
         lay.addWidget(self.error)
         lay.addWidget(self.buttons)
