@@ -51,3 +51,31 @@ def test_first_start_of_the_demo_makes_the_accounts_and_the_login_lists_them(qtb
     finally:
         close_windows_then(ws)
 
+
+
+def test_the_window_counts_and_names_what_the_logged_in_user_sees(qtbot, monkeypatch):
+    """The status bar's count is the user's own (a 承办 user: its unit's cases; a 调解员: none) and the dashboard
+    names the logged-in login, not the operating-system user the window was started with."""
+    from xinfang.services.demo.accounts import add_demo_accounts
+    from xinfang.ui.main_window import MainWindow
+    from tests.ui.conftest import clock, populate
+    monkeypatch.setattr(passwords, "COST", 2 ** 10)
+    ws = Workspace.open(":memory:", now=clock)
+    try:
+        populate(ws, 40, seed=3)
+        made = {a["login"]: a for a in add_demo_accounts(ws)}
+        ws.users.sign_in("chengban", "xinfang-demo")
+        own = ws.store.one("SELECT count(*) FROM cases WHERE handling_unit = ?", (made["chengban"]["unit"],))
+        assert 0 < own < 40
+        w = MainWindow(ws, "os-user", ":memory:")
+        qtbot.addWidget(w)
+        assert w.count_label.text() == f"共 {own} 件信访件"
+        assert "chengban" in w.dashboard.today_label.text() and "os-user" not in w.dashboard.today_label.text()
+        w.close()
+        ws.users.sign_in("tiaojie", "xinfang-demo")
+        w = MainWindow(ws, "os-user", ":memory:")
+        qtbot.addWidget(w)
+        assert w.count_label.text() == ""                  # reads no petitions: no count of them either
+        w.close()
+    finally:
+        close_windows_then(ws)

@@ -5,6 +5,7 @@ import json
 import logging
 import os
 
+from ..domain.problems import DomainError
 from .case_list import CaseListScreen
 from .dashboard import Dashboard
 from .session import SessionMixin
@@ -539,7 +540,17 @@ class MainWindow(SessionMixin, QMainWindow):
         self.refresh_data()
         self.statusBar().showMessage("已刷新", 2000)
 
+    def _visible_count_text(self, total: int) -> str:
+        """The cases this user may see: a 承办 user its unit's, a unit's users without the accusations against it;
+        nothing for a user who reads no petitions (a 调解员 only)."""
+        if self.ws.access.user.superuser:
+            return f"共 {total:,} 件信访件"
+        try:
+            return f"共 {self.ws.count():,} 件信访件"
+        except DomainError:
+            return ""
+
     def update_status(self, summary: dict | None = None) -> None:
         s = summary or self.ws.summary()
-        self.count_label.setText(f"共 {s.get('cases', 0):,} 件信访件")
+        self.count_label.setText(self._visible_count_text(s.get("cases", 0)))
         self.profile_label.setText(f"期限方案：{s.get('profile', '')}")
