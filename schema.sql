@@ -140,6 +140,10 @@ CREATE INDEX cases_unit ON cases(handling_unit, received_at);
 CREATE INDEX cases_category ON cases(category, received_at);
 CREATE INDEX cases_channel ON cases(channel, received_at);
 CREATE INDEX cases_registered_by ON cases(registered_by, id);
+-- the 承办 scope and the unit filters with a status or a due date, from indexes (migration 0035)
+CREATE INDEX cases_unit_status ON cases(handling_unit, status);
+CREATE INDEX cases_unit_due ON cases(handling_unit, next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX cases_restricted_accused ON cases(accused_unit) WHERE restricted;
 -- 越级情况 (reached_level: 本级/到区/到市/到省/进京) and 非正常上访 (irregular + irregular_note) come from
 -- migration 0009; the statistics read the covering indexes below (xinfang/storage/stats_store.py).
 CREATE INDEX cases_stats ON cases(received_at, channel, headcount, purpose, category, reached_level, irregular, handling_unit, repeat_of);

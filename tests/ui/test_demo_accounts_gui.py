@@ -38,7 +38,7 @@ def test_first_start_of_the_demo_makes_the_accounts_and_the_login_lists_them(qtb
         login = LoginDialog(ws, hint=login_hint())
         qtbot.addWidget(login)
         login.show()
-        for name in ("admin", "zhangmh", "chengban", "tiaojie", "lingdao", "jijian", "xinfang-demo"):
+        for name in ("admin", "dengji", "chengban", "tiaojie", "lingdao", "jijian", "xinfang-demo"):
             assert name in login.hint.text()
         login.resize(520, login.sizeHint().height())
         qtbot.wait(50)

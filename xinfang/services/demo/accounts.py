@@ -12,7 +12,8 @@ MEDIATION_HOST = "420102001001"          # 樱园社区居民委员会 of the sa
 # (login, display name, role); 承办 and 调解员 get their unit when the accounts are made
 ACCOUNTS = (
     ("admin", "演示管理员", ADMIN),
-    ("zhangmh", "张明华", REGISTRAR),        # a clerk of the demo generator: 我登记的 lists the cases under this login
+    # not one of the generator's clerks (zhangmh …): those have no password, which is how 清除演示数据 knows them
+    ("dengji", "演示登记员", REGISTRAR),
     ("chengban", "演示承办员", HANDLER),
     ("tiaojie", "演示调解员", MEDIATOR),
     ("lingdao", "演示领导", LEADER),
@@ -70,4 +71,4 @@ def _demo_committee(ws) -> dict:
 
 def sign_in_for_screenshot(ws) -> None:
     """The unattended screenshot of the demo database shows what the demo 登记员 sees."""
-    ws.users.sign_in("zhangmh", PASSWORD)
+    ws.users.sign_in("dengji", PASSWORD)
