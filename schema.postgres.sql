@@ -163,6 +163,10 @@ CREATE INDEX cases_stats ON cases(received_at, channel, headcount, purpose, cate
                                   handling_unit, repeat_of);
 CREATE INDEX cases_status_received ON cases(status, received_at);
 CREATE INDEX cases_after_recheck ON cases(id) WHERE no_longer_candidate = 1;
+-- A 承办 user's lists and the 承办单位 filter (SQLite migration 0035; `WHERE restricted` there).
+CREATE INDEX cases_unit_status ON cases(handling_unit, status);
+CREATE INDEX cases_unit_due ON cases(handling_unit, next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX cases_restricted_accused ON cases(accused_unit) WHERE restricted <> 0;
 -- The monthly report's narrow index ranges (SQLite migration 0039, xinfang/storage/stats_store.py).
 CREATE INDEX cases_ended ON cases(ended_at, received_at, handling_unit, repeat_of);
 CREATE INDEX cases_purpose ON cases(purpose, received_at);
