@@ -18,7 +18,7 @@ PYTHON_TEXT = re.compile(r"\[\{|\{'|\['|Traceback|Error|invalid|isoformat|codec|
 @pytest.fixture
 def db(tmp_path):
     path = str(tmp_path / "in.db")
-    assert main(["init", "--db", path]) == 0
+    assert main(["init", "--sample", "--db", path]) == 0       # the sample categories and units
     return path
 
 

@@ -95,7 +95,7 @@ def _not_sqlite(tmp_path):
 
 def _truncated(tmp_path):
     p = tmp_path / "trunc.db"
-    assert main(["init", "--db", str(p)]) == 0
+    assert main(["init", "--sample", "--db", str(p)]) == 0
     conn = sqlite3.connect(p)
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
@@ -124,7 +124,7 @@ def test_bad_database_files_give_chinese_errors(capsys, tmp_path, make):
 
 def test_locked_database_after_busy_timeout(capsys, tmp_path, monkeypatch):
     path = tmp_path / "locked.db"
-    assert main(["init", "--db", str(path)]) == 0
+    assert main(["init", "--sample", "--db", str(path)]) == 0
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:

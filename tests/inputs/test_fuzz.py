@@ -41,6 +41,8 @@ def base(tmp_path_factory):
     db = str(folder / "fuzz.db")
     path = folder / "ok.json"
     path.write_text(json.dumps(case_json(), ensure_ascii=False), encoding="utf-8")
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert main(["init", "--sample", "--db", db]) == 0           # the reference data: the sample district
     with contextlib.redirect_stdout(io.StringIO()) as out:
         assert main(["case", "add", str(path), "--db", db, "--json", "--now", "2025-09-30 10:00"]) == 0
     return {"db": db, "folder": folder, "case": json.loads(out.getvalue())["number"]}

@@ -16,6 +16,11 @@ def register(sub, common, handlers) -> None:
     p = units.add_parser("set-office", help="设定本单位", parents=[common])
     p.add_argument("code")
 
+    cats = sub.add_parser("categories", help="信访事项类别", parents=[common]).add_subparsers(dest="sub", metavar="SUB")
+    p = cats.add_parser("import", help="导入本单位的信访事项类别（CSV/XLSX：一级,二级,诉访分离）", parents=[common])
+    p.add_argument("file"); p.add_argument("--accept-good", action="store_true", help="有错误行时仍导入正确的行")
+    cats.add_parser("list", help="列出信访事项类别", parents=[common])
+
     rules = sub.add_parser("rules", help="权责清单", parents=[common]).add_subparsers(dest="sub", metavar="SUB")
     p = rules.add_parser("import", help="导入权责清单（CSV/XLSX：事项类别,关键词,属地,责任单位,优先级,依据,生效日期,失效日期）",
                          parents=[common])
@@ -33,6 +38,7 @@ def register(sub, common, handlers) -> None:
     p.add_argument("--unmasked", action="store_true")
 
     handlers.update({
+        ("categories", "import"): cmd_categories_import, ("categories", "list"): cmd_categories_list,
         ("units", "import"): cmd_units_import, ("units", "list"): cmd_units_list,
         ("units", "set-office"): cmd_set_office, ("rules", "import"): cmd_rules_import,
         ("rules", "list"): cmd_rules_list, ("rules", "versions"): cmd_rule_versions,
@@ -48,7 +54,7 @@ def _tools():
 def _report_text(report) -> str:
     head = (f"{report.kind}：正确 {report.good} 行，错误 {len(report.problems)} 行；"
             + ("已导入" + (f"（第 {report.version} 版）" if report.version else "") if report.applied else "未导入"))
-    lines = [head] + [f"  {p.text}" for p in report.problems]
+    lines = [head] + [f"  {p.text}" for p in report.problems] + [f"  注意：{m}" for m in report.messages]
     if report.added or report.removed or report.changed:
         lines.append(f"与现行版本相比：新增 {len(report.added)} 条，删除 {len(report.removed)} 条，修改 {len(report.changed)} 条")
         lines += [f"  + {r.describe()}" for r in report.added]
@@ -71,6 +77,20 @@ def cmd_units_import(args, out, default_db):
     _, open_, _ = _tools()
     ws = open_(args, default_db)
     return _finish(args, out, ws.import_units(Path(args.file), "cli", accept_partial=args.accept_good))
+
+
+def cmd_categories_import(args, out, default_db):
+    _, open_, _ = _tools()
+    ws = open_(args, default_db)
+    return _finish(args, out, ws.import_categories(Path(args.file), "cli", accept_partial=args.accept_good))
+
+
+def cmd_categories_list(args, out, default_db):
+    emit, open_, _ = _tools()
+    ws = open_(args, default_db)
+    rows = [{"path": p, "level1": a, "level2": b, "litigation": lit} for p, a, b, lit in ws.categories()]
+    emit(args, out, {"categories": rows},
+         "\n".join(f"{r['path']}{'  （诉访分离）' if r['litigation'] else ''}" for r in rows) or "类别表为空")
 
 
 def cmd_units_list(args, out, default_db):

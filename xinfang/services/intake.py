@@ -110,7 +110,10 @@ def validate(draft: CaseDraft, *, now: datetime, categories: set[str], max_repre
         problems.append(error("summary", "请填写反映问题（摘要）"))
     if not draft.category:
         problems.append(error("category", "请选择问题类别"))
-    elif categories and draft.category not in categories:
+    elif not categories:
+        problems.append(error("category", "类别表为空，不能登记：请管理员在“设置 › 信访事项类别”中导入本单位的类别"
+                                          "（命令行 xinfang categories import），或以江城市城东区示例为模板（init --sample）"))
+    elif draft.category not in categories:
         problems.append(error("category", f"问题类别“{draft.category}”不在类别字典中，请从列表中选择"))
     if (draft.received_at - now).total_seconds() > 3600:   # an hour of slack for unsynchronised PC clocks
         problems.append(error("received_at", "收到时间晚于现在，请核对"))

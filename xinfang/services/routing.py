@@ -38,7 +38,8 @@ class ImportReport:
         return {"kind": self.kind, "good": self.good, "applied": self.applied, "version": self.version,
                 "problems": [p.to_dict() for p in self.problems],
                 "added": [r.to_dict() for r in self.added], "removed": [r.to_dict() for r in self.removed],
-                "changed": [{"old": a.to_dict(), "new": b.to_dict()} for a, b in self.changed]}
+                "changed": [{"old": a.to_dict(), "new": b.to_dict()} for a, b in self.changed],
+                "messages": list(self.messages)}
 
 
 def _rule_row(r: Rule) -> tuple:
@@ -286,6 +287,23 @@ class RoutingMixin:
                 self.store.replace_units(_unit_row(u) for u in units)
             self._forget_routing()
         return ImportReport("单位", len(units), tuple(problems), applied)
+
+    def import_categories(self, path: str | Path, actor: str, accept_partial: bool = False) -> ImportReport:
+        """The office's own 信访事项类别 (columns 一级, 二级, 诉访分离): replaces the list offered at registration.
+        Categories already used by cases or by the 权责清单 stay on those records; the report names any the
+        new list leaves out."""
+        self.access.require(access.SETTINGS)
+        cats, problems = parse_categories(self._read(path))
+        applied = bool(cats) and (not problems or accept_partial)
+        missing = sorted((self.store.categories_in_use() | {r.category for r in self.ruleset.rules if r.category})
+                         - category_names(cats)) if cats else []
+        if applied:
+            with self.store.transaction():
+                self.store.replace_categories((c.first, c.second, c.litigation) for c in cats)
+            self._forget_routing()          # also the category list the registration checks
+        notes = tuple(f"类别“{name}”不在新类别表中：已登记的信访件和权责清单中的这一类别保持不变，新登记时不能再选"
+                      for name in missing[:50])
+        return ImportReport("类别", len(cats), tuple(problems), applied, messages=notes)
 
     def preview_rules(self, path: str | Path) -> tuple[list[Rule], list[ImportProblem], tuple]:
         cats = category_names_from_store(self.store)

@@ -135,6 +135,9 @@ class Store(AccountsStore):
         return [(p, l1, l2, bool(lit)) for p, l1, l2, lit in
                 self.q("SELECT path, level1, level2, litigation FROM categories WHERE active ORDER BY sort, path")]
 
+    def categories_in_use(self) -> set[str]:
+        return {r[0] for r in self.q("SELECT DISTINCT category FROM cases WHERE category <> ''")}
+
     def replace_categories(self, rows: Iterable[tuple[str, str, bool]]) -> int:
         self.conn.execute("UPDATE categories SET active = 0")
         n = 0

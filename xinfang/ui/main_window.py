@@ -367,6 +367,7 @@ class MainWindow(SessionMixin, QMainWindow):
         self.settings = SettingsScreen(self.ws, self.actor)
         self.settings.profileChanged.connect(lambda _: self.update_status())
         self.settings.holidaysImported.connect(lambda _: self._reference_changed())
+        self.settings.categoriesChanged.connect(self._categories_changed)
         self.settings.backup.aboutToRestore.connect(self._before_restore)
         self.settings.backup.restored.connect(self._after_restore)
         self._replace_tab(TAB_SETTINGS, self.settings, "设置")
@@ -402,6 +403,11 @@ class MainWindow(SessionMixin, QMainWindow):
         self.reports.openDispute.connect(self.open_dispute)
         self._replace_tab(TAB_REPORTS, self.reports, "报表")
         self.tabs.setTabToolTip(TAB_REPORTS, "月报、季报、年报：统计表、图表，点击数字查看案件，导出 PDF/XLSX")
+
+    def _categories_changed(self) -> None:
+        if self.register_form is not None and hasattr(self.register_form, "reload_categories"):
+            self.register_form.reload_categories()
+        self._reference_changed()
 
     def _reference_changed(self) -> None:
         if self.backend is not None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from ..domain.enums import Step
+from .categories_page import CategoryPage
 from .integrity_page import IntegrityPage
 from .backup_page import BackupPage
 from .holidays_page import SAMPLE_CSV, HolidayPage, dry_run_holidays, year_ranges
 from .qt import (QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QPushButton, Qt,
-                 QTableWidget, QTableWidgetItem, QTabWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget, Signal)
+                 QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget, Signal)
 from .routing.chain_page import ChainPage
 from .routing.rules_page import RulesPage
 from .routing.trial_page import TrialPage
@@ -91,40 +92,6 @@ class ProfilePage(QWidget):
         self.profileChanged.emit(prof.name)
 
 
-class CategoryPage(QWidget):
-    def __init__(self, ws, parent=None):
-        super().__init__(parent)
-        self.ws = ws
-        self.tree = QTreeWidget()
-        self.tree.setHeaderLabels(["类别", "诉访分离", "路径"])
-        self.tree.setColumnWidth(0, 260)
-        self.tree.setColumnWidth(1, 90)
-        self.count = QLabel()
-        self.count.setObjectName("sectionTitle")
-        hint = hint_label("信访事项分类（两级）。标“是”的类别属于诉讼、仲裁、复议等法定途径（诉访分离），登记时会提示引导。")
-        lay = QVBoxLayout(self)
-        lay.addWidget(self.count)
-        lay.addWidget(hint)
-        lay.addWidget(self.tree, 1)
-        self.refresh()
-
-    def refresh(self) -> None:
-        self.tree.clear()
-        tops: dict[str, QTreeWidgetItem] = {}
-        n = 0
-        for path, l1, l2, lit in self.ws.categories():
-            top = tops.get(l1)
-            if top is None:
-                top = tops[l1] = QTreeWidgetItem(self.tree, [l1, "", l1])
-            if l2:
-                QTreeWidgetItem(top, [l2, "是" if lit else "", path])
-                n += 1
-            elif lit:
-                top.setText(1, "是")
-        self.count.setText(f"信访事项类别：一级 {len(tops)} 类，二级 {n} 类")
-        self.tree.expandAll()
-
-
 class InfoPage(QWidget):
     def __init__(self, ws, parent=None):
         super().__init__(parent)
@@ -151,6 +118,7 @@ class InfoPage(QWidget):
 class SettingsScreen(QWidget):
     profileChanged = Signal(str)
     holidaysImported = Signal(int)
+    categoriesChanged = Signal()
 
     def __init__(self, ws, actor: str, parent=None):
         super().__init__(parent)
@@ -159,7 +127,7 @@ class SettingsScreen(QWidget):
         self.tabs.setObjectName("settingsTabs")
         self.holidays = HolidayPage(ws, actor)
         self.profile = ProfilePage(ws, actor)
-        self.categories = CategoryPage(ws)
+        self.categories = CategoryPage(ws, actor)
         self.info = InfoPage(ws)
         self.units = UnitsPage(ws, actor)
         self.rules = RulesPage(ws, actor)
@@ -192,8 +160,9 @@ class SettingsScreen(QWidget):
             self.tabs.addTab(self.access_log, "访问记录")
         self.integrity = IntegrityPage(ws)
         self.tabs.addTab(self.integrity, "数据完整性")
-        for page in (self.units, self.rules, self.chain):
+        for page in (self.units, self.rules, self.chain, self.categories):
             page.changed.connect(self.info.refresh)
+        self.categories.changed.connect(self.categoriesChanged)
         self.units.changed.connect(self.trial.refresh)
         self.units.changed.connect(self.rules.refresh)
         self.profile.profileChanged.connect(self.profileChanged)

@@ -101,6 +101,13 @@ class MatterMixin:
         # only a first level chosen: send it so validation names the problem
         return self.cat1.currentData() or ""
 
+    def reload_categories(self) -> None:
+        """The dictionary changed (设置 › 信访事项类别 › 导入): offer the new list, keeping the choice if it is still there."""
+        chosen = self.category_path()
+        self._categories = [(l1, l2, path) for path, l1, l2, _lit in self.ws.categories()]
+        self._fill_cat1()
+        self.set_category(chosen)
+
     def set_category(self, path: str) -> None:
         l1, _, l2 = path.partition("/")
         self.cat1.setCurrentIndex(max(0, self.cat1.findData(l1)))
