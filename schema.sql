@@ -200,12 +200,22 @@ CREATE TABLE clocks (
     extra_days   INTEGER NOT NULL DEFAULT 0,
     tolled_days  INTEGER NOT NULL DEFAULT 0,
     due          TEXT NOT NULL,
-    stopped_on   TEXT,
+    stopped_on   TEXT, handling_unit TEXT NOT NULL DEFAULT '', channel TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (case_id, step)
 ) WITHOUT ROWID;
 CREATE INDEX clocks_step_due ON clocks(step, due, stopped_on);
 CREATE INDEX clocks_step_trigger ON clocks(step, trigger);
 CREATE INDEX clocks_stopped_due ON clocks(stopped_on, due);
+-- handling_unit, channel (migration 0049): the case's, kept equal by the triggers clocks_owner and
+-- cases_clock_owner; the per-unit and 12345 deadline counts of a report are ranges of clocks_unit_due.
+CREATE INDEX clocks_unit_due ON clocks(step, handling_unit, due, stopped_on, channel);
+CREATE TRIGGER clocks_owner AFTER INSERT ON clocks
+BEGIN UPDATE clocks SET handling_unit = coalesce((SELECT handling_unit FROM cases WHERE id = NEW.case_id), ''),
+                        channel = coalesce((SELECT channel FROM cases WHERE id = NEW.case_id), '')
+      WHERE case_id = NEW.case_id AND step = NEW.step; END;
+CREATE TRIGGER cases_clock_owner AFTER UPDATE OF handling_unit, channel ON cases
+WHEN NEW.handling_unit IS NOT OLD.handling_unit OR NEW.channel IS NOT OLD.channel
+BEGIN UPDATE clocks SET handling_unit = NEW.handling_unit, channel = NEW.channel WHERE case_id = NEW.id; END;
 
 CREATE TABLE attachments (
     id          INTEGER PRIMARY KEY,

@@ -117,6 +117,11 @@ class Integrity:
         else:
             case_ids, records = None, None
         broken = self._cases(case_ids, problems, step if not anchor else None)
+        for number, problem in verify.clock_owner_problems(conn, case_ids):
+            if number not in broken:
+                broken.append(number)
+            if len(problems) < 200:
+                problems.append(problem)
         done += cases if not anchor else 0
         for kind_name in ledger.KINDS:
             if kind_name == "case":

@@ -197,6 +197,22 @@ def ended_problem(label: str, ended_at: str | None, events: list) -> list[str]:
     """`ended_at` (kept by the trigger events_ended) must be the time of the case's first terminal event."""
     first = next((e[2] for e in events if e[1] in END_ACTIONS), None)
     return [] if first == ended_at else [f"{label}：办结时间（{ended_at or '未办结'}）与事件记录（{first or '未办结'}）不符"]
+
+
+def clock_owner_problems(conn: sqlite3.Connection, ids: list[int] | None = None) -> list[tuple[str, str]]:
+    """(case number, problem) for each clock whose unit or 信访形式 (kept by the triggers of migration 0049)
+    differs from its case's; only the cases `ids` when given."""
+    sql = ("SELECT c.number, k.step, k.handling_unit, k.channel, c.handling_unit, c.channel "
+           "FROM clocks k JOIN cases c ON c.id = k.case_id "
+           "WHERE (k.handling_unit <> c.handling_unit OR k.channel <> c.channel)")
+    if ids is None:
+        rows = conn.execute(sql + " ORDER BY c.id, k.step").fetchall()
+    else:
+        rows = [r for cid in sorted(set(ids)) for r in conn.execute(sql + " AND c.id = ? ORDER BY k.step", (cid,))]
+    return [(number, f"案件 {number}：期限（{step}）上的承办单位/信访形式（{ku or '未分派'}/{kc}）与案件（{cu or '未分派'}/{cc}）"
+                     "不符（被绕过程序直接改动）") for number, step, ku, kc, cu, cc in rows]
+
+
 EVENT_FIELDS = "seq, action, at, recorded_at, actor, payload, prev_hash, hash"
 
 
