@@ -89,6 +89,22 @@ def main() -> int:
     rows.append(("the 12 monthly datasets of 2025", t_months, c_months, None))
     rows.append(("the 4 quarterly datasets of 2025",
                  *timed(lambda: [r.dataset(r.quarter(2025, q)) for q in range(1, 5)], repeat=1)[:2], None))
+    # the deadline counts of one month, in this run: the previous round's join to the cases + GROUP BY, and
+    # the ranges of clocks_unit_due (migration 0049); both must give the same rows
+    from xinfang.storage.stats_store import DUTY_STEPS, StatsStore
+    stats = StatsStore(ws.store.conn)
+    q = {"kind": "clock", "steps": list(DUTY_STEPS), "from": "2026-10-01", "to": "2026-10-31"}
+    old_sql = ("SELECT k.step, c.handling_unit, c.channel = ?, count(*), "
+               "sum(k.stopped_on IS NOT NULL AND k.stopped_on <= k.due) FROM clocks k INDEXED BY clocks_step_due "
+               "JOIN cases c INDEXED BY cases_row_stats ON c.id = k.case_id WHERE k.step IN (%s) AND k.due >= ? "
+               "AND k.due <= ? GROUP BY 1, 2, 3" % ",".join("?" * len(DUTY_STEPS)))
+    t_old, c_old, old_rows = timed(lambda: ws.store.conn.execute(
+        old_sql, ["12345", *DUTY_STEPS, q["from"], q["to"]]).fetchall())
+    t_new, c_new, new_rows = timed(lambda: stats.clock_table(q, "12345"))
+    same = sorted((a, b, bool(c), n, m or 0) for a, b, c, n, m in old_rows) == sorted(new_rows)
+    rows.append(("deadline counts of 2026-10 by step, unit, 12345: join + GROUP BY (before 0049)", t_old, c_old,
+                 None))
+    rows.append((f"… the same from clocks_unit_due (0049){'' if same else ' — DIFFERENT ROWS'}", t_new, c_new, None))
     d = r.dataset(months[-1])
     t_ids, c_ids, ids = timed(lambda: r.case_ids(d["queries"]["control.open_at_end"]))
     rows.append((f"list the cases behind control.open_at_end ({len(ids):,} ids)", t_ids, c_ids, None))
@@ -110,7 +126,8 @@ def main() -> int:
     m = month_times[mid]
     print(f"\nratios in this run (wall): year dataset / month dataset = {t_year / m:.1f}; "
           f"PDF / month dataset = {t_pdf / m:.1f}; 12 months / year dataset = {t_months / t_year:.1f}; "
-          f"wall / CPU of the median month = {m / max(month_cpu[mid], 1e-9):.1f}")
+          f"wall / CPU of the median month = {m / max(month_cpu[mid], 1e-9):.1f}; deadline counts before / after "
+          f"0049 = {t_old / t_new:.1f} (wall), {c_old / max(c_new, 1e-9):.1f} (CPU), same rows: {same}")
     return 0
 
 
