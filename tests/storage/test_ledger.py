@@ -429,3 +429,49 @@ def test_bad_anchor_text_is_refused_in_chinese(db):
     from xinfang.domain.problems import DomainError
     with pytest.raises(DomainError, match="锚点"):
         check(db, anchor="12:xyz")
+
+
+def test_worker_processes_find_the_same_as_one_process(db):
+    """A full check of many cases replays them in worker processes over ranges of ids: tampering in three
+    ranges (a row changed, a petitioner changed, the last event deleted) is found exactly as in-process."""
+    conn = sqlite3.connect(str(db))
+    ids = [r[0] for r in conn.execute("SELECT id FROM cases WHERE event_count >= 3 ORDER BY id")]
+    conn.close()
+    first, middle, last = ids[5], ids[len(ids) // 2], ids[-5]
+    with Attacker(db) as conn:
+        conn.execute("UPDATE cases SET status = 'handling' WHERE id = ? AND status <> 'handling'", (first,))
+        conn.execute("UPDATE cases SET handling_unit = '420102-JW' WHERE id = ? AND handling_unit <> '420102-JW'",
+                     (first,))
+        conn.execute("UPDATE petitioners SET name = '王冒名' WHERE case_id = ? AND pos = 0", (middle,))
+        conn.execute("DELETE FROM events WHERE case_id = ? AND seq = (SELECT max(seq) FROM events "
+                     "WHERE case_id = ?)", (last, last))
+        numbers = [conn.execute("SELECT number FROM cases WHERE id = ?", (i,)).fetchone()[0]
+                   for i in (first, middle, last)]
+    ws = Workspace.open(db, now=lambda: NOW)
+    try:
+        alone = ws.check(workers=1)
+        spread = ws.check(workers=2)
+    finally:
+        ws.close()
+    assert alone["broken_chains"] == numbers
+    assert spread["broken_chains"] == numbers
+    assert spread["problems"] == alone["problems"] and not spread["ok"]
+
+
+def test_a_damaged_file_is_reported_by_the_integrity_check_beside_the_walk(db):
+    """SQLite's own check runs on a second connection beside the walk; its finding is the first problem."""
+    conn = sqlite3.connect(str(db))
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cases_status'").fetchone()[0]
+    conn.close()
+    with open(db, "r+b") as f:                   # one index page overwritten: the table rows stay readable
+        f.seek((root - 1) * page_size)
+        f.write(b"\x0a" + b"\xff" * (page_size - 1))
+    ws = Workspace.open(db, now=lambda: NOW)
+    try:
+        report = ws.check()
+    finally:
+        ws.close()
+    assert not report["ok"] and report["integrity"] != "ok"
+    assert report["problems"][0].startswith("SQLite 完整性检查未通过")

@@ -8,7 +8,9 @@ checks only what came after it (entries, and the records they touched)."""
 from __future__ import annotations
 
 import json
+import os
 import re
+import sys
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
@@ -31,6 +33,9 @@ FIELD_LABELS = {
     "attachments": "附件", "headcount": "人数", "office": "登记单位", "repeat_of": "重复件",
 }
 
+# What an anchored check reports for SQLite's whole-file integrity (it looks only after the anchor).
+INTEGRITY_SKIPPED = "未做（从锚点起的核对只查锚点之后的记录，全库完整性由完整检查核对）"
+
 _ANCHOR = re.compile(r"^\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*$")
 
 
@@ -42,8 +47,10 @@ def parse_anchor(text: str) -> tuple[int, str]:
 
 
 class Integrity:
-    def __init__(self, store):
+    def __init__(self, store, workers: int | None = None):
         self.store = store
+        self.workers = workers          # processes replaying cases in a full check; None: by size and machine
+        self._workers = workers
 
     @property
     def conn(self):
@@ -75,13 +82,40 @@ class Integrity:
             mediation_store.rebuild_search(conn)       # the disputes' index is rebuilt in the same step
         return done
 
-    def check(self, anchor: str | None = None, progress: Progress | None = None) -> dict:
+    def check(self, anchor: str | None = None, progress: Progress | None = None,
+              workers: int | None = None) -> dict:
+        """See the module text; `workers`: processes replaying the cases of a full check (None: two from
+        50,000 cases on a multi-core machine, else none)."""
         conn = self.conn
+        self._workers = workers if workers is not None else self.workers
         start = parse_anchor(anchor) if anchor else (0, ledger.GENESIS)
+        # the whole file's structure is checked beside the walk (a thread, a second core); an anchored check
+        # looks only at what came after the anchor, so it leaves that to the full check
+        background = None if anchor else verify.BackgroundIntegrity(conn, self.store.path, self.store.read_only)
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")               # one snapshot for every query of the walk (WAL: writers go on)
+        try:
+            report = self._check(anchor, start, progress)
+            report["integrity"] = background.get() if background else INTEGRITY_SKIPPED
+        except BaseException:
+            if background is not None:
+                background.cancel()
+            raise
+        finally:
+            if own and conn.in_transaction:
+                conn.execute("ROLLBACK")
+        if progress is not None:
+            progress(1, 1)
+        if report["integrity"] not in ("ok", INTEGRITY_SKIPPED):
+            report["problems"].insert(0, f"SQLite 完整性检查未通过：{report['integrity']}")
+            report["ok"] = False
+        return report
+
+    def _check(self, anchor: str | None, start: tuple[int, str], progress: Progress | None) -> dict:
+        conn = self.conn
         problems: list[str] = []
-        integrity = self.store.integrity()
-        if integrity != "ok":
-            problems.append(f"SQLite 完整性检查未通过：{integrity}")
+        integrity = INTEGRITY_SKIPPED
         problems += verify.trigger_problems(conn)
         anchor_ok = None
         if anchor:
@@ -132,46 +166,52 @@ class Integrity:
                     continue
                 problems += verify.chain_problems(f"{ledger.KINDS[kind_name].label} {key}", key, kind_name,
                                                   events, n, h)
-        missing, missing_numbers = verify.missing_from_search(conn)
+        missing, missing_numbers = verify.missing_from_search(conn) if case_ids is None else \
+            verify.missing_from_search_among(conn, case_ids)
         if missing:
             problems.append(f"有 {missing} 件案件不在搜索索引中（如 {'、'.join(missing_numbers[:5])}），"
                             "请运行 xinfang reindex 重建")
         unindexed = mediation_store.missing_from_search(conn)
         if unindexed:
             problems.append(f"有 {unindexed} 件矛盾纠纷不在搜索索引中，请运行 xinfang reindex 重建")
-        if progress is not None:
-            progress(total, total)
         return self._report(problems, broken, integrity, cases, start, missing)
 
     def _cases(self, case_ids: list[int] | None, problems: list[str], step) -> list[str]:
         """Each case's chain against its row, then its replayed events against its rows (case row,
-        petitioners, clocks, repeat links, attachments); returns the numbers of the cases found wrong."""
-        conn = self.conn
-        defaults = dict(projection.case_columns(conn))
-        rows = projection.all_current(conn, case_ids)
-        pending = next(rows, None)
+        petitioners, clocks, repeat links, attachments); returns the numbers of the cases found wrong.
+        A full check of many cases runs in worker processes over ranges of case ids (the ledger walk has
+        been done by then; SQLite's own check runs in its thread meanwhile)."""
+        workers = self._workers if self._workers is not None else _default_workers(self.store.total_cases())
+        span = verify.case_id_span(self.conn) if case_ids is None and workers > 1 else None
+        if span is None or self.store.path == ":memory:":
+            found, broken, _n = check_cases(self.conn, case_ids, None, step)
+            problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+            return broken
+        return self._cases_in_workers(span, workers, problems, step)
+
+    def _cases_in_workers(self, span: tuple[int, int], workers: int, problems: list[str], step) -> list[str]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        lo, hi = span
+        size = max(1_000, (hi - lo + 1) // 64 + 1)       # ~64 ranges: steady progress, even load
+        ranges = [(a, min(a + size - 1, hi)) for a in range(lo, hi + 1, size)]
         broken: list[str] = []
         checked = 0
-        for row, cid, events in verify.case_chains(conn, case_ids):
-            label = f"案件 {row[2]}" if row else f"案件（内部序号 {cid}）"
-            found = verify.chain_problems(label, row[1] if row else "", "case", events,
-                                          row[3] if row else None, row[4] if row else None)
-            while pending is not None and pending[0] < cid:
-                pending = next(rows, None)
-            if row is not None and pending is not None and pending[0] == cid and not found:
-                state = projection.replay([_payload(e[5]) for e in events])
-                wrong = projection.mismatches(state, pending[1], defaults)
-                if wrong:
-                    found.append(f"{label}：{'、'.join(FIELD_LABELS.get(w, w) for w in wrong)}与事件记录不符"
-                                 "（被绕过程序直接改动）")
-                found += verify.ended_problem(label, row[5], events)
-            if found:
-                broken.append(row[2] if row else f"#{cid}")
-                if len(problems) < 200:
-                    problems += found
-            checked += 1
-            if step is not None and checked % 20_000 == 0:
-                step(checked, 0)
+        # spawn, not fork: safe from a GUI thread and the same on Windows
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only) for r in ranges]
+            try:
+                for fut in futures:
+                    found, bad, n = fut.result()
+                    problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+                    broken += bad
+                    checked += n
+                    if step is not None:
+                        step(checked, 0)
+            except BaseException:
+                for fut in futures:
+                    fut.cancel()
+                raise
         return broken
 
     def _report(self, problems, broken, integrity, cases, start, missing) -> dict:
@@ -179,6 +219,59 @@ class Integrity:
         return {"ok": not problems, "integrity": integrity, "broken_chains": broken, "cases": cases,
                 "anchor": f"{head_seq}:{head_hash}", "problems": problems, "ledger_entries": head_seq,
                 "checked_from": start[0], "missing_from_search": missing, "limits": LIMITS}
+
+
+PROBLEM_LIMIT = 200                      # problems listed (every broken case is still counted in broken_chains)
+
+
+def _default_workers(cases: int) -> int:
+    """Worker processes for a full check: two from 50,000 cases on a multi-core machine (one core walks,
+    SQLite's own check uses the other meanwhile, then both replay cases), else none."""
+    if cases < 50_000 or getattr(sys, "frozen", False) or (os.cpu_count() or 1) < 2:
+        return 1
+    return 2
+
+
+def check_case_range(path: str, between: tuple[int, int], immutable: bool = False) -> tuple[list[str], list[str], int]:
+    """A worker process: `check_cases` over a range of case ids on its own read-only connection."""
+    conn = verify.open_reader(path, immutable)
+    try:
+        conn.execute("BEGIN")                    # one snapshot for the range
+        return check_cases(conn, None, between, None)
+    finally:
+        conn.close()
+
+
+def check_cases(conn, case_ids: list[int] | None, between: tuple[int, int] | None,
+                step) -> tuple[list[str], list[str], int]:
+    """(problems, numbers of the broken cases, cases checked) for the given cases (all when both are None)."""
+    defaults = dict(projection.case_columns(conn))
+    rows = projection.all_current(conn, case_ids, between)
+    pending = next(rows, None)
+    problems: list[str] = []
+    broken: list[str] = []
+    checked = 0
+    for row, cid, events in verify.case_chains(conn, case_ids, between):
+        label = f"案件 {row[2]}" if row else f"案件（内部序号 {cid}）"
+        found = verify.chain_problems(label, row[1] if row else "", "case", events,
+                                      row[3] if row else None, row[4] if row else None)
+        while pending is not None and pending[0] < cid:
+            pending = next(rows, None)
+        if row is not None and pending is not None and pending[0] == cid and not found:
+            state = projection.replay([_payload(e[5]) for e in events])
+            wrong = projection.mismatches(state, pending[1], defaults)
+            if wrong:
+                found.append(f"{label}：{'、'.join(FIELD_LABELS.get(w, w) for w in wrong)}与事件记录不符"
+                             "（被绕过程序直接改动）")
+            found += verify.ended_problem(label, row[5], events)
+        if found:
+            broken.append(row[2] if row else f"#{cid}")
+            if len(problems) < PROBLEM_LIMIT:
+                problems += found
+        checked += 1
+        if step is not None and checked % 20_000 == 0:
+            step(checked, 0)
+    return problems, broken, checked
 
 
 def _payload(text: str) -> dict:

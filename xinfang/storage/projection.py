@@ -23,13 +23,21 @@ CLOCK_COLS = "step, trigger, days, unit, roll_forward, extra_days, tolled_days, 
 LISTS = ("petitioners", "repeats", "attachments")
 
 
+_COLUMNS: dict[tuple, list[tuple[str, object]]] = {}
+
+
 def case_columns(conn: sqlite3.Connection) -> list[tuple[str, object]]:
-    """(column, default value) of the projected case columns, in table order."""
-    out = []
-    for _cid, name, _type, _notnull, default, _pk in conn.execute("PRAGMA table_info(cases)"):
-        if name not in NOT_PROJECTED:
-            out.append((name, _default(default)))
-    return out
+    """(column, default value) of the projected case columns, in table order (the defaults are worked out
+    once per table shape: every registration asks)."""
+    info = tuple(conn.execute("PRAGMA table_info(cases)").fetchall())
+    hit = _COLUMNS.get(info)
+    if hit is None:
+        hit = [(name, _default(default)) for _cid, name, _type, _notnull, default, _pk in info
+               if name not in NOT_PROJECTED]
+        if len(_COLUMNS) > 16:
+            _COLUMNS.clear()
+        _COLUMNS[info] = hit
+    return list(hit)
 
 
 def _default(text):
@@ -115,21 +123,27 @@ def mismatches(replayed: dict, actual: dict, defaults: dict) -> list[str]:
 
 
 # ---- the whole table at once (check at 1M cases) ----------------------------------------------------------
-def all_current(conn: sqlite3.Connection, ids: list[int] | None = None) -> Iterator[tuple[int, dict]]:
-    """(case id, projection) for every case in id order (merge of sorted cursors: no query per case)."""
+def all_current(conn: sqlite3.Connection, ids: list[int] | None = None,
+                between: tuple[int, int] | None = None) -> Iterator[tuple[int, dict]]:
+    """(case id, projection) for every case in id order (merge of sorted cursors: no query per case); only
+    `ids`, or only ids in the closed range `between`, when given."""
     if ids is not None:
         for cid in sorted(set(ids)):
             if conn.execute("SELECT 1 FROM cases WHERE id = ?", (cid,)).fetchone():
                 yield cid, current(conn, cid)
         return
+    lo, hi = between or (-(2 ** 63), 2 ** 63 - 1)
     cols = [c for c, _ in case_columns(conn)]
-    cases = conn.execute(f"SELECT id, {', '.join(cols)} FROM cases ORDER BY id")
-    pets = _grouped(conn.execute(f"SELECT case_id, {PETITIONER_COLS} FROM petitioners ORDER BY case_id, pos"))
-    clocks = _grouped(conn.execute(f"SELECT case_id, {CLOCK_COLS} FROM clocks ORDER BY case_id"))
+    cases = conn.execute(f"SELECT id, {', '.join(cols)} FROM cases WHERE id BETWEEN ? AND ? ORDER BY id", (lo, hi))
+    pets = _grouped(conn.execute(f"SELECT case_id, {PETITIONER_COLS} FROM petitioners "
+                                 "WHERE case_id BETWEEN ? AND ? ORDER BY case_id, pos", (lo, hi)))
+    clocks = _grouped(conn.execute(f"SELECT case_id, {CLOCK_COLS} FROM clocks WHERE case_id BETWEEN ? AND ? "
+                                   "ORDER BY case_id", (lo, hi)))
     reps = _grouped(conn.execute("SELECT r.case_id, c.uuid, r.person, r.similarity FROM repeats r "
-                                 "JOIN cases c ON c.id = r.earlier_id ORDER BY r.case_id, c.uuid"))
+                                 "JOIN cases c ON c.id = r.earlier_id WHERE r.case_id BETWEEN ? AND ? "
+                                 "ORDER BY r.case_id, c.uuid", (lo, hi)))
     atts = _grouped(conn.execute("SELECT case_id, filename, stored_path, sha256, size, added_at FROM attachments "
-                                 "ORDER BY case_id, id"))
+                                 "WHERE case_id BETWEEN ? AND ? ORDER BY case_id, id", (lo, hi)))
     groups = [pets, clocks, reps, atts]
     heads = [next(g, None) for g in groups]
     while True:

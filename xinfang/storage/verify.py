@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from .errors import sqlite_message
 from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
 
 Progress = Callable[[int, int], Any]
@@ -216,30 +218,60 @@ def clock_owner_problems(conn: sqlite3.Connection, ids: list[int] | None = None)
 EVENT_FIELDS = "seq, action, at, recorded_at, actor, payload, prev_hash, hash"
 
 
-def case_chains(conn: sqlite3.Connection, ids: list[int] | None = None) -> Iterator[tuple[tuple | None, int, list]]:
+def case_chains(conn: sqlite3.Connection, ids: list[int] | None = None,
+                between: tuple[int, int] | None = None) -> Iterator[tuple[tuple | None, int, list]]:
     """(case row or None, case id, events) for every case id having a row or events, in id order; only
-    `ids` when given. The case row is (id, uuid, number, event_count, head_hash, ended_at)."""
+    `ids`, or ids in the closed range `between`, when given. The case row is (id, uuid, number,
+    event_count, head_hash, ended_at)."""
     if ids is not None:
         for cid in sorted(set(ids)):
             row = conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id = ?", (cid,)).fetchone()
             evs = conn.execute(f"SELECT {EVENT_FIELDS} FROM events WHERE case_id = ? ORDER BY seq", (cid,)).fetchall()
             yield row, cid, evs
         return
-    rows = conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases ORDER BY id")
-    evs = conn.execute(f"SELECT case_id, {EVENT_FIELDS} FROM events ORDER BY case_id, seq")
-    row = rows.fetchone()
-    ev = evs.fetchone()
+    lo, hi = between or (-(2 ** 63), 2 ** 63 - 1)
+    rows = _batched(conn.execute(f"SELECT {', '.join(CASE_ROW)} FROM cases WHERE id BETWEEN ? AND ? ORDER BY id",
+                                 (lo, hi)))
+    evs = _batched(conn.execute(f"SELECT case_id, {EVENT_FIELDS} FROM events WHERE case_id BETWEEN ? AND ? "
+                                "ORDER BY case_id, seq", (lo, hi)))
+    row = next(rows, None)
+    ev = next(evs, None)
     while row is not None or ev is not None:
         cid = min(x for x in (row[0] if row else None, ev[0] if ev else None) if x is not None)
         bucket = []
         while ev is not None and ev[0] == cid:
             bucket.append(ev[1:])
-            ev = evs.fetchone()
+            ev = next(evs, None)
         if row is not None and row[0] == cid:
             yield row, cid, bucket
-            row = rows.fetchone()
+            row = next(rows, None)
         else:
             yield None, cid, bucket
+
+
+def case_id_span(conn: sqlite3.Connection) -> tuple[int, int] | None:
+    """(lowest, highest) case id among case rows and events (a deleted case still has events), or None."""
+    lo, hi = conn.execute("SELECT min(x), max(y) FROM (SELECT min(id) AS x, max(id) AS y FROM cases "
+                          "UNION ALL SELECT min(case_id), max(case_id) FROM events)").fetchone()
+    return None if lo is None else (lo, hi)
+
+
+def open_reader(path: str, immutable: bool = False) -> sqlite3.Connection:
+    """A read-only connection to the database file (check's worker processes); `immutable` for a file opened
+    read-only (a CD: nothing may appear beside it, not even -shm)."""
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro"),
+                           uri=True, check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout = 5000")
+    conn.execute("PRAGMA cache_size = -32768")
+    return conn
+
+
+def _batched(cur: sqlite3.Cursor, size: int = 5000) -> Iterator[tuple]:
+    while True:
+        rows = cur.fetchmany(size)
+        if not rows:
+            return
+        yield from rows
 
 
 def record_chains(conn: sqlite3.Connection, kind_name: str) -> Iterator[tuple[str, int | None, str | None, list]]:
@@ -261,3 +293,74 @@ def missing_from_search(conn: sqlite3.Connection, limit: int = 20) -> tuple[int,
     n = conn.execute(f"SELECT count(*) {sql}").fetchone()[0]
     numbers = [r[0] for r in conn.execute(f"SELECT c.number {sql} ORDER BY c.id LIMIT ?", (limit,))] if n else []
     return n, numbers
+
+
+def missing_from_search_among(conn: sqlite3.Connection, ids: list[int], limit: int = 20) -> tuple[int, list[str]]:
+    """Like `missing_from_search`, for the given case ids only (an anchored check)."""
+    numbers = []
+    for cid in sorted(set(ids)):
+        row = conn.execute("SELECT c.number FROM cases c WHERE c.id = ? AND NOT EXISTS "
+                           "(SELECT 1 FROM case_search_docsize d WHERE d.id = c.id)", (cid,)).fetchone()
+        if row:
+            numbers.append(row[0])
+    return len(numbers), numbers[:limit]
+
+
+class BackgroundIntegrity:
+    """PRAGMA integrity_check of the whole file on a second, read-only connection in a thread: SQLite runs it
+    without holding Python's lock, so on a multi-core machine it costs no time of the chain walk beside it
+    (at 1M cases it is the biggest single part of check). An in-memory database is checked in place."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, immutable: bool = False):
+        self.conn, self.result, self.error, self.cancelled = conn, None, None, False
+        self.worker: sqlite3.Connection | None = None
+        self.thread = None
+        if path == ":memory:" or not Path(path).exists():
+            return
+        import threading
+        try:
+            self.worker = open_reader(path, immutable)
+        except sqlite3.Error:
+            return                                       # checked in place by result()
+        self.thread = threading.Thread(target=self._run, name="integrity_check", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            if self.cancelled:
+                return
+            self.result = self.worker.execute("PRAGMA integrity_check").fetchone()[0]
+        except sqlite3.Error as exc:
+            self.error = exc
+        finally:
+            self.worker.close()
+
+    def get(self) -> str:
+        """The first line of integrity_check ("ok" when the file is sound); waits for the thread."""
+        if self.thread is not None:
+            self.thread.join()
+        if self.result is None and self.error is not None and _damaged(self.error):
+            self.result = sqlite_message(self.error)
+        if self.result is None:                          # no second connection, or it failed: check here
+            try:
+                self.result = self.conn.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as exc:
+                if not _damaged(exc):
+                    raise
+                self.result = sqlite_message(exc)        # so damaged the check itself cannot finish
+        return self.result
+
+    def cancel(self) -> None:
+        """Stop the background check (the user cancelled, or the walk failed)."""
+        self.cancelled = True
+        if self.thread is not None and self.thread.is_alive():
+            try:
+                self.worker.interrupt()
+            except sqlite3.ProgrammingError:             # closed meanwhile: it finished
+                pass
+            self.thread.join()
+
+
+def _damaged(exc: sqlite3.Error) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return (code is not None and code & 0xFF in (11, 26)) or "malformed" in str(exc).lower()
