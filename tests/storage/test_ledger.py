@@ -475,3 +475,39 @@ def test_a_damaged_file_is_reported_by_the_integrity_check_beside_the_walk(db):
         ws.close()
     assert not report["ok"] and report["integrity"] != "ok"
     assert report["problems"][0].startswith("SQLite 完整性检查未通过")
+
+
+@pytest.fixture
+def accounts_db(tmp_path, monkeypatch):
+    """A file with cases, two accounts (one 登记员 later disabled and renamed) and a changed setting."""
+    from xinfang.domain import passwords
+    monkeypatch.setattr(passwords, "COST", 2 ** 10)
+    path = tmp_path / "a.db"
+    ws = Workspace.open(path, now=lambda: NOW)
+    generate_demo(ws, 50, seed=2)
+    ws.users.add("admin", ["管理员"], "Admin-2026-pass")
+    ws.users.sign_in("admin", "Admin-2026-pass")
+    ws.users.add("li", ["登记员"], "Clerk-2026-pass", display="李登记")
+    ws.users.set_display("li", "李四")
+    ws.users.set_active("li", False)
+    ws.configure("warn_workdays", "5", "admin")
+    assert ws.check()["ok"]
+    ws.close()
+    return path
+
+
+@pytest.mark.parametrize("sql, words", [
+    ("UPDATE users SET roles = '管理员' WHERE login = 'li'", ("用户 li", "角色")),
+    ("UPDATE users SET name = '王五' WHERE login = 'li'", ("用户 li", "姓名")),
+    ("UPDATE accounts SET active = 1 WHERE login = 'li'", ("用户 li", "启用状态")),
+    ("UPDATE accounts SET unit = '420102-ZJJ' WHERE login = 'admin'", ("用户 admin", "所属单位")),
+    ("UPDATE settings SET value = '9' WHERE key = 'warn_workdays'", ("设置 warn_workdays", "取值")),
+])
+def test_user_or_setting_row_changed_behind_the_program(accounts_db, sql, words):
+    """Users and settings are records with events too: their rows must equal what their events say (an
+    account quietly given the 管理员 role, a disabled clerk enabled again, a setting changed)."""
+    with Attacker(accounts_db) as conn:
+        assert conn.execute(sql).rowcount == 1
+    report = check(accounts_db)
+    assert not report["ok"]
+    assert any(all(w in p for w in words) and "与事件记录不符" in p for p in report["problems"]), report["problems"]

@@ -143,10 +143,11 @@ class Integrity:
         problems += verify.unledgered_events(conn, since, walk.kinds)
         problems += verify.purge_problems(conn)
         if anchor:
-            case_ids = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM events WHERE id > ?",
-                                                   (since.get("case", 0),))]
-            records = {k: [r[0] for r in conn.execute(
-                "SELECT DISTINCT record FROM record_events WHERE kind = ? AND id > ?", (k, since.get(k, 0)))]
+            # no DISTINCT: SQLite would answer it by scanning a whole index instead of the id range
+            case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?",
+                                                          (since.get("case", 0),))})
+            records = {k: sorted({r[0] for r in conn.execute(
+                "SELECT record FROM record_events WHERE id > ? AND +kind = ?", (since.get(k, 0), k))})
                 for k in ledger.KINDS if k != "case"}
         else:
             case_ids, records = None, None
@@ -166,6 +167,7 @@ class Integrity:
                     continue
                 problems += verify.chain_problems(f"{ledger.KINDS[kind_name].label} {key}", key, kind_name,
                                                   events, n, h)
+        problems += verify.projection_problems(conn)
         missing, missing_numbers = verify.missing_from_search(conn) if case_ids is None else \
             verify.missing_from_search_among(conn, case_ids)
         if missing:

@@ -3,6 +3,7 @@ head, the append-only triggers, the search index. Findings are Chinese sentences
 database reports progress as (done, total) in ledger entries or rows."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -364,3 +365,49 @@ class BackgroundIntegrity:
 def _damaged(exc: sqlite3.Error) -> bool:
     code = getattr(exc, "sqlite_errorcode", None)
     return (code is not None and code & 0xFF in (11, 26)) or "malformed" in str(exc).lower()
+
+
+# ---- users and settings: their rows against the fold of their events ------------------------------------
+USER_FIELDS = {"name": "姓名", "roles": "角色", "unit": "所属单位", "active": "启用状态"}
+
+
+def _folded(conn: sqlite3.Connection, kind_name: str, keys: tuple[str, ...]) -> dict[str, dict]:
+    """For each record of a kind: the newest value of each of `keys` its events' payloads set."""
+    out: dict[str, dict] = {}
+    for record, payload in conn.execute("SELECT record, payload FROM record_events WHERE kind = ? "
+                                        "ORDER BY record, seq", (kind_name,)):
+        try:
+            data = json.loads(payload)
+        except ValueError:
+            continue                                   # a broken payload is the chain's finding
+        if isinstance(data, dict):
+            state = out.setdefault(record, {})
+            state.update({k: data[k] for k in keys if k in data})
+    return out
+
+
+def projection_problems(conn: sqlite3.Connection, limit: int = 50) -> list[str]:
+    """Users (name, roles; unit and active of their account) and settings (value) whose rows differ from
+    what their events say: changed behind the program's back (an account given the 管理员 role …)."""
+    out: list[str] = []
+    users = _folded(conn, "user", tuple(USER_FIELDS))
+    for login, name, roles, unit, active in conn.execute(
+            "SELECT u.login, u.name, u.roles, a.unit, a.active FROM users u LEFT JOIN accounts a ON a.login = u.login"):
+        state = users.get(login)
+        if state is None:
+            continue                                   # no events at all: the chain check says so
+        row = {"name": name, "roles": roles, "unit": unit, "active": None if active is None else bool(active)}
+        wrong = [label for key, label in USER_FIELDS.items()
+                 if key in state and (bool(state[key]) if key == "active" else state[key]) != row[key]]
+        if wrong:
+            out.append(f"用户 {login}：{'、'.join(wrong)}与事件记录不符（被绕过程序直接改动）")
+    settings = _folded(conn, "setting", ("value",))
+    for key, text in conn.execute("SELECT key, value FROM settings"):
+        state = settings.get(key)
+        try:
+            value = json.loads(text)
+        except ValueError:
+            value = text
+        if state is not None and "value" in state and state["value"] != value:
+            out.append(f"设置 {key}：取值与事件记录不符（被绕过程序直接改动）")
+    return out[:limit]
