@@ -74,3 +74,28 @@ def test_title_bar_says_read_only(qtbot, db_path, tmp_path):
         w.close()
     finally:
         ws.close()
+
+
+def test_the_check_replays_cases_in_worker_processes_from_the_window(qtbot, db_path, tmp_path, monkeypatch):
+    """At 1M cases the page's check replays cases in spawned worker processes (started from the window's
+    worker thread, never forked from Qt): forced here on a small file, the tampering is found all the same."""
+    from xinfang.services import integrity
+    path = tmp_path / "w.db"
+    _copy(db_path, path)
+    raw = sqlite3.connect(path)
+    raw.execute("UPDATE cases SET status = 'closed' WHERE id = 200 AND status <> 'closed'")
+    raw.execute("UPDATE cases SET status = 'handling' WHERE id = 200 AND status = 'closed'")
+    number = raw.execute("SELECT number FROM cases WHERE id = 200").fetchone()[0]
+    raw.commit()
+    raw.close()
+    used = []
+    monkeypatch.setattr(integrity, "_default_workers", lambda cases: used.append(cases) or 2)
+    ws = Workspace.open(path, now=clock)
+    try:
+        page = _page(qtbot, ws)
+        page.check_button.click()
+        qtbot.waitUntil(lambda: page.last_report is not None, timeout=120_000)
+        assert used and not page.last_report["ok"]
+        assert page.last_report["broken_chains"] == [number] and number in page.problems.toPlainText()
+    finally:
+        ws.close()
