@@ -139,14 +139,17 @@ def test_case_show_and_search_on_the_command_line(office, capsys, monkeypatch):
         return code, json.loads(out) if out.strip() else json.loads(err)
 
     code, shown = cli("case", "show", case.number, user="boss")
-    assert code == 0 and shown["redacted"] is True and shown["petitioners"][0]["name"] == MARK
+    assert code == 0, shown                                          # the error object says why
+    assert shown["redacted"] is True and shown["petitioners"][0]["name"] == MARK
     dumped = json.dumps(shown, ensure_ascii=False)
     assert all(x not in dumped for x in IDENTITY)
     for text in (REPORTER, PHONE):
         code, found = cli("search", text, user="boss")
-        assert code == 0 and found["total"] == 0 and found["items"] == []
+        assert code == 0, found
+        assert found["total"] == 0 and found["items"] == []
         code, found = cli("search", text, user="jw")
-        assert code == 0 and found["total"] == 1
+        assert code == 0, found
+        assert found["total"] == 1
     code, shown = cli("case", "show", case.number, user="jw")
     assert shown["petitioners"][0]["name"] == REPORTER and shown["redacted"] is False
 
