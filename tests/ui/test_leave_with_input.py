@@ -60,23 +60,25 @@ def log_in_when_asked(w, login, password, seen):
     def answer():
         dlg = next((x for x in w.findChildren(LoginDialog) if x.isVisible()), None)
         if dlg is None:                 # not shown yet: try again shortly
-            QTimer.singleShot(30, answer)
+            QTimer.singleShot(30, w, answer)
             return
         seen.append(dlg.windowTitle())
         dlg.login.setText(login)
         dlg.password.setText(password)
         dlg.submit()
-    QTimer.singleShot(30, answer)
+    QTimer.singleShot(30, w, answer)
 
 
 def reject_login_if_shown(w, shown):
-    """A login dialog must not appear: if one does, note it and close it (the test fails instead of hanging)."""
+    """A login dialog must not appear: if one does, note it and close it (the test fails instead of hanging).
+    Every timer here has the window as its context, so one still pending when the test ends dies with the
+    window instead of firing into the next test (seen in CI: "Internal C++ object (MainWindow) already deleted")."""
     def check():
         for dlg in w.findChildren(LoginDialog):
             if dlg.isVisible():
                 shown.append(dlg.windowTitle())
                 dlg.reject()
-    QTimer.singleShot(300, check)
+    QTimer.singleShot(300, w, check)
 
 
 def test_switching_user_asks_first_and_cancel_keeps_user_and_input(qtbot, office, tmp_path):
@@ -144,11 +146,11 @@ def test_the_idle_lock_keeps_the_input_and_closing_from_it_keeps_the_draft(qtbot
     def leave():
         dlg = next((x for x in w.findChildren(LoginDialog) if x.isVisible()), None)
         if dlg is None:
-            QTimer.singleShot(30, leave)
+            QTimer.singleShot(30, w, leave)
             return
         states.append((getattr(w, "locked", None), office.access.user.login))
         dlg.reject()
-    QTimer.singleShot(30, leave)
+    QTimer.singleShot(30, w, leave)
     w.lock_now()
     assert states == [(True, "")]                         # locked, nobody acting
     assert asked == [] and not w.isVisible()             # closed without asking whoever sat down
