@@ -75,7 +75,7 @@ def test_title_status_switch_user_and_pages_by_role(qtbot, office, tmp_path):
         dlg.login.setText("admin")
         dlg.password.setText(ADMIN_PW)
         dlg.submit()
-    QTimer.singleShot(50, answer)
+    QTimer.singleShot(50, w, answer)                    # dies with the window if never fired
     w.switch_user()
     assert office.access.user.login == "admin" and "王管理" in w.windowTitle()
     assert "王管理（管理员）" in w.user_label.text()
@@ -108,7 +108,7 @@ def test_change_password_and_idle_lock(qtbot, office):
         seen.append((dlg.login.isReadOnly(), dlg.login.text(), office.access.user.login, w.centralWidget().isHidden()))
         dlg.password.setText("clerk-pass-2")
         dlg.submit()
-    QTimer.singleShot(200, unlock)
+    QTimer.singleShot(200, w, unlock)
     w.idle_lock.timer.setInterval(10)                  # the idle minutes, shortened
     w.idle_lock.timer.start()
     qtbot.waitUntil(lambda: bool(seen) and office.access.user.login == "li", timeout=5000)

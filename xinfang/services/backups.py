@@ -10,13 +10,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable
 
 from ..domain.problems import DomainError
 from ..storage import backup as files
 from .access import BACKUP
+from .progress import Progress, silent
 
-Progress = Callable[[int, int, str], None]    # (done, total, Chinese text)
 
 KIND_LABELS = {"auto": "自动", "manual": "手动", "premigrate": "升级前", "prerestore": "恢复前",
                "prepurge": "清除演示数据前"}
@@ -29,10 +28,6 @@ def size_text(size: int) -> str:
         if size >= factor:
             return f"{size / factor:.1f} {unit}"
     return f"{size} 字节"
-
-
-def _silent(done: int, total: int, text: str) -> None:
-    pass
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def _parse_stamp(name: str, stem: str) -> tuple[datetime, str] | None:
     return at, parts[2]
 
 
-def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progress: Progress = _silent,
+def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progress: Progress = silent,
                 keep_scratch: bool = False) -> dict:
     """Check a backup without changing it: its sha256 against the manifest, then — on a working copy — that it
     opens, SQLite's integrity check and every event chain (the service-level ``Workspace.check``).
@@ -202,7 +197,7 @@ class Backups:
         return self.folder()
 
     # ---- make --------------------------------------------------------------------------------------------
-    def create(self, out: str | Path | None = None, kind: str = "manual", progress: Progress = _silent) -> dict:
+    def create(self, out: str | Path | None = None, kind: str = "manual", progress: Progress = silent) -> dict:
         """A consistent copy (online backup API, safe while others write) with its manifest."""
         self.ws.access.require(BACKUP)
         return self._copy(out, kind, progress)
@@ -226,7 +221,7 @@ class Backups:
                               "命令行用 --out 文件名，程序中用“设置 → 备份与恢复”的“更改文件夹…”") from None
         return self._entry(dest, manifest)
 
-    def auto(self, closing: bool = False, progress: Progress = _silent) -> dict | None:
+    def auto(self, closing: bool = False, progress: Progress = silent) -> dict | None:
         """The automatic copy: always when the app closes, else at most once a day; then old copies go."""
         if self.ws.read_only:               # a file on a CD cannot change: nothing new to keep, nowhere to write
             return None
@@ -281,7 +276,7 @@ class Backups:
         return entry
 
     # ---- check and restore -------------------------------------------------------------------------------
-    def verify(self, copy: str | Path, progress: Progress = _silent) -> dict:
+    def verify(self, copy: str | Path, progress: Progress = silent) -> dict:
         """verify_copy, and the result recorded in the copy's manifest (shown in the list)."""
         self.ws.access.require(BACKUP)
         # the working copy goes beside the database (the disk meant for it), or to the temp folder when that is read-only
@@ -297,7 +292,7 @@ class Backups:
                     f"校验结果未能记入备份清单（{exc.strerror or exc}）；备份本身未改动")
         return report
 
-    def restore(self, copy: str | Path, progress: Progress = _silent) -> dict:
+    def restore(self, copy: str | Path, progress: Progress = silent) -> dict:
         """Replace the database with a verified copy. The current file is first kept as a `prerestore` backup.
         A copy that does not verify is refused with the reasons and nothing changes. Afterwards this Workspace
         is open on the restored file."""

@@ -16,19 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import uuid as uuidlib
-from typing import Callable
 
 from ..domain.permissions import ADMIN, permission
 from ..domain.problems import DomainError
 from ..storage import ledger, purge
 from .demo.pools import CLERKS
+from .progress import Progress, silent
 
 PURGE = permission("demo.purge", "清除演示数据", ADMIN)
-Progress = Callable[[int, int, str], None]
-
-
-def _silent(done: int, total: int, text: str) -> None:
-    pass
 
 
 def ranges(ids: list[int]) -> list[list[int]]:
@@ -108,7 +103,7 @@ class DemoData:
         }
         return plan, gone, demo
 
-    def purge(self, actor: str, backup: bool = True, progress: Progress = _silent) -> dict:
+    def purge(self, actor: str, backup: bool = True, progress: Progress = silent) -> dict:
         """Back the database up (a copy in the backups folder, kind 清除演示数据前), then remove the demo cases in one
         transaction recorded in the ledger. Returns the plan with "removed" (counts and the accounts removed),
         "backup" (the copy's file; None for an in-memory database) and "anchor_before"/"anchor_after"."""
