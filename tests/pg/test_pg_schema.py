@@ -67,18 +67,23 @@ def test_migrations_produce_schema_postgres_sql(pg_server):
 
 # ---- the two engines agree -------------------------------------------------------------------------
 
-def ported_sqlite_migrations() -> list[tuple[int, Path]]:
-    """The SQLite migrations the PG schema mirrors: those up to the first PG migration's number (0028
-    holds them all) and those with a PG migration of the same number. A SQLite migration landed after the
-    last port is not compared until it is ported (docs/postgres.md: the port catches up before the server
-    engine is offered to users; then this is every SQLite migration)."""
-    pg_numbers = [v for v, _ in pg_db.migrations()]
-    return [(v, p) for v, p in sqlite_db.migrations() if v <= pg_numbers[0] or v in pg_numbers]
+def test_every_sqlite_migration_has_its_postgresql_counterpart():
+    """One number, one change on both engines: each SQLite migration after 0028 (the first PG file holds
+    everything up to it) has a PG file of the same number, and PG has no migration SQLite lacks. A SQLite
+    migration landed without its PG file fails here, so the server schema never falls behind."""
+    lite = [v for v, _ in sqlite_db.migrations()]
+    pg = [v for v, _ in pg_db.migrations()]
+    assert pg[0] == 28
+    missing = [v for v in lite if v > pg[0] and v not in pg]
+    assert not missing, f"SQLite migrations without a PostgreSQL counterpart in storage/pg/migrations: {missing}"
+    assert set(pg) <= set(lite)
+    assert pg_db.LATEST_VERSION == sqlite_db.LATEST_VERSION
 
 
-def sqlite_at_port_point() -> sqlite3.Connection:
+def sqlite_migrated() -> sqlite3.Connection:
+    """A SQLite database with every SQLite migration applied (the canonical schema's tables and more)."""
     conn = sqlite3.connect(":memory:")
-    for _, script in ported_sqlite_migrations():
+    for _, script in sqlite_db.migrations():
         for statement in sqlite_db._split_sql(script.read_text(encoding="utf-8")):
             conn.execute(statement)
     return conn
@@ -157,7 +162,7 @@ def pg_shape(conn: psycopg.Connection) -> dict:
 def test_both_canonical_schemas_have_the_same_tables_columns_and_keys(pg_database):
     conn = pg_db.connect(pg_database)
     conn.execute(PG_SCHEMA.read_text(encoding="utf-8"))
-    lite, pg = sqlite_shape(sqlite_at_port_point()), pg_shape(conn)
+    lite, pg = sqlite_shape(sqlite_migrated()), pg_shape(conn)
     assert pg["tables"] == lite["tables"]
     for t in lite["tables"]:
         assert pg["columns"][t] == lite["columns"][t], t
@@ -171,15 +176,15 @@ def test_both_canonical_schemas_have_the_same_tables_columns_and_keys(pg_databas
     conn.close()
 
 
-def test_the_port_point_covers_every_migration_on_this_branch_up_to_0028():
-    """The comparison above is not vacuous: it covers SQLite's whole schema as of the first port."""
-    numbers = [v for v, _ in ported_sqlite_migrations()]
-    assert numbers[:10] == [1, 2, 4, 7, 8, 9, 12, 17, 18, 28]
-    assert {35, 36, 37, 38, 39} <= set(numbers)            # ported during this round (unit scope, demo loads,
-    #                                                          backlog_moves, dispute search, ended_at)
-    lite = sqlite_shape(sqlite_at_port_point())
-    assert {"cases", "events", "ledger", "record_events", "disputes", "backlog_records", "accounts"} <= set(lite["tables"])
+def test_the_comparison_covers_every_sqlite_migration():
+    """The comparison above is not vacuous: it sees the tables and columns of the first and the latest
+    migrations."""
+    lite = sqlite_shape(sqlite_migrated())
+    assert {"cases", "events", "ledger", "record_events", "disputes", "backlog_records", "accounts",
+            "backlog_moves", "demo_loads"} <= set(lite["tables"])
     assert ("reached_level", "text", True, "'本级'") in lite["columns"]["cases"]   # from 0009
+    assert "ended_at" in [c[0] for c in lite["columns"]["cases"]]                     # from 0039
+    assert "clocks_unit_due" in lite["indexes"]                                       # from 0049
 
 
 # ---- what the migration runner refuses or survives ------------------------------------------------

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..services.errors import describe
+from ..services.workspace import refuse_server
 from . import commands
 from ..services.arguments import ChineseArgumentParser, UsageError, bounded_int
 
@@ -135,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         want_json = bool(args.json)
         where = " ".join(x for x in ("cli", args.command, getattr(args, "sub", None)) if x)
         db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
+        if args.db:
+            refuse_server(args.db)          # every command, also those that read or write files (backup …)
         if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute", "user", "report") and not getattr(args, "sub", None)):
             parser.print_help()
             return 0

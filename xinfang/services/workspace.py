@@ -17,6 +17,7 @@ from ..domain.enums import Purpose, Status, Step
 from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
 from ..domain.problems import DomainError, Problem, error, has_errors, warning
+from ..storage.engine import is_server_url
 from ..storage.store import ListFilter, Store
 from . import access as perms
 from . import clocks as clockwork
@@ -87,6 +88,17 @@ class Registered:
     repeats: tuple[intake.RepeatMatch, ...]
 
 
+SERVER_NOT_YET = ("连接数据库服务器（postgresql://…）的功能尚未完成，本版本只能使用本机数据库文件；"
+                  "请给出数据库文件的路径（如 D:\\信访\\xinfang.db）")
+
+
+def refuse_server(target: object) -> None:
+    """A postgresql:// URL is refused until every service works on the server (issue 12): never read as a
+    file path (that would make a folder named "postgresql:" and a new empty database in it)."""
+    if is_server_url(target):
+        raise DomainError(SERVER_NOT_YET)
+
+
 @dataclass(frozen=True)
 class Acted:
     case: Case
@@ -115,6 +127,7 @@ class Workspace(RoutingMixin):
         cannot be written (a CD, a locked share); True: view and print only, the file is never touched.
         A new database gets the national holidays and, with `sample`, the 江城市城东区 sample directory,
         categories and 权责清单 (the front ends ask before installing it)."""
+        refuse_server(path)
         store = Store(path, read_only=read_only, backup_before_migration=backup_before_migration)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
         ws = cls(store, now, data_dir)

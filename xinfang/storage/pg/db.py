@@ -14,6 +14,7 @@ from typing import Iterator
 import psycopg
 
 from ...domain.problems import DomainError
+from ..engine import is_server_url  # noqa: F401  (re-exported)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 PASSWORD_VARIABLE = "XINFANG_DB_PASSWORD"
@@ -25,11 +26,6 @@ def migrations() -> list[tuple[int, Path]]:
 
 
 LATEST_VERSION = migrations()[-1][0]
-
-
-def is_server_url(target: str) -> bool:
-    """`--db` names a server when it is a postgresql:// (or postgres://) URL; anything else is a file."""
-    return str(target).startswith(("postgresql://", "postgres://"))
 
 
 def connect(target: str, password: str | None = None) -> psycopg.Connection:
