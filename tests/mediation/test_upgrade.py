@@ -31,8 +31,10 @@ def test_version_8_dispute_events_move_into_the_ledger(tmp_path, monkeypatch):
         names = {r[0] for r in ws.store.conn.execute("SELECT name FROM sqlite_master")}
         assert "dispute_events" not in names
         events = ws.mediation.db.events(1)
-        assert [e["action"] for e in events] == ["register", "accept"] and events[1]["at"].startswith("2026-09-02")
-        assert ws.store.conn.execute("SELECT event_count FROM disputes WHERE id = 1").fetchone()[0] == 2
+        # the moved events, then migration 52's 建账 event stating the row as it was at the upgrade
+        assert [e["action"] for e in events] == ["register", "accept", "baseline"]
+        assert events[1]["at"].startswith("2026-09-02")
+        assert ws.store.conn.execute("SELECT event_count FROM disputes WHERE id = 1").fetchone()[0] == 3
         assert ws.check()["ok"]
     finally:
         ws.close()

@@ -14,7 +14,7 @@ import sys
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
-from ..storage import ledger, mediation_store, projection, verify
+from ..storage import ledger, mediation_store, projection, verify, verify_records
 
 Progress = Callable[[int, int], Any]
 
@@ -168,6 +168,7 @@ class Integrity:
                 problems += verify.chain_problems(f"{ledger.KINDS[kind_name].label} {key}", key, kind_name,
                                                   events, n, h)
         problems += verify.projection_problems(conn)
+        problems += verify_records.problems(conn, records)     # disputes, the small 积案 kinds, passwords
         missing, missing_numbers = verify.missing_from_search(conn) if case_ids is None else \
             verify.missing_from_search_among(conn, case_ids)
         if missing:

@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from . import ledger
+from .record_projection import password_digest
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -47,13 +48,16 @@ class AccountsStore:
         self.conn.execute("INSERT INTO accounts(login, unit, active, changed_at) VALUES (?, ?, ?, ?) "
                           "ON CONFLICT(login) DO UPDATE SET unit = excluded.unit, active = excluded.active, "
                           "changed_at = excluded.changed_at", (login, unit, int(active), _iso(now)))
+        stored = self.one("SELECT password_hash FROM accounts WHERE login = ?", (login,))
         ledger.append(self.conn, "user", login, "create" if new else action, now, now, actor,
-                      {"name": display, "roles": roles, "unit": unit, "active": bool(active)})
+                      {"name": display, "roles": roles, "unit": unit, "active": bool(active),
+                       "password": password_digest(stored)})
 
     def set_password_hash(self, login: str, password_hash: str, now: datetime, actor: str, action: str) -> None:
         self.conn.execute("UPDATE accounts SET password_hash = ?, failed_logins = 0, locked_until = NULL, "
                           "changed_at = ? WHERE login = ?", (password_hash, _iso(now), login))
-        ledger.append(self.conn, "user", login, action, now, now, actor, {})     # never the hash
+        # never the hash itself: a digest of it, so a hash replaced in the file disagrees with the events
+        ledger.append(self.conn, "user", login, action, now, now, actor, {"password": password_digest(password_hash)})
 
     def record_login_failure(self, login: str, failures: int, locked_until: datetime | None, now: datetime) -> None:
         self.conn.execute("UPDATE accounts SET failed_logins = ?, locked_until = ? WHERE login = ?",

@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence
 
 from ..domain.backlog import move_of
-from . import ledger
+from . import ledger, record_projection
 from .store import Store, _iso
 
 RECORD_COLUMNS = ("id", "uuid", "case_id", "batch_id", "source", "taken_on", "leader", "unit", "plan", "due",
@@ -35,7 +35,10 @@ class BacklogStore:
     def append_event(self, kind: str, key: str, action: str, at: datetime, recorded_at: datetime, actor: str,
                      payload: dict) -> str:
         """Append one event to a record's chain (kinds: backlog, backlog_batch, leader, reception,
-        backlog_dismissal); returns its hash."""
+        backlog_dismissal; after the row was written). The small kinds' payloads get `changes`, what the action
+        changed in the row (storage/record_projection.py), so `check` can compare the row with its events;
+        returns the event's hash."""
+        payload = record_projection.with_changes(self.conn, kind, key, payload)
         return ledger.append(self.conn, kind, key, action, at, recorded_at, actor, payload).hash
 
     def record_events(self, record_uuid: str) -> list[tuple]:

@@ -198,8 +198,15 @@ def _index_disputes(conn: sqlite3.Connection) -> None:
     mediation_store.rebuild_search(conn)
 
 
+def _baseline_records(conn: sqlite3.Connection) -> None:
+    """Version 52: disputes, the small 积案 kinds and accounts from before their events stated their rows."""
+    from . import record_projection
+    record_projection.baseline(conn)
+
+
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
-_AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events, 38: _index_disputes}
+_AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events, 38: _index_disputes,
+                 52: _baseline_records}
 
 
 PENDING_INDEXES_KEY = "bulk_pending_indexes"

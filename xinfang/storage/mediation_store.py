@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from . import ledger, search
+from . import ledger, record_projection, search
 from .store import Store, _iso
 
 LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
@@ -154,13 +154,16 @@ class MediationStore:
     # ---- events: hash-chained per dispute and in the database-wide ledger (docs/ledger.md) ------------
     def append_event(self, row: int, dispute_uuid: str, action: str, at: datetime, now: datetime, actor: str,
                      payload: dict) -> str:
+        """Append an event of a dispute after its rows were changed in the same transaction; the payload gets
+        `changes`, what the action changed in the dispute's projection (storage/record_projection.py)."""
+        body = json.loads(json.dumps(payload, ensure_ascii=False, default=str))
         return ledger.append(self.conn, "dispute", dispute_uuid, action, at, now, actor,
-                             json.loads(json.dumps(payload, ensure_ascii=False, default=str))).hash
+                             record_projection.with_changes(self.conn, "dispute", dispute_uuid, body)).hash
 
     def events(self, row: int) -> list[dict]:
         uid = self.one("SELECT uuid FROM disputes WHERE id = ?", (row,))
         return [{"seq": e.seq, "action": e.action, "at": _iso(e.at), "recorded_at": _iso(e.recorded_at),
-                 "actor": e.actor, "payload": e.payload, "hash": e.hash}
+                 "actor": e.actor, "payload": _shown(e.payload), "hash": e.hash}
                 for e in ledger.record_events(self.conn, "dispute", uid)]
 
     # ---- lists ---------------------------------------------------------------------------------
@@ -315,6 +318,11 @@ def missing_from_search(conn) -> int:
     """Disputes without a search-index entry (a database written by an older program, say)."""
     return conn.execute("SELECT count(*) FROM disputes d WHERE NOT EXISTS "
                         "(SELECT 1 FROM dispute_search_docsize s WHERE s.id = d.id)").fetchone()[0]
+
+
+def _shown(payload: dict) -> dict:
+    """An event's payload for the timeline and `dispute show`: without `changes` (the rows shown beside it)."""
+    return {k: v for k, v in payload.items() if k != "changes"}
 
 
 def _value(v: Any) -> Any:

@@ -1,0 +1,5 @@
+-- Disputes and the small 积案 kinds (交办批次, 包案领导, 公开接访日, 不列为积案) now record in each event what it
+-- changed in the record's rows (`changes`, storage/record_projection.py), and a user's events carry a digest of
+-- the stored password hash, so `check` compares those rows with their events. No schema change: storage/db.py
+-- gives every such record whose events predate this a 建账 (baseline) event stating its rows at the upgrade,
+-- and every account one with the digest of its password hash.
