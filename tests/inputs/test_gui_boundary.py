@@ -36,7 +36,9 @@ def test_exception_in_a_slot_is_a_chinese_box_and_a_log_entry(qtbot, capfd, _log
         assert len(boxes) == 1
         text = boxes[0].text()
         assert "程序内部错误" in text and "internal detail" not in text and "KeyError" not in text
-        assert str(_log_dir) in text
+        # the log file on a line of its own (not wrapped inside the sentence), and a button to its folder
+        assert str(_log_dir) not in text and str(_log_dir / "xinfang-errors.log") in boxes[0].informativeText()
+        assert "打开日志所在文件夹" in [b.text() for b in boxes[0].buttons()]
     finally:
         sys.excepthook = old
         close_all()

@@ -116,34 +116,45 @@ def test_rules_page_shows_version_1(qtbot, ws):
     assert "城东区住房和城乡建设局" in units                     # unit names, not codes
 
 
-def _answer(monkeypatch, answer):
-    """QMessageBox.question replaced: records what the administrator was asked, answers for them."""
-    from xinfang.ui.routing import rules_page
-    asked = []
+def _answer(choice: str) -> list[dict]:
+    """Answers the real confirmation dialog, once it is open, with the button named `choice`; records what the
+    administrator was shown."""
+    from xinfang.ui.qt import QApplication, QMessageBox, QTimer
+    seen: list[dict] = []
+    tries = [0]
 
-    def question(parent, title, text, *_a):
-        asked.append(text)
-        return answer
-    monkeypatch.setattr(rules_page.QMessageBox, "question", staticmethod(question))
-    return asked
+    def press():
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox) or box.objectName() != "confirmRulesRemoval":
+            tries[0] += 1
+            if tries[0] < 500:
+                QTimer.singleShot(10, press)
+            return
+        seen.append({"text": box.text(), "info": box.informativeText(), "default": box.defaultButton().text(),
+                     "escape": box.escapeButton().text(), "warning": box.icon() == QMessageBox.Warning,
+                     "buttons": sorted(b.text() for b in box.buttons())})
+        next(b for b in box.buttons() if b.text() == choice).click()
+    QTimer.singleShot(0, press)
+    return seen
 
 
-def test_rules_import_removing_most_rules_asks_first(qtbot, ws, tmp_path, monkeypatch):
-    from xinfang.ui.qt import QMessageBox
+def test_rules_import_removing_most_rules_asks_first(qtbot, ws, tmp_path):
     path = tmp_path / "rules.csv"
     path.write_text(RULES_CSV, encoding="utf-8")
     page = show(qtbot, RulesPage(ws, ACTOR))
     page.preview_file(str(path))
     page.partial.setChecked(True)
-    asked = _answer(monkeypatch, QMessageBox.No)
+    seen = _answer("取消，不导入")
     qtbot.mouseClick(page.confirm_btn, Qt.LeftButton)
-    assert len(asked) == 1 and "88 条规则中的 87 条" in asked[0]
+    assert len(seen) == 1 and "88 条规则中的 87 条" in seen[0]["text"]
+    # a warning that says what is left, buttons that say what they do, and Enter/Esc keep the current list
+    assert seen[0]["warning"] and "只有这个文件中的 1 条规则" in seen[0]["info"]
+    assert seen[0]["buttons"] == ["仍要导入", "取消，不导入"]
+    assert seen[0]["default"] == seen[0]["escape"] == "取消，不导入"
     assert ws.ruleset.version == 1 and "已取消导入" in page.result.text()
 
 
-def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path, monkeypatch):
-    from xinfang.ui.qt import QMessageBox
-    asked = _answer(monkeypatch, QMessageBox.Yes)
+def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path):
     path = tmp_path / "rules.csv"
     path.write_text(RULES_CSV, encoding="utf-8")
     page = show(qtbot, RulesPage(ws, ACTOR))
@@ -164,6 +175,7 @@ def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path, monkeypa
     page.partial.setChecked(True)
     assert page.confirm_btn.isEnabled()
     page.note.setText("test import")
+    asked = _answer("仍要导入")
     qtbot.mouseClick(page.confirm_btn, Qt.LeftButton)
     assert len(asked) == 1                            # 87 of 88 rules removed: confirmed in the dialog
     assert ws.ruleset.version == 2

@@ -107,5 +107,17 @@ def describe(exc: BaseException, where: str, db: str | Path | None = None) -> tu
     if is_fault(exc):
         path = record(exc, where)
         if path is not None:
-            message = message.rstrip("。") + f"（详细信息已记录在日志文件 {path}）"
+            message = message.rstrip("。") + f"{_LOG_HINT[0]}{path}{_LOG_HINT[1]}"
     return message, problems
+
+
+_LOG_HINT = ("（详细信息已记录在日志文件 ", "）")
+
+
+def split_log_hint(message: str) -> tuple[str, str]:
+    """(the message without its log-file hint, the log file's path or ''): a window shows the path apart,
+    on a line of its own that can be copied."""
+    head, sep, tail = message.rpartition(_LOG_HINT[0])
+    if not sep or not tail.endswith(_LOG_HINT[1]):
+        return message, ""
+    return head + "。", tail[:-len(_LOG_HINT[1])]

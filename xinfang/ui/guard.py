@@ -12,7 +12,7 @@ import logging
 import sys
 
 from ..domain.problems import DomainError
-from ..services.errors import describe
+from ..services.errors import describe, split_log_hint
 
 log = logging.getLogger("xinfang.ui")
 
@@ -25,6 +25,7 @@ def report(exc: BaseException, parent=None, where: str = "gui") -> str:
     text, problems = describe(exc, where)
     if problems:
         text += "\n" + "\n".join(f"· {p['message']}" for p in problems)
+    shown, log_file = split_log_hint(text)
     if isinstance(exc, DomainError):
         log.info("refused: %s", exc.message)
     else:
@@ -34,13 +35,25 @@ def report(exc: BaseException, parent=None, where: str = "gui") -> str:
         return text
     refusal = isinstance(exc, DomainError)
     box = QMessageBox(QMessageBox.Warning if refusal else QMessageBox.Critical, "提示" if refusal else "操作失败",
-                      text, QMessageBox.Ok, parent or app.activeWindow())
+                      shown, QMessageBox.Ok, parent or app.activeWindow())
     box.setObjectName("errorBoundary")
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse)      # the message can be copied into a report
+    if log_file:
+        # the path on a line of its own (inside the sentence it wrapped mid-path), with a way to get at it
+        box.setInformativeText(f"详细信息已记录在日志文件中，可发给技术支持：\n{log_file}")
+        folder = box.addButton("打开日志所在文件夹", QMessageBox.ActionRole)
+        folder.clicked.connect(lambda: _open_folder(log_file))
     box.setAttribute(Qt.WA_DeleteOnClose)
     _showing.append(box)
     box.finished.connect(lambda _=0: _showing.clear())
     box.open()    # not exec(): never nest an event loop inside an exception handler
     return text
+
+
+def _open_folder(log_file: str) -> None:
+    from pathlib import Path
+    from .qt import QDesktopServices, QUrl
+    QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(log_file).parent)))
 
 
 def guarded(fn):

@@ -205,9 +205,7 @@ class RulesPage(SettingsPage):
         if self.report is None or not self.confirm_btn.isEnabled():
             return None
         warning = self.ws.rules_removal_warning(len(self.report.removed))
-        if warning and QMessageBox.question(
-                self, "确认导入权责清单", warning + "。\n\n确定仍要导入吗？",
-                QMessageBox.Yes | QMessageBox.No, QMessageBox.No) != QMessageBox.Yes:
+        if warning and not ask_before_removing(self, warning, self.report.good):
             self._status(self.result, "已取消导入，权责清单未改变。", AMBER)
             return None
         try:
@@ -230,3 +228,17 @@ class RulesPage(SettingsPage):
         self.report = None
         self.stack.setCurrentIndex(0)
         self._status(self.result, "已取消导入，权责清单未改变。", AMBER)
+
+
+def ask_before_removing(parent: QWidget, warning: str, remaining: int) -> bool:
+    """The confirmation of an import that removes most of the active rules: a warning, what is left after it,
+    and buttons that say what they do; 取消 is the default (Enter and Esc keep the current list)."""
+    box = QMessageBox(QMessageBox.Warning, "确认导入权责清单", warning + "。", QMessageBox.NoButton, parent)
+    box.setObjectName("confirmRulesRemoval")
+    box.setInformativeText(f"导入后，权责清单只有这个文件中的 {remaining} 条规则。确定仍要导入吗？")
+    go = box.addButton("仍要导入", QMessageBox.AcceptRole)
+    keep = box.addButton("取消，不导入", QMessageBox.RejectRole)
+    box.setDefaultButton(keep)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is go
