@@ -39,6 +39,7 @@ def test_exception_in_a_slot_is_a_chinese_box_and_a_log_entry(qtbot, capfd, _log
         # the log file on a line of its own (not wrapped inside the sentence), and a button to its folder
         assert str(_log_dir) not in text and str(_log_dir / "xinfang-errors.log") in boxes[0].informativeText()
         assert "打开日志所在文件夹" in [b.text() for b in boxes[0].buttons()]
+        assert boxes[0].escapeButton() is boxes[0].button(QMessageBox.Ok)     # Esc closes it
     finally:
         sys.excepthook = old
         close_all()

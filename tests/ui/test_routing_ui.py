@@ -152,6 +152,7 @@ def test_rules_import_removing_most_rules_asks_first(qtbot, ws, tmp_path):
     assert seen[0]["buttons"] == ["仍要导入", "取消，不导入"]
     assert seen[0]["default"] == seen[0]["escape"] == "取消，不导入"
     assert ws.ruleset.version == 1 and "已取消导入" in page.result.text()
+    assert page.stack.currentIndex() == 0 and page.result.isVisible()     # the message is where it is seen
 
 
 def test_rules_dry_run_then_confirm_only_good_rows(qtbot, ws, tmp_path):

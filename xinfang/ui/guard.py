@@ -43,6 +43,9 @@ def report(exc: BaseException, parent=None, where: str = "gui") -> str:
         box.setInformativeText(f"详细信息已记录在日志文件中，可发给技术支持：\n{log_file}")
         folder = box.addButton("打开日志所在文件夹", QMessageBox.ActionRole)
         folder.clicked.connect(lambda: _open_folder(log_file))
+        box.setEscapeButton(QMessageBox.Ok)          # with two buttons Qt names none: Esc and × would do nothing
+        # wide enough for a whole path on one line (the labels are the box's own, named by Qt)
+        box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 480px; }")
     box.setAttribute(Qt.WA_DeleteOnClose)
     _showing.append(box)
     box.finished.connect(lambda _=0: _showing.clear())

@@ -206,7 +206,7 @@ class RulesPage(SettingsPage):
             return None
         warning = self.ws.rules_removal_warning(len(self.report.removed))
         if warning and not ask_before_removing(self, warning, self.report.good):
-            self._status(self.result, "已取消导入，权责清单未改变。", AMBER)
+            self.cancel()           # back to the current list, where the message is seen (it was set out of sight)
             return None
         try:
             report = self.ws.import_rules(self.path, self.actor, accept_partial=self.partial.isChecked(),
