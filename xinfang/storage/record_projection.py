@@ -75,27 +75,6 @@ def current(conn: sqlite3.Connection, kind_name: str, key: str) -> dict | None:
     return out
 
 
-def all_current(conn: sqlite3.Connection, kind_name: str, keys: set[str] | None = None) -> Iterator[tuple[str, dict]]:
-    """(key, projection) of every record of a kind (only `keys` when given), reading each table once."""
-    shape = SHAPES[kind_name]
-    cols = [c for c, _ in columns(conn, shape.table)]
-    lists: dict[str, dict[int, list]] = {}
-    for name, table, cols_sql in shape.lists:
-        grouped: dict[int, list] = {}
-        for owner, *rest in conn.execute(f"SELECT {_OWNER[table]}, {cols_sql} FROM {table} "
-                                         f"ORDER BY {_OWNER[table]}, {_ORDER[table]}"):
-            grouped.setdefault(owner, []).append(_list_value(tuple(rest)))
-        lists[name] = grouped
-    for rid, *values in conn.execute(f"SELECT id, {', '.join(cols)} FROM {shape.table} ORDER BY id"):
-        state = dict(zip(cols, values))
-        key = str(state[shape.key])
-        if keys is not None and key not in keys:
-            continue
-        for name, _t, _c in shape.lists:
-            state[name] = lists[name].get(rid, [])
-        yield key, state
-
-
 def replay(payloads: list[dict]) -> dict:
     """Fold the `changes` of a record's events, oldest first."""
     state: dict = {}
@@ -147,22 +126,50 @@ def mismatches(replayed: dict, actual: dict, defaults: dict) -> list[str]:
     return out
 
 
-def folded(conn: sqlite3.Connection, kind_name: str, keys: set[str] | None = None) -> dict[str, dict]:
-    """key -> the fold of each record's events (one read of the kind's events)."""
-    out: dict[str, dict] = {}
-    for record, payload in conn.execute("SELECT record, payload FROM record_events WHERE kind = ? "
-                                        "ORDER BY record, seq", (kind_name,)):
-        if keys is not None and record not in keys:
-            continue
+def _fold_payloads(payloads) -> dict:
+    state: dict = {}
+    for payload in payloads:
         try:
             data = json.loads(payload)
         except ValueError:
             continue                                   # a broken payload is the chain check's finding
         ch = data.get("changes") if isinstance(data, dict) else None
-        state = out.setdefault(record, {})
         if isinstance(ch, dict):
             state.update(ch)
-    return out
+    return state
+
+
+def states(conn: sqlite3.Connection, kind_name: str, keys: set[str] | None = None
+           ) -> Iterator[tuple[str, dict | None, dict | None]]:
+    """(key, fold of the record's events or None when it has none, its rows' projection or None when it has
+    no row) for every record of a kind, or only `keys`; streamed in key order (rows and events are read side
+    by side, one record at a time: 200,000 disputes never sit in memory at once)."""
+    shape = SHAPES[kind_name]
+    if keys is not None:
+        for key in sorted(keys):
+            payloads = [p for (p,) in conn.execute("SELECT payload FROM record_events WHERE kind = ? AND record = ? "
+                                                  "ORDER BY seq", (kind_name, key))]
+            yield key, (_fold_payloads(payloads) if payloads else None), current(conn, kind_name, key)
+        return
+    cols = [c for c, _ in columns(conn, shape.table)]
+    rows = conn.execute(f"SELECT id, {shape.key}, {', '.join(cols)} FROM {shape.table} ORDER BY {shape.key}")
+    events = conn.execute("SELECT record, payload FROM record_events WHERE kind = ? ORDER BY record, seq",
+                          (kind_name,))
+    row, ev = rows.fetchone(), events.fetchone()
+    while row is not None or ev is not None:
+        key = min(str(x) for x in ((row[1] if row else None), (ev[0] if ev else None)) if x is not None)
+        payloads = []
+        while ev is not None and ev[0] == key:
+            payloads.append(ev[1])
+            ev = events.fetchone()
+        actual = None
+        if row is not None and str(row[1]) == key:
+            actual = dict(zip(cols, row[2:]))
+            for name, table, cols_sql in shape.lists:
+                actual[name] = [_list_value(r) for r in conn.execute(
+                    f"SELECT {cols_sql} FROM {table} WHERE {_OWNER[table]} = ? ORDER BY {_ORDER[table]}", (row[0],))]
+            row = rows.fetchone()
+        yield key, (_fold_payloads(payloads) if payloads else None), actual
 
 
 # ---- passwords -------------------------------------------------------------------------------------------
@@ -180,16 +187,12 @@ def baseline(conn: sqlite3.Connection, now: datetime | None = None) -> int:
     at = (now or datetime.now()).replace(microsecond=0)
     n = 0
     for kind_name in SHAPES:
-        stated, chained = set(), set()
-        for record, payload in conn.execute("SELECT record, payload FROM record_events WHERE kind = ?", (kind_name,)):
-            chained.add(record)
-            if '"changes": {' in payload:
-                stated.add(record)
-        for key, state in list(all_current(conn, kind_name)):
-            if key in stated or key not in chained:     # a row without any event stays the chain check's finding
-                continue
+        # the keys first (a cursor over record_events must not be open while events are appended)
+        todo = [key for key, events, actual in states(conn, kind_name)
+                if actual is not None and events is not None and not events]   # a row without events: chain check's
+        for key in todo:
             ledger.append(conn, kind_name, key, ledger.BASELINE, at, at, "system",
-                          {"changes": _normal(state), "note": BASELINE_NOTE})
+                          {"changes": _normal(current(conn, kind_name, key)), "note": BASELINE_NOTE})
             n += 1
     for login, password_hash in conn.execute("SELECT a.login, a.password_hash FROM accounts a "
                                              "JOIN users u ON u.login = a.login ORDER BY a.login").fetchall():

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from .record_projection import SHAPES, all_current, columns, folded, mismatches, password_digest
+from .record_projection import SHAPES, columns, mismatches, password_digest, states
 
 LABELS = {
     "dispute": {
@@ -56,13 +56,10 @@ def record_problems(conn: sqlite3.Connection, records: dict[str, list[str]] | No
         keys = None if records is None or kind_name != "dispute" else set(records.get(kind_name, ()))
         if keys is not None and not keys:
             continue
-        table = SHAPES[kind_name].table
-        defaults = dict(columns(conn, table))
-        replayed = folded(conn, kind_name, keys)
-        for key, state in all_current(conn, kind_name, keys):
-            events = replayed.get(key)
-            if events is None:
-                continue                                # no events at all: the chain check reports it
+        defaults = dict(columns(conn, SHAPES[kind_name].table))
+        for key, events, state in states(conn, kind_name, keys):
+            if events is None or state is None:
+                continue                                # no events, or no row: the chain check reports it
             wrong = mismatches(events, state, defaults)
             if wrong:
                 labels = LABELS[kind_name]
