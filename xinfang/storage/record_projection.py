@@ -111,8 +111,8 @@ def with_changes(conn: sqlite3.Connection, kind_name: str, key: str, payload: di
 
 
 def mismatches(replayed: dict, actual: dict, defaults: dict) -> list[str]:
-    """Names of the parts where the rows differ from the fold of the events."""
-    actual = _normal(actual)
+    """Names of the parts where the rows differ from the fold of the events (`actual` as `current` and
+    `states` build it: plain values and lists of lists, as the events' JSON reads back)."""
     out = []
     for name, value in actual.items():
         if name in replayed:
