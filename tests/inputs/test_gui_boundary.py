@@ -87,3 +87,16 @@ def test_gui_usage_errors_are_chinese(capsys):
     assert "错误：参数 --size：窗口大小应写成 宽x高" in err and "usage" not in err and "error:" not in err
     assert main(["--demo", "x"]) == 2
     assert "演示案件数应为整数" in capsys.readouterr().err
+
+
+def test_gui_screenshot_of_a_database_that_cannot_be_opened_exits_with_a_chinese_message(tmp_path):
+    """--screenshot has nobody to close a modal box: it used to wait forever on 无法打开数据库."""
+    import subprocess
+    folder = tmp_path / "folder.db"
+    folder.mkdir()
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XINFANG_LOG_DIR=str(tmp_path))
+    run = subprocess.run([sys.executable, "-m", "xinfang.ui.app", "--db", str(folder), "--screenshot",
+                          str(tmp_path / "x.png")], capture_output=True, text=True, timeout=120, env=env)
+    assert run.returncode == 2 and not (tmp_path / "x.png").exists()
+    assert run.stderr.startswith("错误：") and "文件夹" in run.stderr and str(folder) in run.stderr
+    assert run.stderr.count(str(folder)) == 1 and "Traceback" not in run.stderr

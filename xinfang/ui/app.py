@@ -311,13 +311,14 @@ def _run(argv: list[str] | None) -> int:
     new = not db.exists()
     try:
         ws = Workspace.open(db, sample=demo)
-    except DomainError as exc:
-        QMessageBox.critical(None, "无法打开数据库", f"{exc.message}\n\n数据库文件：{db}")
-        return 2
     except Exception as exc:   # noqa: BLE001 - any failure to open is told in Chinese (services.errors)
         from ..services.errors import describe
-        text, _ = describe(exc, "gui open", db)
-        QMessageBox.critical(None, "无法打开数据库", f"{text}\n\n数据库文件：{db}")
+        text = exc.message if isinstance(exc, DomainError) else describe(exc, "gui open", db)[0]
+        where = "" if str(db) in text else f"（数据库文件：{db}）"
+        if args.screenshot:       # nobody to close a modal box (it blocked forever): say it and exit
+            print(f"错误：{text}{where}", file=sys.stderr)
+        else:
+            QMessageBox.critical(None, "无法打开数据库", f"{text}\n\n数据库文件：{db}" if where else text)
         return 2
 
     try:
