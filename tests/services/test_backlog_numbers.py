@@ -159,3 +159,48 @@ def test_fast_count_equals_the_reference_replay(ws, day):
     assert s["total"] == total.to_dict()
     assert {x["leader"]: {k: x[k] for k in total.to_dict()} for x in s["leaders"]} == \
         {k: t.to_dict() for k, t in leaders.items()}
+
+
+# ---- 附件2 of the monthly report: each leader's records at a period's end (ws.backlog.leader_items) ----------
+
+def leader_view(items):
+    """{leader: (assigned, resolved, open, resolved_in_period, [(summary, status, resolved_on, overdue)])}"""
+    return {x["leader"]: (x["assigned"], x["resolved"], x["open"], x["resolved_in_period"],
+                          [(r["summary"], r["status"], r["resolved_on"], r["overdue"]) for r in x["rows"]])
+            for x in items}
+
+
+def test_leader_items_of_april(ws):
+    # at 04-30, records with a leader: R1 甲 (resolved 03-01, closed, 销号: counted, not listed — resolved before
+    # April), R2 甲 (resolved 04-10: listed), R3 乙 (reopened 03-10, due 03-31: open and overdue), R4 丙 (open, due
+    # 05-31: not overdue). R5 has no leader; R6 is taken only in June.
+    items = ws.backlog.leader_items(date(2026, 4, 1), date(2026, 4, 30))
+    assert [x["leader"] for x in items] == ["甲", "丙", "乙"]       # most records first, then by name
+    assert leader_view(items) == {
+        "甲": (2, 2, 0, 1, [("第2件不同的事项14", "已化解", "2026-04-10", False)]),
+        "丙": (1, 0, 1, 0, [("第4件不同的事项28", "未化解", "", False)]),
+        "乙": (1, 0, 1, 0, [("第3件不同的事项21", "未化解", "", True)]),
+    }
+    assert {x["leader"]: x["post"] for x in items}["丙"] == "区人大副主任"
+    # the summary line adds up: every listed row is open at the end or resolved in the period
+    for x in items:
+        assert x["assigned"] == x["resolved"] + x["open"] and len(x["rows"]) == x["open"] + x["resolved_in_period"]
+
+
+def test_leader_items_of_march(ws):
+    # at 03-31: R1 resolved 03-01 (in March) and closed 03-15 → listed as 已结案; R2 open, due 03-31 (due on the
+    # last day is not yet overdue); R3 resolved 02-20 but reopened 03-10 → open; R4 open. Open rows come first.
+    items = ws.backlog.leader_items(date(2026, 3, 1), date(2026, 3, 31))
+    assert leader_view(items) == {
+        "甲": (2, 1, 1, 1, [("第2件不同的事项14", "未化解", "", False), ("第1件不同的事项7", "已结案", "2026-03-01", False)]),
+        "丙": (1, 0, 1, 0, [("第4件不同的事项28", "未化解", "", False)]),
+        "乙": (1, 0, 1, 0, [("第3件不同的事项21", "未化解", "", False)]),
+    }
+
+
+def test_leader_items_of_one_unit_and_before_any_record(ws):
+    # June, unit U2: R3 (乙, overdue since 03-31) and R4 (丙, overdue since 05-31); R6 (乙→丙 on 06-25) has no unit
+    items = ws.backlog.leader_items(date(2026, 6, 1), date(2026, 6, 30), U2)
+    assert leader_view(items) == {"丙": (1, 0, 1, 0, [("第4件不同的事项28", "未化解", "", True)]),
+                                  "乙": (1, 0, 1, 0, [("第3件不同的事项21", "未化解", "", True)])}
+    assert ws.backlog.leader_items(date(2025, 12, 1), date(2025, 12, 31)) == []

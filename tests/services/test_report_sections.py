@@ -28,6 +28,16 @@ class Backlog:
     def records(self, today=None, unit="", batch=None, leader=""):
         return [r for r in self.rows if (not leader or r["leader"] == leader) and (not unit or r["unit"] == unit)]
 
+    def leader_items(self, start, end, unit=""):
+        # 李副区长: 3 records, one resolved before the period (counted, not listed), P resolved in it, Q open
+        self.calls.append((start, end, unit))
+        p, q = self.rows
+        row = lambda r, on: {"number": r["case"], "summary": r["summary"], "unit": r["unit_name"],   # noqa: E731
+                             "status": r["status"], "resolved_on": on, "due": r["due"],
+                             "overdue": r["due_state"] == "逾期", "case_row": r["case_row"]}
+        return [{"leader": "李副区长", "post": "副区长", "assigned": 3, "resolved": 2, "open": 1, "resolved_in_period": 1,
+                 "rows": [row(q, ""), row(p, "2026-03-15")]}]
+
 
 class Mediation:
     def stats(self, start, end, committee=""):
@@ -83,8 +93,11 @@ def test_sections_in_the_pdf_and_xlsx(story, tmp_path):
     path.write_bytes(ws.reports.pdf(d, "leader"))
     text = "".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout.split())
     assert "积案化解情况（截至2026-03-31）" in text and "矛盾纠纷排查化解情况" in text
-    assert "附件2" in text and "领导包案事项" in text and "李副区长（2件）" in text
-    assert ws.case(rows["Q"]).number in text
+    assert "附件2" in text and "领导包案事项" in text
+    assert "李副区长（副区长）：包案3件，已化解2件，未化解1件，本期化解1件" in text
+    assert "此前已化解的事项只计入件数，不再列出" in text
+    assert ws.case(rows["Q"]).number in text and ws.case(rows["P"]).number in text and "2026-03-15" in text
+    assert ws.reports.services["backlog"].calls[-1] == (date(2026, 3, 1), date(2026, 3, 31), "")
     wb = load_workbook(io.BytesIO(ws.reports.xlsx(d)))
     sheet = wb["矛盾纠纷排查化解情况"]
     values = {r[0].value: r[1].value for r in sheet.iter_rows(min_row=2) if r[0].value}

@@ -13,6 +13,7 @@ from reportlab.platypus import (CondPageBreak, KeepTogether, NextPageTemplate, P
 from . import official
 from .charts import category_chart, trend_chart, unit_chart
 from .fonts import font_for
+from .list_table import ListTable
 
 HIGHLIGHT_BG = colors.Color(1.0, 0.88, 0.88)
 HIGHLIGHT_FG = colors.Color(0.7, 0.0, 0.0)
@@ -116,7 +117,7 @@ def _widths(t: dict, width: float, n: int) -> list[float]:
 
 
 def render_monthly(dataset: dict, tables: list[dict], summary: list[str], *, overdue: list[dict],
-                   leader_items: list[dict] | None, printed_by: str) -> bytes:
+                   leaders: list[dict] | None, printed_by: str) -> bytes:
     st = official.styles()
     pw = official.A4[0] - official.LEFT - official.RIGHT
     lw = official.landscape(official.A4)[0] - official.LEFT - official.RIGHT
@@ -158,8 +159,8 @@ def render_monthly(dataset: dict, tables: list[dict], summary: list[str], *, ove
     if wide:
         story.append(PageBreak())
     story += _appendix_overdue(overdue, dataset, st, lw)
-    if leader_items is not None:
-        story += [PageBreak()] + _appendix_leaders(leader_items, st, lw)
+    if leaders is not None:
+        story += [PageBreak()] + _appendix_leaders(leaders, period, st, lw)
     return official.build(story, title, unnumbered=1)
 
 
@@ -178,6 +179,11 @@ def _scaled(drawing, width: float):
     return drawing
 
 
+def _list(head: list[str], shares: tuple, rows: list[tuple[list[str], bool]], width: float, right=()) -> ListTable:
+    return ListTable(head, [width * x for x in shares], rows, highlight_bg=HIGHLIGHT_BG, highlight_fg=HIGHLIGHT_FG,
+                     head_bg=HEAD_BG, right=right)
+
+
 def _appendix_overdue(rows: list[dict], dataset: dict, st: dict, width: float) -> list:
     out = [_p("附件1", st["h1"]), _p("逾期未办结事项", st["title"])]
     total = sum(u["overdue_at_end"] for u in dataset["units"])
@@ -186,28 +192,36 @@ def _appendix_overdue(rows: list[dict], dataset: dict, st: dict, width: float) -
         return out
     if total > len(rows):
         out.append(_p(f"截至{dataset['period']['to']}共{total}件，以下列出逾期最久的{len(rows)}件。", st["small"]))
-    t = {"key": "overdue", "title": "", "columns": ["编号", "收到日期", "反映问题", "承办单位", "环节", "到期日", "逾期天数"],
-         "rows": [{"cells": [{"v": r[k], "fmt": "int" if k == "days" else "text"} for k in
-                             ("number", "received", "summary", "unit", "step", "due", "days")]} for r in rows]}
-    out.append(table_flowable(t, width, st, [width * x for x in (0.13, 0.1, 0.38, 0.16, 0.09, 0.09, 0.05)])[1])
+    out.append(_list(["编号", "收到日期", "反映问题", "承办单位", "环节", "到期日", "逾期天数"],
+                     (0.13, 0.1, 0.37, 0.16, 0.09, 0.09, 0.06),
+                     [([str(r[k]) for k in ("number", "received", "summary", "unit", "step", "due", "days")], False)
+                      for r in rows], width, right=(6,)))
     return out
 
 
-def _appendix_leaders(items: list[dict], st: dict, width: float) -> list:
+LEADER_COLUMNS = (("number", "编号", 0.13), ("summary", "事项", 0.37), ("unit", "责任单位", 0.16),
+                  ("status", "化解状态", 0.08), ("due", "化解时限", 0.09), ("resolved_on", "化解日期", 0.09),
+                  ("overdue", "是否逾期", 0.08))
+
+
+def _appendix_leaders(leaders: list[dict], period: dict, st: dict, width: float) -> list:
+    """Per 包案领导 a summary line and one table of the records open at the period's end or resolved in it."""
     out = [_p("附件2", st["h1"]), _p("领导包案事项", st["title"])]
-    if not items:
+    if not leaders:
         out.append(_p("本期无领导包案事项。", st["body"]))
         return out
-    by_leader: dict[str, list[dict]] = {}
-    for it in items:
-        by_leader.setdefault(it.get("leader") or "（未定）", []).append(it)
-    for leader, rows in by_leader.items():
-        out.append(_p(f"{leader}（{len(rows)}件）", st["h2"]))
-        cols = [k for k in ("number", "summary", "unit", "status", "due", "overdue") if any(k in r for r in rows)]
-        names = {"number": "编号", "summary": "事项", "unit": "责任单位", "status": "化解状态", "due": "化解时限",
-                 "overdue": "是否逾期"}
-        t = {"key": "leader", "title": "", "columns": [names[c] for c in cols],
-             "rows": [{"cells": [{"v": r.get(c, ""), "fmt": "text"} for c in cols],
-                       "highlight": bool(r.get("overdue"))} for r in rows]}
-        out += table_flowable(t, width, st)[1:]
+    start, end = period["from"], period["to"]
+    out.append(_p(f"件数按截至{end}的状态统计。表中列出截至{end}未化解的事项和本期（{start}至{end}）内化解的事项；"
+                  "此前已化解的事项只计入件数，不再列出。", st["small"]))
+    shares = tuple(w for _, _, w in LEADER_COLUMNS)
+    for x in leaders:
+        name = f"{x['leader']}（{x['post']}）" if x.get("post") else x["leader"]
+        out.append(_p(f"{name}：包案{x['assigned']}件，已化解{x['resolved']}件，未化解{x['open']}件，"
+                      f"本期化解{x['resolved_in_period']}件", st["h2"]))
+        if not x["rows"]:
+            out.append(_p("无未化解或本期化解的事项。", st["note"]))
+            continue
+        rows = [([("是" if r["overdue"] else "否") if key == "overdue" else str(r.get(key) or "")
+                  for key, _, _ in LEADER_COLUMNS], bool(r["overdue"])) for r in x["rows"]]
+        out += [_list([head for _, head, _ in LEADER_COLUMNS], shares, rows, width), Spacer(1, 8)]
     return out

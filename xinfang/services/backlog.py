@@ -357,6 +357,11 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
         batch_id = self._batch_row(batch)[0] if batch not in (None, "") else None
         return backlog_stats.compute(self, as_of, batch_id)
 
+    def leader_items(self, start: date, end: date, unit: str = "") -> list[dict]:
+        """附件2 领导包案事项 of a report period (backlog_stats.leader_items): per leader the counts at `end` and
+        the records open then or resolved in [start, end]."""
+        return backlog_stats.leader_items(self, start, end, unit)
+
     def workbench(self, actor: str, today: date | None = None) -> dict:
         """工作台: a leader's own 包案 items (open first, by due date) and everyone's counts."""
         return backlog_stats.workbench(self, actor, today or self.ws.now().date())

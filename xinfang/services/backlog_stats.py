@@ -43,6 +43,43 @@ def compute(svc, as_of: date, batch_id: int | None) -> dict:
             "units": units}
 
 
+def leader_items(svc, start: date, end: date, unit: str = "") -> list[dict]:
+    """附件2 of the monthly report: each 包案领导's records as they stood at the end of `end` — the counts (包案
+    ``assigned``, ``resolved``, ``open``, ``resolved_in_period``: a 化解 dated in [start, end] that still stands at
+    the end) and the rows of only the records open at the end or resolved in the period (older resolved records
+    are counted, not listed). Leaders by most records; rows: open ones by due date, then the period's 化解."""
+    from .backlog import READ
+    svc.ws.access.require(READ)
+    lo, hi = start.isoformat(), end.isoformat()
+    by_leader: dict[str, list] = defaultdict(list)
+    for s in rules.end_states(svc.db.counted_events(end)):
+        if s.leader and (not unit or s.unit == unit):
+            by_leader[s.leader].append(s)
+    listed = {s.record: s for states in by_leader.values() for s in states
+              if s.status == rules.OPEN_STATUS or (s.resolved_on and lo <= s.resolved_on <= hi)}
+    shown = {r["id"]: r for r in svc.record_rows(sorted(listed), today=end)}
+    posts = {name: post for _, name, post, _, _ in svc.db.leaders(active_only=False)}
+    out = []
+    for leader, states in sorted(by_leader.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        open_ = [s for s in states if s.status == rules.OPEN_STATUS]
+        done = [s for s in states if s.record in listed and s.status != rules.OPEN_STATUS]
+        rows = [_leader_row(s, shown[s.record], hi) for s in sorted(open_, key=lambda s: (s.due, s.record))
+                if s.record in shown]
+        rows += [_leader_row(s, shown[s.record], hi) for s in sorted(done, key=lambda s: (s.resolved_on, s.record))
+                 if s.record in shown]
+        out.append({"leader": leader, "post": posts.get(leader, ""), "assigned": len(states),
+                    "resolved": len(states) - len(open_), "open": len(open_), "resolved_in_period": len(done),
+                    "rows": rows})
+    return out
+
+
+def _leader_row(s: rules.EndState, row: dict, end: str) -> dict:
+    late = s.status == rules.OPEN_STATUS and s.due < end
+    return {"number": row["case"], "summary": row["summary"], "unit": row["unit_name"] or s.unit,
+            "status": s.status, "resolved_on": s.resolved_on or "", "due": s.due, "overdue": late,
+            "case_row": row["case_row"]}
+
+
 def row_due_state(status: str, due: date, resolved_on: date | None, delisted_on, left: int, warn: int) -> str:
     """The due state of a board row from its projection (the same words as rules.due_state)."""
     if status != rules.BacklogStatus.OPEN.value:

@@ -231,7 +231,7 @@ class Reports:
         from ..reports.monthly import render_monthly
         self._use_fonts()
         return render_monthly(dataset, self.tables(dataset), self.summary(dataset),
-                              overdue=self.overdue_items(dataset), leader_items=self.leader_items(dataset),
+                              overdue=self.overdue_items(dataset), leaders=self.leader_items(dataset),
                               printed_by=actor)
 
     def xlsx(self, dataset: dict) -> bytes:
@@ -276,18 +276,13 @@ class Reports:
         return fn(period.start, period.end) if callable(fn) else None
 
     def leader_items(self, dataset: dict) -> list[dict] | None:
-        """包案 items by leader as of the period's end (None when the backlog area is not available)."""
-        fn = getattr(self._service("backlog"), "records", None)
+        """附件2: per 包案领导 the counts at the period's end and the records open then or resolved in the period
+        (`ws.backlog.leader_items`); None when the backlog area is not available."""
+        fn = getattr(self._service("backlog"), "leader_items", None)
         if not callable(fn):
             return None
-        end = date.fromisoformat(dataset["period"]["to"])
-        unit = dataset["scope"]["unit"] or ""
-        rows = fn(today=end, unit=unit) if unit else fn(today=end)
-        items = [{"leader": r.get("leader", ""), "number": r.get("case", ""), "summary": r.get("summary", ""),
-                  "unit": r.get("unit_name") or r.get("unit", ""), "status": r.get("status", ""),
-                  "due": r.get("due", ""), "overdue": r.get("due_state") == "逾期", "case_row": r.get("case_row")}
-                 for r in rows if r.get("leader") and not r.get("delisted")]
-        return sorted(items, key=lambda r: (r["leader"], not r["overdue"], r["due"]))
+        period = dataset["period"]
+        return fn(date.fromisoformat(period["from"]), date.fromisoformat(period["to"]), dataset["scope"]["unit"] or "")
 
     def _anchor(self) -> dict | None:
         fn = getattr(self.ws, "anchor", None)
