@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from ..domain import backlog as rules
+from ..domain import backlog_ends as ends
 
 
 def compute(svc, as_of: date, batch_id: int | None) -> dict:
@@ -52,17 +53,17 @@ def leader_items(svc, start: date, end: date, unit: str = "") -> list[dict]:
     svc.ws.access.require(READ)
     lo, hi = start.isoformat(), end.isoformat()
     by_leader: dict[str, list] = defaultdict(list)
-    for s in rules.end_states(svc.db.counted_events(end)):
+    for s in map(ends.EndState._make, ends.end_states(svc.db.counted_events(end))):
         if s.leader and (not unit or s.unit == unit):
             by_leader[s.leader].append(s)
     listed = {s.record: s for states in by_leader.values() for s in states
-              if s.status == rules.OPEN_STATUS or (s.resolved_on and lo <= s.resolved_on <= hi)}
+              if s.status == ends.OPEN_STATUS or (s.resolved_on and lo <= s.resolved_on <= hi)}
     shown = {r["id"]: r for r in svc.record_rows(sorted(listed), today=end)}
     posts = {name: post for _, name, post, _, _ in svc.db.leaders(active_only=False)}
     out = []
     for leader, states in sorted(by_leader.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        open_ = [s for s in states if s.status == rules.OPEN_STATUS]
-        done = [s for s in states if s.record in listed and s.status != rules.OPEN_STATUS]
+        open_ = [s for s in states if s.status == ends.OPEN_STATUS]
+        done = [s for s in states if s.record in listed and s.status != ends.OPEN_STATUS]
         rows = [_leader_row(s, shown[s.record], hi) for s in sorted(open_, key=lambda s: (s.due, s.record))
                 if s.record in shown]
         rows += [_leader_row(s, shown[s.record], hi) for s in sorted(done, key=lambda s: (s.resolved_on, s.record))
@@ -73,8 +74,8 @@ def leader_items(svc, start: date, end: date, unit: str = "") -> list[dict]:
     return out
 
 
-def _leader_row(s: rules.EndState, row: dict, end: str) -> dict:
-    late = s.status == rules.OPEN_STATUS and s.due < end
+def _leader_row(s: ends.EndState, row: dict, end: str) -> dict:
+    late = s.status == ends.OPEN_STATUS and s.due < end
     return {"number": row["case"], "summary": row["summary"], "unit": row["unit_name"] or s.unit,
             "status": s.status, "resolved_on": s.resolved_on or "", "due": s.due, "overdue": late,
             "case_row": row["case_row"]}

@@ -114,6 +114,9 @@ class Reports:
         s = stats or StatsStore(self.ws.store.conn)
         as_of = self.ws.now()
         b = Builder(s, period, unit, as_of.date(), int(self.ws.setting("collective_threshold")))
+        second = s.second()
+        if second is not None:
+            b.read_ahead(second)         # a second core counts ratings, 办结, 存量 and 超期 meanwhile
         steps: list[tuple[str, Callable[[], None]]] = [
             ("收案总量", b.totals), ("信访形式", b.channels), ("越级与集体访", b.levels),
             ("问题类别", b.categories), ("时效指标", b.clock_rates), ("满意度", b.satisfaction),

@@ -55,6 +55,27 @@ class StatsStore:
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
 
+    def second(self) -> "StatsStore | None":
+        """Another StatsStore on its own read-only connection to the same file, for a helper thread (SQLite
+        runs a query without Python's lock, so two connections use two cores); None for an in-memory database
+        or when the file cannot be opened so. The caller closes it (`close`)."""
+        try:
+            path = self.conn.execute("PRAGMA database_list").fetchone()[2]
+            if not path:
+                return None
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA query_only = ON")
+            conn.execute("PRAGMA busy_timeout = 5000")
+            conn.execute("PRAGMA cache_size = -32768")
+            conn.execute("PRAGMA temp_store = MEMORY")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()     # fails here if it cannot read
+            return StatsStore(conn)
+        except sqlite3.Error:
+            return None
+
+    def close(self) -> None:
+        self.conn.close()
+
     def _rows(self, sql: str, params: list) -> list[tuple]:
         return self.conn.execute(sql, params).fetchall()
 
