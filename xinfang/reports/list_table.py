@@ -139,19 +139,15 @@ class ListTable(Flowable):
 
     def _left(self, text, lines, x, y) -> None:
         """Left-aligned lines, written straight into the text object: each distinct string is encoded once per
-        document (its subset runs; a character keeps its subset), where textOut re-measures and re-encodes."""
+        document, with its font subset selections (textOut re-measures and re-encodes every string)."""
         code = text._code
-        encoded = _encodings(self.canv, text._fontname)
+        encoded = _encodings(self.canv, text._fontname, self.size, self.leading)
         for line in lines:
             if line:
-                code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm")
-                runs = encoded.get(line) or encoded.encode(line)
-                for subset, op in runs:
-                    if subset != text._curSubset:
-                        code.append(encoded.select(subset, self.size, self.leading))
-                        text._curSubset = subset
-                    code.append(op)
+                ops = encoded.get(line) or encoded.encode(line)
+                code.append(f"1 0 0 1 {x:.2f} {y:.2f} Tm {ops}")
             y -= self.leading
+        text._curSubset = -1          # the next text sets its subset again
 
     def _cell(self, text, lines, x, width, top, measure, align) -> None:
         """The lines of one cell from its top: right-aligned or centred ("R", "C")."""
@@ -165,28 +161,28 @@ class ListTable(Flowable):
 
 
 class _Encoded(dict):
-    """line -> [(font subset, "(bytes) Tj")] for one font in one document."""
+    """line -> its PDF text operators (font subset selections and strings) for one font, size and document."""
 
-    def __init__(self, canv, font_name: str):
+    def __init__(self, canv, font_name: str, size: float, leading: float):
         super().__init__()
         self.doc, self.font, self.escape = canv._doc, getFont(font_name), canv._escape
-        self.selects: dict[tuple, str] = {}
+        self.tail = f"{size:g} Tf {leading:g} TL"
+        self.selects: dict[int, str] = {}
 
-    def encode(self, line: str) -> list[tuple[int, str]]:
-        runs = self[line] = [(subset, f"({self.escape(part)}) Tj") for subset, part in self.font.splitString(line, self.doc)]
-        return runs
-
-    def select(self, subset: int, size: float, leading: float) -> str:
-        """The operator that switches to a subset (its name is fixed once the subset exists)."""
-        key = (subset, size, leading)
-        op = self.selects.get(key)
-        if op is None:
-            op = self.selects[key] = f"{self.font.getSubsetInternalName(subset, self.doc)} {size:g} Tf {leading:g} TL"
-        return op
+    def encode(self, line: str) -> str:
+        ops = []
+        for subset, part in self.font.splitString(line, self.doc):
+            select = self.selects.get(subset)
+            if select is None:       # a subset's name is fixed once it exists
+                select = self.selects[subset] = f"{self.font.getSubsetInternalName(subset, self.doc)} {self.tail}"
+            ops += [select, f"({self.escape(part)}) Tj"]
+        out = self[line] = " ".join(ops)
+        return out
 
 
-def _encodings(canv, font_name: str) -> _Encoded:
+def _encodings(canv, font_name: str, size: float, leading: float) -> _Encoded:
     cache = canv.__dict__.setdefault("_list_table_encodings", {})
-    if font_name not in cache:
-        cache[font_name] = _Encoded(canv, font_name)
-    return cache[font_name]
+    key = (font_name, size, leading)
+    if key not in cache:
+        cache[key] = _Encoded(canv, font_name, size, leading)
+    return cache[key]
