@@ -1,7 +1,7 @@
 """Issue 10 at 1,000,000 cases: every dataset of one month, the monthly PDF, a whole year's datasets.
 
     .venv/bin/python bench/bench_reports.py [--db bench/data/report-1m.db] [--build] [--backlog 10000]
-                                            [--login L --password P]
+                                            [--no-backup] [--login L --password P]
 
 `--build` makes the database with `xinfang demo --cases 1000000` (minutes of CPU; run once, with nice).
 `--backlog N` first adds 积案 records (bench_backlog.seed_backlog: 20 batches, 12 包案领导) until the file holds N,
@@ -51,12 +51,13 @@ def main() -> int:
     ap.add_argument("--login", help="sign in as this 领导 account first (a file with accounts)")
     ap.add_argument("--password", default="bench-pass-1")
     ap.add_argument("--backlog", type=int, default=0, help="add 积案 records until the file holds this many")
+    ap.add_argument("--no-backup", action="store_true", help="a bench copy: migrate without the pre-migration copy")
     args = ap.parse_args()
     if args.build or not Path(args.db).exists():
         subprocess.run(["nice", "-n", "10", sys.executable, "-m", "xinfang", "--db", args.db, "demo", "--cases",
                         "1000000", "--now", NOW.isoformat(sep=" ")], check=True)
     t_open = time.perf_counter()
-    ws = Workspace.open(args.db, now=lambda: NOW)      # migrates an older file (0039 fills ended_at) once
+    ws = Workspace.open(args.db, now=lambda: NOW, backup_before_migration=not args.no_backup)   # migrates once
     t_open = time.perf_counter() - t_open
     if args.login:                 # a file with accounts (e.g. one bench_unit_scope.py used) needs a sign-in
         ws.users.sign_in(args.login, args.password)
@@ -77,14 +78,32 @@ def main() -> int:
         r.dataset(p)
     t_cold, c_cold = time.perf_counter() - t_cold, time.process_time() - c_cold
 
-    month_times, month_cpu = [], []
+    # the CPU time the helper thread spends counting (Builder.read_ahead), to tell the two threads' shares apart
+    import threading
+    from xinfang.services import report_numbers
+    helper_cpu: list[float] = [0.0]
+    count = report_numbers.Builder._count
+
+    def timed_count(self, s, name):
+        if threading.current_thread() is threading.main_thread():
+            return count(self, s, name)
+        c = time.thread_time()
+        try:
+            return count(self, s, name)
+        finally:
+            helper_cpu[0] += time.thread_time() - c
+    report_numbers.Builder._count = timed_count
+
+    month_times, month_cpu, month_helper = [], [], []
     sections: dict[str, float] = {}
     for p in months:
         marks = []
+        helper_cpu[0] = 0.0
         t0, c0 = time.perf_counter(), time.process_time()
         r.dataset(p, progress=lambda pct, label: marks.append((time.perf_counter(), label)))
         month_times.append(time.perf_counter() - t0)
         month_cpu.append(time.process_time() - c0)
+        month_helper.append(helper_cpu[0])
         if p == months[-1]:
             for (t_a, label), (t_b, _) in zip(marks, marks[1:]):
                 sections[label] = t_b - t_a
@@ -144,6 +163,9 @@ def main() -> int:
     print("\n| section of one month's dataset (2026-10) | wall s |\n|---|---|")
     for label, sec in sections.items():
         print(f"| {label} | {sec:.3f} |")
+    print(f"\nCPU of the median month by thread: main {month_cpu[mid] - month_helper[mid]:.3f} s, helper "
+          f"{month_helper[mid]:.3f} s (on an idle 2-core machine the wall time is about the larger share); "
+          f"slowest month: main {month_cpu[worst] - month_helper[worst]:.3f} s, helper {month_helper[worst]:.3f} s")
     m = month_times[mid]
     print(f"\nratios in this run (wall): year dataset / month dataset = {t_year / m:.1f}; "
           f"PDF / month dataset = {t_pdf / m:.1f}; 12 months / year dataset = {t_months / t_year:.1f}; "
