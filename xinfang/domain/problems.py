@@ -39,3 +39,14 @@ class DomainError(Exception):
 
     def to_dict(self) -> dict:
         return {"error": self.message, "problems": [p.to_dict() for p in self.problems]}
+
+
+STALE_MESSAGE = "本件已被他人更新，请刷新后重试"
+
+
+class StaleRecord(DomainError):
+    """Someone else changed the record since this user read it (optimistic concurrency): nothing was saved;
+    the front end shows the message and reloads the record."""
+
+    def __init__(self) -> None:
+        super().__init__(STALE_MESSAGE)

@@ -284,7 +284,7 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
         state = self.state(rid)
         if state.delisted:
             raise DomainError("该积案已销号，不能再办理")
-        case_uuid = self.ws.store.one("SELECT uuid FROM cases WHERE id = ?", (rec["case_id"],))
+        case_uuid = self.ws.store.case_uuid(rec["case_id"])
         now = self.ws.now()
         with self.ws.store.transaction():
             names = self.ws._store_attachments(rec["case_id"], case_uuid, paths, now)
@@ -330,7 +330,7 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
     def _visible_case(self, row: int):
         """The case as the acting user may see it (限制知悉 redacted, personal data masked)."""
         case = self.ws.store.load_case(row, with_events=False)
-        registered_by = self.ws.store.one("SELECT registered_by FROM cases WHERE id = ?", (row,)) or ""
+        registered_by = self.ws.store.case_registrar(row)
         return self.ws.access.redact(case, registered_by)
 
     def allowed_actions(self, state: rules.RecordState, unit: str = "") -> list[str]:

@@ -48,7 +48,7 @@ class CandidatesMixin:
         listed = self.db.cases_with_open_records(ids)
         chain = {}
         for cid in ids:
-            chain[cid] = [e for e, in self.db.q("SELECT earlier_id FROM repeats WHERE case_id = ?", (cid,))]
+            chain[cid] = self.ws.store.earlier_cases(cid)
         listed_earlier = self.db.cases_with_open_records(sorted({e for es in chain.values() for e in es}))
         dismissed = self.db.dismissals()
         items, hidden = [], 0
@@ -88,7 +88,7 @@ class CandidatesMixin:
         with self.ws.store.transaction():
             self.ws.store.ensure_user(actor, now=now)
             did, key = self.db.add_dismissal(row, reason, now, actor)
-            case_uuid = self.ws.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+            case_uuid = self.ws.store.case_uuid(row)
             self.db.append_event("backlog_dismissal", key, "create", now, now, actor,
                                  {"case": case_uuid, "reason": reason})
         return {"id": did, "case_row": row, "reason": reason, "dismissed_at": now.isoformat(sep=" ")}

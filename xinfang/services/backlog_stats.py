@@ -107,10 +107,7 @@ def workbench(svc, actor: str, today: date) -> dict:
         rows.sort(key=lambda r: (order.get(r["due_state"], 3), r["due"], r["id"]))
         mine = rows
     warn = int(svc.setting("backlog_warn_days"))
-    sql, params = "SELECT status, due, resolved_on, delisted_on FROM backlog_records", ()
-    if own:
-        sql, params = sql + " WHERE unit = ?", (own,)
-    for status, due, resolved_on, delisted_on in svc.db.q(sql, params):
+    for status, due, resolved_on, delisted_on in svc.db.record_states(own or None):
         if delisted_on:
             counts["已销号"] += 1
             continue
@@ -133,7 +130,7 @@ def verify(svc) -> dict:
     for key, seq, action, at, payload in svc.db.all_record_events():
         events[key].append((seq, action, at, payload))
     moves = svc.db.moves()
-    for rid, key in svc.db.q("SELECT id, uuid FROM backlog_records ORDER BY id"):
+    for rid, key in svc.db.record_ids_and_keys():
         expected = []
         try:
             state = None

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,6 +12,7 @@ from pathlib import Path
 
 from ..domain.problems import DomainError
 from ..storage import backup as files
+from ..storage.errors import StorageError, as_storage_error
 from .access import BACKUP
 from .progress import Progress, silent
 
@@ -106,25 +106,25 @@ def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progres
         progress(0, 0, "正在检查完整性和事件链…")
         try:
             ws = Workspace.open(scratch, seed_reference=False, backup_before_migration=False)
-        except DomainError as exc:
+        except (DomainError, StorageError) as exc:
             problems.append(f"无法打开备份：{exc.message}")
-            return report
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"无法打开备份，数据库文件已损坏：{exc}")
             return report
         try:
             check = ws.check()
             report["check"] = check
             report["cases"] = check.get("cases", ws.count())
-            report["schema_version"] = ws.store.one("SELECT value FROM meta WHERE key='schema_version'")
+            report["schema_version"] = ws.store.schema_version()
             anchor = getattr(ws, "anchor", None)
             if callable(anchor):
                 report["anchor"] = anchor()
                 if manifest and manifest.get("anchor") and report["anchor"] != manifest["anchor"]:
                     problems.append(f"账本锚点（{report['anchor']}）与备份清单记录的 {manifest['anchor']} 不符："
                                     "备份中的记录在制作后被改动")
-        except sqlite3.DatabaseError as exc:
-            problems.append(f"检查时发现数据库文件已损坏：{exc}")
+        except Exception as exc:        # noqa: BLE001 - only the database's own errors are a finding here
+            stored = as_storage_error(exc)
+            if stored is None:
+                raise
+            problems.append(f"检查时发现数据库有误：{stored.message}")
             return report
         finally:
             ws.close()
@@ -214,9 +214,11 @@ class Backups:
             manifest = files.write_backup(self.ws.store.conn, self.db_path, dest, kind, at,
                                           lambda d, t: progress(d, t, "正在备份…"),
                                           (lambda: {"anchor": anchor()}) if callable(anchor) else None)
-        except (OSError, sqlite3.OperationalError) as exc:
+        except (OSError, StorageError) as exc:
             # a folder on a CD or a full disk: say where, and how to choose another place; no partial copy stays
-            reason = getattr(exc, "strerror", None) or str(exc)
+            if isinstance(exc, StorageError) and exc.damaged:
+                raise                           # the database itself is damaged, not the place chosen
+            reason = getattr(exc, "strerror", None) or getattr(exc, "message", None) or str(exc)
             raise DomainError(f"无法写入备份“{dest}”（{reason}）。请选择一个可写、空间足够的位置："
                               "命令行用 --out 文件名，程序中用“设置 → 备份与恢复”的“更改文件夹…”") from None
         return self._entry(dest, manifest)

@@ -1,19 +1,18 @@
 """The one translation from any exception to what a person reads, shared by both front ends.
 
 A refusal (DomainError) is shown as it is. Everything else is a fault: the person reads a Chinese
-sentence (never Python's or SQLite's English), and the traceback goes to a log file for support.
+sentence (never Python's or the database engine's English), and the traceback goes to a log file for support.
 """
 from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import traceback
 from datetime import datetime
 from pathlib import Path
 
 from ..domain.problems import DomainError
-from ..storage.errors import is_environmental, sqlite_message
+from ..storage.errors import as_storage_error
 
 LOG_NAME = "xinfang-errors.log"
 _MAX_LOG_BYTES = 2_000_000
@@ -56,8 +55,9 @@ def user_message(exc: BaseException) -> str:
     """The Chinese sentence for any exception."""
     if isinstance(exc, DomainError):
         return exc.message
-    if isinstance(exc, sqlite3.Error):
-        return sqlite_message(exc)
+    stored = as_storage_error(exc)
+    if stored is not None:
+        return stored.message
     if isinstance(exc, OSError):
         return os_message(exc)
     if isinstance(exc, UnicodeError):
@@ -77,7 +77,8 @@ def is_fault(exc: BaseException) -> bool:
     """True when support should see the traceback: anything but a refusal or a wrong path typed."""
     if isinstance(exc, OSError) and exc.errno in _USER_OS_ERRORS:
         return False
-    if isinstance(exc, sqlite3.Error) and is_environmental(exc):
+    stored = as_storage_error(exc)
+    if stored is not None and stored.environmental:
         return False
     return not isinstance(exc, DomainError)
 
@@ -102,7 +103,7 @@ def describe(exc: BaseException, where: str, db: str | Path | None = None) -> tu
     """(message, problems) for a front end; faults are logged and the message says where."""
     problems = [p.to_dict() for p in exc.problems] if isinstance(exc, DomainError) else []
     message = user_message(exc)
-    if isinstance(exc, sqlite3.Error) and db:
+    if as_storage_error(exc) is not None and db:
         message = message.rstrip("。") + f"（数据库文件：{db}）"
     if is_fault(exc):
         path = record(exc, where)

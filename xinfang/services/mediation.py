@@ -190,7 +190,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         return row
 
     def _uuid(self, row: int) -> str:
-        return self.db.one("SELECT uuid FROM disputes WHERE id = ?", (row,))
+        return self.db.dispute_uuid(row)
 
     # ---- actions -----------------------------------------------------------------------------
     def row_of(self, key: str | int) -> int:
@@ -264,7 +264,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         if reason == "调解协议已履行" and d["performance"] not in {p.value for p in m.FULLY_PERFORMED}:
             raise DomainError("协议尚未履行完毕，不能以“调解协议已履行”结案（可选“达成调解协议”）")
         self.ws.act(d["petition"], "close", actor, at, {"reason": reason})
-        number = self.ws.store.one("SELECT number FROM cases WHERE id = ?", (d["petition"],))
+        number = self.ws.store.case_number(d["petition"])
         self.db.append_event(row, d["uuid"], "close-petition", at, self.ws.now(), actor,
                              {"petition": number, "reason": reason})
 
@@ -364,7 +364,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         check = self.file_check(d)
         petition = None
         if d["petition"]:
-            num, uid, st = self.ws.store.q("SELECT number, uuid, status FROM cases WHERE id = ?", (d["petition"],))[0]
+            num, uid, st = self.ws.store.case_head(d["petition"])
             petition = {"id": uid, "row": d["petition"], "number": num, "status": st}
         state = self.state(d)
         events = self.db.events(row)

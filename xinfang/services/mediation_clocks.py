@@ -87,7 +87,7 @@ class ClocksMixin:
         A clock due before ``since`` cannot move (its end was moved only over days before ``since``), and a
         clock that moves stays on or after ``since``, so only disputes with ``next_due >= since`` are read."""
         now, moved = self.ws.now(), 0
-        for (row,) in self.db.q("SELECT id FROM disputes WHERE next_due >= ? ORDER BY id", (since.isoformat(),)):
+        for row in self.db.disputes_due_since(since):
             d = self.db.dispute_row(row)
             due, step = self._next_due(d)
             if (due, step) == (d["next_due"], d["next_step"]):

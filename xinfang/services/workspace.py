@@ -345,7 +345,7 @@ class Workspace(RoutingMixin):
         for row in sorted(touched):
             due, step = clockwork.next_due(self.store.clocks(row))
             self.store.update_case(row, {"next_due": due, "next_step": step.value if step else None}, now)
-            case_uuid = self.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+            case_uuid = self.store.case_uuid(row)
             self.store.append_event(row, case_uuid, RECOMPUTE, now, now, actor, {"reason": "节假日数据更新"})
 
     # ---- registration ---------------------------------------------------------------------------
@@ -464,7 +464,7 @@ class Workspace(RoutingMixin):
         if not paths:
             raise DomainError("请选择要添加的附件")
         now = self.now()
-        case_id = self.store.one("SELECT uuid FROM cases WHERE id = ?", (row,))
+        case_id = self.store.case_uuid(row)
         with self.store.transaction():
             names = self._store_attachments(row, case_id, paths, now)
             self.store.ensure_user(actor, now=now)

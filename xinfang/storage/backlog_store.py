@@ -31,6 +31,16 @@ class BacklogStore:
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
+    def record_ids_and_keys(self) -> list[tuple[int, str]]:
+        """(id, uuid) of every 积案 record, by id."""
+        return self.q("SELECT id, uuid FROM backlog_records ORDER BY id")
+
+    def record_states(self, unit: str | None = None) -> list[tuple[str, str, str | None, str | None]]:
+        """(status, due, resolved_on, delisted_on) of every record, or of one unit's."""
+        if unit:
+            return self.q("SELECT status, due, resolved_on, delisted_on FROM backlog_records WHERE unit = ?", (unit,))
+        return self.q("SELECT status, due, resolved_on, delisted_on FROM backlog_records")
+
     # ---- events (the database-wide ledger, docs/ledger.md) -----------------------------------------
     def append_event(self, kind: str, key: str, action: str, at: datetime, recorded_at: datetime, actor: str,
                      payload: dict) -> str:

@@ -11,6 +11,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
+from .errors import translated
+
 Progress = Callable[[int, int], None]   # (done, total) in pages or bytes
 PAGES_PER_STEP = 1024                    # 4 MB per step with 4 KB pages: the writer waits at most one step
 CHUNK = 1 << 20
@@ -40,7 +42,14 @@ def manifest_path(copy: str | Path) -> Path:
 def write_backup(conn: sqlite3.Connection, db_path: str | Path, dest: str | Path, kind: str, at: datetime,
                  progress: Progress | None = None, extra: Callable[[], dict] | None = None) -> dict:
     """An online copy of ``conn`` at ``dest`` and its manifest ``dest.json``; returns the manifest.
-    ``extra()`` (e.g. the ledger anchor) is read in the same snapshot as the copy."""
+    ``extra()`` (e.g. the ledger anchor) is read in the same snapshot as the copy. A database error is
+    raised as a StorageError."""
+    with translated():
+        return _write_backup(conn, db_path, dest, kind, at, progress, extra)
+
+
+def _write_backup(conn: sqlite3.Connection, db_path: str | Path, dest: str | Path, kind: str, at: datetime,
+                  progress: Progress | None, extra: Callable[[], dict] | None) -> dict:
     own_snapshot = not conn.in_transaction
     if own_snapshot:
         conn.execute("BEGIN")

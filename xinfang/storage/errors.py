@@ -1,7 +1,24 @@
-"""SQLite errors as sentences a clerk can act on (the front ends show these, never SQLite's English)."""
+"""Database errors as sentences a clerk can act on (the front ends show these, never the engine's English).
+
+Services see one type, `StorageError`, whatever the engine: storage raises it (`translated()`), and
+`as_storage_error` turns any engine error that slipped through into one."""
 from __future__ import annotations
 
 import sqlite3
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class StorageError(Exception):
+    """The database could not do what was asked. `message`: Chinese, says what to do; `environmental`: the
+    person can act on it from the message alone (busy, read-only, disk full, wrong file), so no log is needed;
+    `damaged`: the file is not a (readable) database."""
+
+    def __init__(self, message: str, environmental: bool = False, damaged: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.environmental = environmental
+        self.damaged = damaged
 
 # Primary result codes (https://www.sqlite.org/rescode.html); extended codes keep them in the low byte.
 _BY_CODE = {
@@ -50,6 +67,35 @@ def sqlite_message(exc: sqlite3.Error) -> str:
 _ENVIRONMENTAL = {5, 6, 8, 13, 14, 26}
 
 
-def is_environmental(exc: sqlite3.Error) -> bool:
+def _primary_code(exc: sqlite3.Error) -> int | None:
     code = getattr(exc, "sqlite_errorcode", None)
-    return code is not None and (code & 0xFF) in _ENVIRONMENTAL
+    if code is not None:
+        return code & 0xFF
+    text = str(exc).lower()
+    return next((c for needle, c in _BY_TEXT if needle in text), None)
+
+
+def is_environmental(exc: sqlite3.Error) -> bool:
+    return _primary_code(exc) in _ENVIRONMENTAL
+
+
+_DAMAGED = {11, 26}
+
+
+def as_storage_error(exc: BaseException) -> StorageError | None:
+    """The StorageError for an engine error (the error itself when it is one already); None for anything else."""
+    if isinstance(exc, StorageError):
+        return exc
+    if isinstance(exc, sqlite3.Error):
+        code = _primary_code(exc)
+        return StorageError(sqlite_message(exc), code in _ENVIRONMENTAL, code in _DAMAGED)
+    return None
+
+
+@contextmanager
+def translated() -> Iterator[None]:
+    """Raise every engine error inside as a StorageError (the engine's error stays as its cause)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise as_storage_error(exc) from exc

@@ -119,6 +119,13 @@ class MediationStore:
                 return hit
         return self.one("SELECT id FROM disputes WHERE uuid = ? OR number = ?", (text, text))
 
+    def dispute_uuid(self, row: int) -> str | None:
+        return self.one("SELECT uuid FROM disputes WHERE id = ?", (row,))
+
+    def disputes_due_since(self, since: date) -> list[int]:
+        """The disputes whose stored earliest running clock is due on or after ``since``, by id."""
+        return [r for r, in self.q("SELECT id FROM disputes WHERE next_due >= ? ORDER BY id", (since.isoformat(),))]
+
     def dispute_row(self, row: int) -> dict:
         cur = self.conn.execute("SELECT d.*, c.name AS committee_name, c.prefix AS committee_prefix, "
                                 "c.category AS committee_category FROM disputes d "

@@ -20,7 +20,9 @@ from ..domain.problems import DomainError
 from . import ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
+from .case_lookups import CaseLookups
 from .db import connect, open_database, transaction
+from .errors import translated
 
 SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
@@ -64,14 +66,15 @@ class ListFilter:
     text_reader: str | None = None      # text finds restricted cases only by number or for their registrar
 
 
-class Store(AccountsStore):
+class Store(AccountsStore, CaseLookups):
     def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None,
                  backup_before_migration: bool = True):
         self.path = str(path)
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p),
-                                                  backup_before_migration=backup_before_migration)
+        with translated():
+            self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p),
+                                                      backup_before_migration=backup_before_migration)
         self.db = sqlite_utils.Database(self.conn)
 
     def close(self) -> None:
@@ -81,14 +84,16 @@ class Store(AccountsStore):
     def transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
             raise DomainError("数据库以只读方式打开（文件或所在文件夹不可写），只能查看和打印，不能修改")
-        with transaction(self.conn) as conn:
+        with translated(), transaction(self.conn) as conn:
             yield conn
 
     def q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
-        return self.conn.execute(sql, params).fetchall()
+        with translated():
+            return self.conn.execute(sql, params).fetchall()
 
     def one(self, sql: str, params: Sequence | dict = ()) -> Any:
-        row = self.conn.execute(sql, params).fetchone()
+        with translated():
+            row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
 
     # ---- settings, users -------------------------------------------------------------------

@@ -50,10 +50,9 @@ def add_demo_accounts(ws) -> list[dict]:
 
 def _busiest_unit(ws) -> str:
     # a department's desk (not 纪检监察, which the restricted accusations go to): what most 承办 users see
-    row = ws.store.q("SELECT c.handling_unit, count(*) FROM cases c JOIN units u ON u.code = c.handling_unit "
-                     "WHERE u.kind = '党政部门' GROUP BY c.handling_unit ORDER BY 2 DESC, 1 LIMIT 1")
-    if row:
-        return row[0][0]
+    busiest = ws.store.busiest_unit("党政部门")
+    if busiest:
+        return busiest
     units = [code for code, _name, _parent, kind, *_ in ws.store.unit_rows() if kind == "党政部门"]
     if not units:
         raise DomainError("单位目录为空，无法为“承办”演示账户指定单位；请先安装示例单位目录")
