@@ -150,6 +150,7 @@ CREATE TABLE cases (
     irregular           bigint NOT NULL DEFAULT 0,
     irregular_note      text NOT NULL DEFAULT '',
     ended_at            text,                   -- when the case ended (first terminal event; trigger events_ended)
+    version             bigint NOT NULL DEFAULT 0,  -- optimistic concurrency (SQLite migration 0058)
     UNIQUE (office, year, seq)
 );
 CREATE INDEX cases_received ON cases(received_at);
@@ -605,3 +606,12 @@ CREATE TRIGGER purged_events_no_delete BEFORE DELETE ON purged_events
     FOR EACH ROW EXECUTE FUNCTION xinfang_append_only('清除记录只能追加，不能删除');
 CREATE TRIGGER purged_events_no_truncate BEFORE TRUNCATE ON purged_events
     FOR EACH STATEMENT EXECUTE FUNCTION xinfang_append_only('清除记录只能追加，不能删除');
+
+-- Numbers (SQLite migration 0057): counter rows incremented in the registering transaction.
+CREATE TABLE number_counters (
+    kind  text NOT NULL,                        -- 'case' | 'dispute' | 'notice'
+    scope text NOT NULL,
+    year  bigint NOT NULL,
+    seq   bigint NOT NULL,
+    PRIMARY KEY (kind, scope, year)
+);

@@ -130,7 +130,7 @@ CREATE TABLE cases (
     next_due         TEXT,                       -- earliest due date of the running duty clocks
     next_step        TEXT,
     route            TEXT NOT NULL DEFAULT '{}', -- routing decision (JSON)
-    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '', ended_at TEXT,
+    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', reached_level TEXT NOT NULL DEFAULT '本级', irregular INTEGER NOT NULL DEFAULT 0, irregular_note TEXT NOT NULL DEFAULT '', ended_at TEXT, version INTEGER NOT NULL DEFAULT 0,
     UNIQUE (office, year, seq)
 );
 CREATE INDEX cases_received ON cases(received_at);
@@ -578,3 +578,14 @@ CREATE TRIGGER purged_events_no_update BEFORE UPDATE ON purged_events
 BEGIN SELECT RAISE(ABORT, '清除记录只能追加，不能修改'); END;
 CREATE TRIGGER purged_events_no_delete BEFORE DELETE ON purged_events
 BEGIN SELECT RAISE(ABORT, '清除记录只能追加，不能删除'); END;
+
+-- Numbers (migration 0057): the highest case number per office and year, dispute number per committee and
+-- year, notice number per notice kind and year, incremented in the registering transaction.
+-- kind 'case' | 'dispute' | 'notice'; scope: the office / the committee / the notice kind.
+CREATE TABLE number_counters (
+    kind  TEXT NOT NULL,
+    scope TEXT NOT NULL,
+    year  INTEGER NOT NULL,
+    seq   INTEGER NOT NULL,
+    PRIMARY KEY (kind, scope, year)
+);

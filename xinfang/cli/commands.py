@@ -166,7 +166,7 @@ def cmd_case_act(args, out, default_db):
         from .mediation_cli import cmd_refer
         return cmd_refer(ws, args, out)
     at = parse_datetime(args.at, "办理时间", ws.now()) if args.at else None
-    result = ws.act(args.id, args.action, args.by, at, payload)
+    result = ws.act(args.id, args.action, args.by, at, payload, version=args.version)
     data = ws.case_dict(result.case)
     data["warnings"] = list(result.warnings)
     _emit(args, out, data, _case_text(ws, data) + "".join(f"\n提示：{w}" for w in result.warnings))

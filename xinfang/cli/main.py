@@ -76,6 +76,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id"); p.add_argument("action")
     p.add_argument("--at", help="办理时间 YYYY-MM-DD[ HH:MM]（默认现在）")
     p.add_argument("--by", default="cli"); p.add_argument("--data", default="{}", help="JSON 参数")
+    p.add_argument("--version", type=bounded_int(0, 10**9, "版本"), default=None,
+                   help="只在案件仍是这个版本时办理（case show 输出的 version）；他人已更新则拒绝，不保存")
     for name, help_ in (("list", "列表与筛选"), ("export", "按筛选条件导出列表（--out 文件.xlsx 或 .csv；限制知悉件按当前用户可见的内容）")):
         p = case.add_parser(name, help=help_, parents=[common])
         p.add_argument("--status", action="append", default=[])

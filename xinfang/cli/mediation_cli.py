@@ -231,7 +231,7 @@ def cmd_close_petition(args, out, default_db):
 def cmd_refer(ws, args, out) -> None:
     """`case act ID refer-mediation --data {...}`: the linked dispute is created and printed with the case."""
     at = parse_datetime(args.at, "办理时间") if args.at else None
-    d = ws.mediation.refer_from_petition(args.id, _data(args), args.by, at)
+    d = ws.mediation.refer_from_petition(args.id, _data(args), args.by, at, version=getattr(args, "version", None))
     data = ws.case_dict(ws.case(args.id))
     data["dispute"] = d
     data["warnings"] = []

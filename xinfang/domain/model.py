@@ -149,6 +149,7 @@ class Case:
     registered_by: str = ""      # login of the clerk who registered it (may see a restricted case)
     masked: bool = False         # ID numbers and phones already masked for this reader
     redacted: bool = False       # reporter and text replaced by 【限制知悉】 for this reader
+    version: int = 0             # goes up with every change: an action on an older version is refused
 
     def clock(self, step: Step) -> Clock | None:
         return next((c for c in self.clocks if c.step == step), None)

@@ -287,6 +287,7 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
         case_uuid = self.ws.store.case_uuid(rec["case_id"])
         now = self.ws.now()
         with self.ws.store.transaction():
+            self.ws.store.bump_case(rec["case_id"])         # the case's attachments change
             names = self.ws._store_attachments(rec["case_id"], case_uuid, paths, now)
             self.db.append_record_event(rid, rec["uuid"], BacklogAction.ATTACH.value, now, now, actor,
                                  {"attachments": names})

@@ -270,10 +270,11 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
 
     # ---- 访调对接: a petition handed to mediation --------------------------------------------------
     def refer_from_petition(self, case_key: str | int, data: Mapping | None, actor: str,
-                            at: datetime | None = None) -> dict:
+                            at: datetime | None = None, version: int | None = None) -> dict:
         """转人民调解: a dispute built from the petition's data and linked both ways. A petition still
         待处置 is accepted (直接受理) in the same step, since mediation is how it is handled."""
         case = self.ws.case(case_key)
+        expected = self.ws.expected_version(case, version)
         self.ws.access.require(REFER, case.handling_unit or None)
         actor = self.ws.access.actor(actor)
         data = dict(data or {})
@@ -295,6 +296,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
                "parties": parties, "petition": case.row}
         reg.update(data)
         with self.ws.store.transaction():
+            self.ws.store.claim_case(case.row, expected)
             if case.status.value == "registered":
                 self.ws.act(case.row, "accept", actor, at, {})
             shown = self.register(reg, actor)

@@ -109,6 +109,11 @@ class Notices:
             return IssuedNotice(case.row, kind, number, year, seq, datetime.fromisoformat(issued_at), issued_by, True)
         now = self.ws.now()
         with store.transaction():
+            found = notices.notice(case.row, kind)       # again, under the write lock: another seat may have issued it
+            if found:
+                year, seq, number, issued_at, issued_by = found
+                return IssuedNotice(case.row, kind, number, year, seq, datetime.fromisoformat(issued_at), issued_by,
+                                    True)
             seq = notices.next_seq(kind, now.year)
             number = f"{self.prefixes()[kind]}〔{now.year}〕{seq}号"
             notices.add(case.row, kind, now.year, seq, number, now, actor)

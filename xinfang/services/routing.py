@@ -139,13 +139,16 @@ class RoutingMixin:
         target = self.directory.find(accused)
         return target is not None and (code == target.code or self.directory.is_within(code, target.code))
 
-    def route_case(self, key: str | int, actor: str, unit: str = "", reason: str = "") -> Case:
-        """Route (or re-route) a registered case: accept the suggestion, or override it with a reason."""
+    def route_case(self, key: str | int, actor: str, unit: str = "", reason: str = "",
+                   version: int | None = None) -> Case:
+        """Route (or re-route) a registered case: accept the suggestion, or override it with a reason.
+        `version`: the case's version the user saw (a case changed since is refused)."""
         from ..domain import lifecycle
         self.access.require(access.ROUTE)
         row = self.row_of(key)
         case = self.store.load_case(row, with_events=False)
         self.access.check_visible(case)
+        expected = self.expected_version(case, version)
         if case.status.value != "registered":
             raise DomainError("只有待处置的案件可以重新分办")
         refused = tuple(e.payload.get("from_unit", "") for e in self.store.events(row) if e.action == "object")
@@ -155,6 +158,7 @@ class RoutingMixin:
         route_info = self.suggest_route(draft) if unit else self.decide(case.draft, refused).to_dict()
         now = self.now()
         with self.store.transaction():
+            self.store.claim_case(row, expected)
             self.store.update_case(row, {"route": _json(route_info), "restricted": int(
                 case.restricted or bool(route_info.get("restricted")))}, now)
             actor = self.access.actor(actor)

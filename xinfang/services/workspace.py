@@ -16,7 +16,7 @@ from ..domain import lifecycle
 from ..domain.enums import Purpose, Status, Step
 from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
-from ..domain.problems import DomainError, Problem, error, has_errors, warning
+from ..domain.problems import DomainError, Problem, StaleRecord, error, has_errors, warning
 from ..storage.engine import is_server_url
 from ..storage.store import ListFilter, Store
 from . import access as perms
@@ -344,6 +344,7 @@ class Workspace(RoutingMixin):
         now = self.now()
         for row in sorted(touched):
             due, step = clockwork.next_due(self.store.clocks(row))
+            self.store.bump_case(row)
             self.store.update_case(row, {"next_due": due, "next_step": step.value if step else None}, now)
             case_uuid = self.store.case_uuid(row)
             self.store.append_event(row, case_uuid, RECOMPUTE, now, now, actor, {"reason": "节假日数据更新"})
@@ -454,10 +455,12 @@ class Workspace(RoutingMixin):
             names.append(f"{src.name} sha256:{digest[:12]}")
         return names
 
-    def add_attachments(self, key: str | int, paths: Iterable[str], actor: str) -> Case:
-        """Copy files into the data folder with their SHA-256 and note them on the timeline."""
+    def add_attachments(self, key: str | int, paths: Iterable[str], actor: str, version: int | None = None) -> Case:
+        """Copy files into the data folder with their SHA-256 and note them on the timeline. `version`: the
+        case's version the user saw (default: as read now); a case changed since is refused (StaleRecord)."""
         row = self.row_of(key)
         case = self._readable(row)
+        expected = self.expected_version(case, version)
         self.access.require(perms.ATTACH, case.handling_unit)
         actor = self.access.actor(actor)
         paths = list(paths)
@@ -466,6 +469,7 @@ class Workspace(RoutingMixin):
         now = self.now()
         case_id = self.store.case_uuid(row)
         with self.store.transaction():
+            self.store.claim_case(row, expected)
             names = self._store_attachments(row, case_id, paths, now)
             self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case_id, "attach", now, now, actor, {"attachments": names})
@@ -492,6 +496,15 @@ class Workspace(RoutingMixin):
         self.access.check_visible(case)
         return case
 
+    @staticmethod
+    def expected_version(case: Case, version: int | None) -> int:
+        """The version an action claims in its transaction: the one its user saw, or, not given, the one just
+        read. A user who saw an older one is refused at once (their decision was made on an outdated screen),
+        before any other check."""
+        if version is not None and int(version) != case.version:
+            raise StaleRecord()
+        return case.version
+
     def _shown(self, case: Case) -> Case:
         return self.access.redact(case, case.registered_by)
 
@@ -509,11 +522,12 @@ class Workspace(RoutingMixin):
             self.store.append_event(row, case.id, "unmask", now, now, actor, {"purpose": purpose})
         return self.store.load_case(row)
 
-    def restrict(self, key: str | int, reason: str, actor: str = "") -> Case:
+    def restrict(self, key: str | int, reason: str, actor: str = "", version: int | None = None) -> Case:
         """An administrator marks a case 限制知悉 (the reporter's identity is hidden from most users)."""
         self.access.require(perms.RESTRICT)
         row = self.row_of(key)
         case = self._readable(row)
+        expected = self.expected_version(case, version)
         reason = str(reason or "").strip()
         if not reason:
             raise DomainError("请填写标记限制知悉的理由")
@@ -522,6 +536,7 @@ class Workspace(RoutingMixin):
         now = self.now()
         actor = self.access.actor(actor)
         with self.store.transaction():
+            self.store.claim_case(row, expected)
             self.store.update_case(row, {"restricted": 1}, now)
             self.store.ensure_user(actor, now=now)
             self.store.append_event(row, case.id, "restrict", now, now, actor, {"reason": reason})
@@ -552,12 +567,16 @@ class Workspace(RoutingMixin):
         return out
 
     def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
-            data: Mapping | None = None) -> Acted:
+            data: Mapping | None = None, version: int | None = None) -> Acted:
+        """One step of the lifecycle. `version`: the case's version the user decided on (the GUI passes what
+        it shows; default: the version read at the start of this call). When someone else changed the case
+        since, nothing is saved and StaleRecord says "本件已被他人更新，请刷新后重试"."""
         if data is not None and not isinstance(data, Mapping):
             raise DomainError("办理数据应为 JSON 对象，如 {\"reason\": \"…\"}")
         data = case_input.check_action_data(data or {})
         row = self.row_of(key)
         current = self._readable(row)
+        expected = self.expected_version(current, version)
         needed = perms.action_permission(str(action), current.status.value)
         if needed is not None:
             self.access.require(needed, current.handling_unit)
@@ -567,6 +586,7 @@ class Workspace(RoutingMixin):
         if at > now and (at - now).total_seconds() > 3600:
             raise DomainError("办理时间晚于现在，请核对")
         with self.store.transaction():
+            self.store.claim_case(row, expected)
             case = self.store.load_case(row, with_events=False)
             clocks = {c.step: c for c in case.clocks}
             profile = self.profile
@@ -728,7 +748,7 @@ class Workspace(RoutingMixin):
             "no_longer_accept_candidate": case.no_longer_accept_candidate, "outcome": case.outcome,
             "rating": case.rating, "closure_reason": case.closure_reason,
             "closed_at": case.closed_at.isoformat(sep=" ") if case.closed_at else None,
-            "route": case.route,
+            "route": case.route, "version": case.version,
             "deadlines": [x.to_dict() for x in self.deadlines(case)],
             "allowed_actions": [a.value for a in self.allowed_actions(case)],
             "attachments": [{"filename": a.filename, "sha256": a.sha256, "size": a.size} for a in case.attachments],

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
-from . import ledger, record_projection, search
+from . import concurrency, ledger, record_projection, search
 from .store import Store, _iso
 
 LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
@@ -85,7 +85,9 @@ class MediationStore:
 
     # ---- disputes ------------------------------------------------------------------------------
     def next_seq(self, committee: str, year: int) -> int:
-        return (self.one("SELECT max(seq) FROM disputes WHERE committee = ? AND year = ?", (committee, year)) or 0) + 1
+        return concurrency.next_number(self.conn, "dispute", committee, year,
+                                       "SELECT max(seq) FROM disputes WHERE committee = ? AND year = ?",
+                                       (committee, year))
 
     def insert_dispute(self, fields: dict, parties: list[dict], mediator_ids: list[int]) -> tuple[int, str]:
         uid = str(uuid.uuid4())

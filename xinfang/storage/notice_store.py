@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
+from . import concurrency
+
 
 class NoticeStore:
     def __init__(self, conn: sqlite3.Connection):
@@ -15,8 +17,9 @@ class NoticeStore:
                                  "WHERE case_id = ? AND kind = ?", (row, kind)).fetchone()
 
     def next_seq(self, kind: str, year: int) -> int:
-        found = self.conn.execute("SELECT max(seq) FROM notices WHERE kind = ? AND year = ?", (kind, year)).fetchone()
-        return (found[0] or 0) + 1
+        """The next number of a notice kind and year (call inside the issuing transaction)."""
+        return concurrency.next_number(self.conn, "notice", kind, year,
+                                       "SELECT max(seq) FROM notices WHERE kind = ? AND year = ?", (kind, year))
 
     def add(self, row: int, kind: str, year: int, seq: int, number: str, at: datetime, actor: str) -> None:
         self.conn.execute("INSERT INTO notices(case_id, kind, year, seq, number, issued_at, issued_by) "

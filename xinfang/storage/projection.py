@@ -6,7 +6,7 @@ compares that with the rows (case row, petitioners, clocks, repeat links, attach
 computes `changes` itself, as the difference between the fold of the earlier events and the rows as they are
 when the event is appended, so every action that appends an event records its effect without listing it.
 
-The projection: every column of `cases` except the ledger bookkeeping, `updated_at` and `ended_at` (derived
+The projection: every column of `cases` except the ledger bookkeeping, `updated_at`, `version` and `ended_at` (derived
 from the events by a trigger, checked on its own: services/integrity.py); "petitioners" (list
 of [kind, name, id_number, phone, address, role, anonymous, sex, birth] in order); "clocks" ({step: [trigger,
 days, unit, roll_forward, extra_days, tolled_days, due, stopped_on]}); "repeats" ([[earlier case uuid, person,
@@ -17,7 +17,7 @@ import json
 import sqlite3
 from typing import Iterator
 
-NOT_PROJECTED = frozenset({"id", "event_count", "head_hash", "updated_at", "ended_at"})   # ended_at: derived (0039)
+NOT_PROJECTED = frozenset({"id", "event_count", "head_hash", "updated_at", "ended_at", "version"})   # ended_at: derived (0039); version: concurrency (0058)
 PETITIONER_COLS = "kind, name, id_number, phone, address, role, anonymous, sex, birth"
 CLOCK_COLS = "step, trigger, days, unit, roll_forward, extra_days, tolled_days, due, stopped_on"
 LISTS = ("petitioners", "repeats", "attachments")

@@ -17,7 +17,7 @@ import sqlite_utils
 from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
 from ..domain.problems import DomainError
-from . import ledger, projection, search
+from . import concurrency, ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
 from .case_lookups import CaseLookups
@@ -212,7 +212,17 @@ class Store(AccountsStore, CaseLookups):
 
     # ---- cases ---------------------------------------------------------------------------------
     def next_seq(self, office: str, year: int) -> int:
-        return (self.one("SELECT max(seq) FROM cases WHERE office = ? AND year = ?", (office, year)) or 0) + 1
+        """The next case number of an office and year (call inside the registering transaction)."""
+        return concurrency.next_number(self.conn, "case", office, year,
+                                       "SELECT max(seq) FROM cases WHERE office = ? AND year = ?", (office, year))
+
+    def claim_case(self, row: int, version: int) -> int:
+        """Inside an action's transaction, before changing the case: refused (StaleRecord) when the case is no
+        longer at the version its user read; returns the new version."""
+        return concurrency.claim(self.conn, "cases", row, version)
+
+    def bump_case(self, row: int) -> None:
+        concurrency.bump(self.conn, "cases", row)
 
     def insert_case(self, *, number: str, office: str, year: int, seq: int, draft: CaseDraft, status: Status,
                     registered_at: datetime, restricted: bool, repeat_of: str, no_longer_candidate: bool,
@@ -270,7 +280,7 @@ class Store(AccountsStore, CaseLookups):
             "place, place_code, summary, content, demands, headcount, reception_leader, public_reception, caused_by, "
             "accused_unit, legal_status, status, disposition, handling_unit, restricted, repeat_of, "
             "no_longer_candidate, outcome, rating, closure_reason, closed_at, route, "
-            "reached_level, irregular, irregular_note, registered_by "
+            "reached_level, irregular, irregular_note, registered_by, version "
             "FROM cases WHERE id = ?", (row,)).fetchone()
         if r is None:
             raise KeyError(row)
@@ -296,7 +306,7 @@ class Store(AccountsStore, CaseLookups):
             no_longer_accept_candidate=bool(r[26]), outcome=r[27], rating=r[28],
             closure_reason=r[29], closed_at=_dt(r[30]), clocks=tuple(self.clocks(row)),
             events=tuple(self.events(row)) if with_events else (), attachments=tuple(self.attachments(row)),
-            route=json.loads(r[31] or "{}"), registered_by=r[35])
+            route=json.loads(r[31] or "{}"), registered_by=r[35], version=r[36])
 
     # ---- clocks --------------------------------------------------------------------------------
     def clocks(self, row: int) -> list[Clock]:
