@@ -11,7 +11,7 @@ from datetime import date, datetime
 from ..domain.enums import ClosureReason, Rating, ReplyOutcome, Status, TransferTarget
 from ..domain.lifecycle import CLOSE_REASONS, Action, ReviewOutcome
 from ..domain.model import Case
-from ..domain.problems import DomainError
+from ..domain.problems import DomainError, StaleRecord
 from .qt import (QCheckBox, QComboBox, QCompleter, Qt, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog,
                  QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QSpinBox, QVBoxLayout, QWidget)
 from .widgets import ERROR_STYLE, error_label, ok_cancel_buttons  # noqa: F401  (ERROR_STYLE: importable from here)
@@ -279,7 +279,12 @@ class ActionDialog(QDialog):
 
     def submit(self) -> None:
         try:
-            self.acted = self.ws.act(self.case.id, self.action.value, self.actor, self.at_value(), self.data())
+            self.acted = self.ws.act(self.case.id, self.action.value, self.actor, self.at_value(), self.data(),
+                                     version=self.case.version)
+        except StaleRecord as e:                  # another seat changed the case: the detail reloads it
+            self.stale = e
+            self.reject()
+            return
         except DomainError as e:
             self.show_error(e.message)
             return

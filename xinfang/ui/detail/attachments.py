@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
 from ..qt import QDesktopServices, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton, Qt, QUrl, QVBoxLayout
 from ..widgets import clear_layout, file_size_text
 
@@ -83,7 +83,10 @@ class AttachmentsSectionMixin:
         """Copy files into the case (ws.add_attachments); a refusal goes to the banner."""
         paths = [str(p) for p in paths]
         try:
-            self.ws.add_attachments(self.case.id, paths, self.actor)
+            self.ws.add_attachments(self.case.id, paths, self.actor, version=self.case.version)
+        except StaleRecord as e:
+            self.refused_as_stale(e)
+            return False
         except DomainError as e:
             self.show_banner(e.message, "error")
             return False

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from html import escape
 
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
 from ..dialogs import attach_unit_completer
 from ..qt import QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, Qt, QVBoxLayout
 from ..widgets import error_label, ok_cancel_buttons
@@ -58,7 +58,11 @@ class RerouteDialog(QDialog):
             code = unit.code
         try:
             self.result_case = self.ws.route_case(self.case.id, self.actor, unit=code,
-                                                  reason=self.reason.toPlainText().strip())
+                                                  reason=self.reason.toPlainText().strip(), version=self.case.version)
+        except StaleRecord as e:                  # another seat changed the case: the detail reloads it
+            self.stale = e
+            self.reject()
+            return
         except DomainError as e:
             self.show_error(e.message)
             return

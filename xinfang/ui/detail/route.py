@@ -180,6 +180,7 @@ class RouteSectionMixin:
     def open_reroute(self) -> "RerouteDialog":
         dlg = RerouteDialog(self.ws, self.actor, self.case, self)
         dlg.accepted.connect(lambda: self._rerouted(dlg))
+        self.watch_stale(dlg)
         self.active_dialog = dlg
         dlg.open()
         return dlg

@@ -18,11 +18,12 @@ from .deadlines import DeadlineBadge, DeadlinesMixin
 from .notices import NoticesMixin
 from .printing import PrintingMixin
 from .route import RouteSectionMixin
+from .stale import StaleCaseMixin
 from .timeline import TimelineMixin
 
 
 class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, TimelineMixin, PrintingMixin,
-                 BacklogLinkMixin, NoticesMixin, QWidget):
+                 BacklogLinkMixin, NoticesMixin, StaleCaseMixin, QWidget):
     """One case: fields (personal data masked until 显示), status, deadlines as badges, the event timeline and the
     actions allowed now. Each action opens its dialog (dialogs.ActionDialog); success reloads and emits `changed`."""
 
@@ -324,6 +325,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         from ..mediation.refer_dialog import ReferDialog
         dlg = ReferDialog(self.ws, self.actor, self.case, self)
         dlg.accepted.connect(lambda: self._referred(dlg))
+        self.watch_stale(dlg)
         self.active_dialog = dlg
         dlg.open()
         return dlg
@@ -346,6 +348,7 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         """Open the dialog of an action (window-modal, not blocking); on success reload and emit `changed`."""
         dlg = ActionDialog(self.ws, self.actor, self.case, action, self)
         dlg.accepted.connect(lambda: self._acted(dlg))
+        self.watch_stale(dlg)
         self.active_dialog = dlg
         dlg.open()
         return dlg

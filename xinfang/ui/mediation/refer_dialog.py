@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
 from ..qt import QComboBox, QDialog, QFormLayout, QLineEdit, QVBoxLayout
 from ..widgets import error_label, hint_label, ok_cancel_buttons
 
@@ -53,7 +53,12 @@ class ReferDialog(QDialog):
             data["respondent"] = self.respondent.text().strip()
             data["respondent_kind"] = self.respondent_kind.currentText()
         try:
-            self.dispute = self.ws.mediation.refer_from_petition(self.case.row, data, self.actor, self.ws.now())
+            self.dispute = self.ws.mediation.refer_from_petition(self.case.row, data, self.actor, self.ws.now(),
+                                                                 version=self.case.version)
+        except StaleRecord as exc:                # another seat changed the case: the detail reloads it
+            self.stale = exc
+            self.reject()
+            return
         except DomainError as exc:
             self.error.setText(exc.message)
             self.error.setVisible(True)
