@@ -358,7 +358,8 @@ CREATE TABLE backlog_records (
     approver    text NOT NULL DEFAULT '',
     updated_at  text NOT NULL,
     event_count bigint NOT NULL DEFAULT 0,
-    head_hash   text NOT NULL DEFAULT ''
+    head_hash   text NOT NULL DEFAULT '',
+    version     bigint NOT NULL DEFAULT 0      -- optimistic concurrency (SQLite migration 0059)
 );
 CREATE UNIQUE INDEX backlog_records_one_open ON backlog_records(case_id) WHERE delisted_on IS NULL;
 CREATE INDEX backlog_records_batch ON backlog_records(batch_id, status);
@@ -480,6 +481,7 @@ CREATE TABLE disputes (
     updated_at         text NOT NULL,
     event_count        bigint NOT NULL DEFAULT 0,
     head_hash          text NOT NULL DEFAULT '',
+    version            bigint NOT NULL DEFAULT 0,  -- optimistic concurrency (SQLite migration 0059)
     UNIQUE (committee, year, seq)
 );
 CREATE INDEX disputes_committee ON disputes(committee, id);

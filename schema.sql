@@ -321,7 +321,7 @@ CREATE TABLE backlog_records (
     delisted_on TEXT,
     approver    TEXT NOT NULL DEFAULT '',
     updated_at  TEXT NOT NULL
-, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '');
+, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 0);
 -- one record per case at a time: a case comes back in a later batch only after 销号
 CREATE UNIQUE INDEX backlog_records_one_open ON backlog_records(case_id) WHERE delisted_on IS NULL;
 CREATE INDEX backlog_records_batch ON backlog_records(batch_id, status);
@@ -446,7 +446,7 @@ CREATE TABLE disputes (
     archived_on      TEXT,
     next_due         TEXT,                       -- earliest running clock
     next_step        TEXT,
-    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '',
+    updated_at       TEXT NOT NULL, event_count INTEGER NOT NULL DEFAULT 0, head_hash TEXT NOT NULL DEFAULT '', version INTEGER NOT NULL DEFAULT 0,
     UNIQUE (committee, year, seq)
 );
 CREATE INDEX disputes_committee ON disputes(committee, id);

@@ -99,3 +99,51 @@ def test_an_action_refused_because_another_seat_acted_first_is_a_message_and_a_r
     again.submit()
     assert again.error.text() == ""
     assert w.status_label.text() == "办理中" and w.case.version == 2
+
+
+def test_a_dispute_and_a_backlog_record_refused_as_stale_reload_too(qtbot, seat, clock, tmp_path):
+    from tests.mediation.conftest import COMMITTEE_A, dispute_json
+    from xinfang.ui.backlog.record_detail import RecordDetail
+    from xinfang.ui.mediation.detail import DisputeDetail
+    other = Workspace.open(tmp_path / "office.db", now=clock)          # a second seat on the same file
+    try:
+        clock.set(datetime(2026, 12, 1, 10, 0))
+        seat.mediation.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")
+        seat.mediation.add_mediator("王调解", COMMITTEE_A, "admin", login="wang")
+        row = seat.mediation.register(dispute_json(), "clerk")["row"]
+        d = DisputeDetail(seat, "wang", row)
+        qtbot.addWidget(d)
+        d.show()
+        dlg = d.open_action("accept")
+        other.mediation.act(row, "accept", "wang")                        # the other seat accepts first
+        dlg.submit()
+        assert not dlg.isVisible()
+        qtbot.waitUntil(lambda: bool(boxes()), timeout=3000)
+        assert boxes()[0].text() == "本件已被他人更新，请刷新后重试"
+        boxes()[0].done(0)
+        assert d.d["status"] == "mediating" and d.d["version"] == 1 and "accept" not in d.action_buttons
+        assert d.banner.text().startswith("本件已被他人更新")
+        assert [e["action"] for e in seat.mediation.show(row)["events"]] == ["register", "accept"]
+
+        case = seat.register(intake.draft_from_dict({
+            "channel": "来访", "received_at": "2026-11-05 09:00", "purpose": "申诉求决",
+            "category": "劳动和社会保障/拖欠工资", "summary": "拖欠工资", "demands": "支付工资",
+            "petitioners": [{"name": "李四", "phone": "13912345678"}]}), "clerk").case
+        seat.backlog.add_leader("甲", "区委常委", "admin")
+        batch = seat.backlog.add_batch("第一批", "市信访联席办", "2026-11-01", "2027-06-30", "admin")
+        rid = seat.backlog.take_on(case.number, batch["id"], "上级交办", "clerk", leader="甲", unit="420102-RSJ")["id"]
+        r = RecordDetail(seat, "甲", rid)
+        qtbot.addWidget(r)
+        r.show()
+        r.progress_text.setText("已与信访人见面")
+        other.backlog.act(rid, "progress", "甲", data={"text": "已约谈信访人"})
+        assert r.add_progress() is False
+        qtbot.waitUntil(lambda: bool(boxes()), timeout=3000)
+        assert boxes()[0].text() == "本件已被他人更新，请刷新后重试"
+        boxes()[0].done(0)
+        assert r.record["version"] == 1 and r.progress_text.text() == "已与信访人见面"   # the typing is kept
+        assert r.add_progress() is True                                   # on the reloaded version it goes
+        assert [e["payload"].get("text") for e in seat.backlog.record(rid)["events"][-2:]] == [
+            "已约谈信访人", "已与信访人见面"]
+    finally:
+        other.close()

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ..domain.problems import DomainError
+from ..services.arguments import bounded_int
 
 
 def register(sub, common, handlers) -> None:
@@ -51,6 +52,8 @@ def register(sub, common, handlers) -> None:
     p.add_argument("id"); p.add_argument("action")
     p.add_argument("--at", default=None); p.add_argument("--by", default="cli")
     p.add_argument("--data", default="{}", help="JSON 参数，如 {\"way\": \"解释疏导\"}")
+    p.add_argument("--version", type=bounded_int(0, 10**9, "版本"), default=None,
+                   help="只在积案仍是这个版本时办理（backlog show 输出的 version）；他人已更新则拒绝，不保存")
     p = bsub.add_parser("show", help="查看积案（含事件与化解时限状态）", parents=[common])
     p.add_argument("id")
     p = bsub.add_parser("list", help="积案列表", parents=[common])
@@ -193,7 +196,7 @@ def cmd_act(args, out, default_db):
     data = load_json(args.data or "{}", "--data")      # Chinese errors, never json's English
     if not isinstance(data, dict):
         raise DomainError("--data 应为 JSON 对象")
-    r = _ws(args, default_db).backlog.act(args.id, args.action, args.by, at=args.at, data=data)
+    r = _ws(args, default_db).backlog.act(args.id, args.action, args.by, at=args.at, data=data, version=args.version)
     _emit(args, out, r, _record_text(r))
 
 

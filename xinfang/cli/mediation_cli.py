@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from ..domain.problems import DomainError
+from ..services.arguments import bounded_int
 from ..services.intake import parse_datetime
 from ..services.mediation_print import PRINT_KINDS
 from ..services.mediation import DisputeFilter
@@ -42,6 +43,8 @@ def register(sub, common, handlers) -> None:
     p.add_argument("id"); p.add_argument("action")
     p.add_argument("--at", help="办理时间 YYYY-MM-DD[ HH:MM]（默认现在）")
     p.add_argument("--by", default="cli"); p.add_argument("--data", default="{}", help="JSON 参数")
+    p.add_argument("--version", type=bounded_int(0, 10**9, "版本"), default=None,
+                   help="只在纠纷仍是这个版本时办理（dispute show 输出的 version）；他人已更新则拒绝，不保存")
     p = dis.add_parser("list", help="列表与筛选", parents=[common])
     p.add_argument("--committee", default=""); p.add_argument("--mediator", default="")
     p.add_argument("--type", default=""); p.add_argument("--source", default="")
@@ -166,7 +169,8 @@ def cmd_show(args, out, default_db):
 
 def cmd_act(args, out, default_db):
     at = parse_datetime(args.at, "办理时间") if args.at else None
-    d, warnings = _ws(args, default_db).mediation.act(args.id, args.action, args.by, at, _data(args))
+    d, warnings = _ws(args, default_db).mediation.act(args.id, args.action, args.by, at, _data(args),
+                                                      version=args.version)
     d["warnings"] = list(warnings)
     _emit(args, out, d, dispute_text(d) + "".join(f"\n提示：{w}" for w in warnings))
 

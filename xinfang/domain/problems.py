@@ -50,3 +50,12 @@ class StaleRecord(DomainError):
 
     def __init__(self) -> None:
         super().__init__(STALE_MESSAGE)
+
+
+def expected_version(current: int, seen: int | None) -> int:
+    """The version an action claims in its transaction: the one its user saw, or, not given, the one just read.
+    A user who saw an older one is refused at once (the decision was made on an outdated screen), before any
+    other check."""
+    if seen is not None and int(seen) != int(current):
+        raise StaleRecord()
+    return int(current)

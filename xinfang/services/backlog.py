@@ -9,7 +9,7 @@ from typing import Iterable, Mapping, Sequence
 from ..domain import backlog as rules
 from ..domain.backlog import BacklogAction, Source
 from ..domain.permissions import ADMIN, DISCIPLINE, HANDLER, LEADER, REGISTRAR, permission
-from ..domain.problems import DomainError
+from ..domain.problems import DomainError, expected_version
 from ..storage.backlog_store import BacklogStore
 from . import backlog_stats
 from .backlog_board import BoardMixin
@@ -248,32 +248,38 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
         events = self.db.record_events(self.db.record(rid)["uuid"])
         return rules.replay(((a, at, p) for _, a, at, _, _, p, _ in events), as_of)
 
-    def act(self, key, action: str, actor: str, at=None, data: Mapping | None = None) -> dict:
-        """One action on a record (progress/plan/resolve/close/reopen/delist/reassign), refused in Chinese."""
+    def act(self, key, action: str, actor: str, at=None, data: Mapping | None = None,
+            version: int | None = None) -> dict:
+        """One action on a record (progress/plan/resolve/close/reopen/delist/reassign), refused in Chinese.
+        `version`: the record's version the user saw (default: as read now); a record changed since is refused
+        with "本件已被他人更新，请刷新后重试" and nothing is saved."""
         rid = self._record_id(key)
         act = rules.parse_action(action)
         self.ws.access.require(DECIDE if act in DECISIONS else WORK, self.db.record(rid)["unit"] or None)
         actor = self.ws.access.actor(actor)
         if data is not None and not isinstance(data, Mapping):
             raise DomainError("--data 应为 JSON 对象，如 {\"text\": \"…\"}")
-        return self._apply(rid, act, actor, at, dict(data or {}))
+        return self._apply(rid, act, actor, at, dict(data or {}), version)
 
-    def _apply(self, rid: int, act: BacklogAction, actor: str, at, data: dict) -> dict:
+    def _apply(self, rid: int, act: BacklogAction, actor: str, at, data: dict, version: int | None = None) -> dict:
         at_dt = self._at(at)
+        record = self.db.record(rid)             # first: the state read next is at least this version's
+        expected = expected_version(record["version"], version)
         state = self.state(rid)
-        record = self.db.record(rid)
         planned = rules.plan(state, act, data, at_dt, last_at=self.db.last_event_at(record["uuid"]), ways=self.ways(),
                              leaders=[r[1] for r in self.db.leaders()])
         after = rules.apply(state, act.value, at_dt.date(), planned.payload)
         now = self.ws.now()
         with self.ws.store.transaction():
+            self.db.claim_record(rid, expected)      # the plan above was made on this version
             self.ws.store.ensure_user(actor, now=now)
             self.db.update_record(rid, _projection(after), now)
             self.db.append_record_event(rid, record["uuid"], act.value, at_dt, now, actor, planned.payload)
         return self.record(rid)
 
-    def add_attachments(self, key, paths: Sequence[str], actor: str) -> dict:
-        """Evidence files: stored with the case's attachments, named on the record's progress log."""
+    def add_attachments(self, key, paths: Sequence[str], actor: str, version: int | None = None) -> dict:
+        """Evidence files: stored with the case's attachments, named on the record's progress log. `version`:
+        the record's version the user saw (a record changed since is refused)."""
         rid = self._record_id(key)
         self.ws.access.require(WORK, self.db.record(rid)["unit"] or None)
         actor = self.ws.access.actor(actor)
@@ -281,12 +287,14 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
         if not paths:
             raise DomainError("请选择要添加的附件")
         rec = self.db.record(rid)
+        expected = expected_version(rec["version"], version)
         state = self.state(rid)
         if state.delisted:
             raise DomainError("该积案已销号，不能再办理")
         case_uuid = self.ws.store.case_uuid(rec["case_id"])
         now = self.ws.now()
         with self.ws.store.transaction():
+            self.db.claim_record(rid, expected)
             self.ws.store.bump_case(rec["case_id"])         # the case's attachments change
             names = self.ws._store_attachments(rec["case_id"], case_uuid, paths, now)
             self.db.append_record_event(rid, rec["uuid"], BacklogAction.ATTACH.value, now, now, actor,
@@ -317,7 +325,7 @@ class BacklogService(LeadersMixin, BoardMixin, CandidatesMixin):
             "unit": r["unit"], "unit_name": self.ws.store.unit_name(r["unit"]) if r["unit"] else "",
             "plan": r["plan"], "status": r["status"], "way": r["way"], "resolved_on": r["resolved_on"],
             "closed_on": r["closed_on"], "delisted": r["delisted_on"] is not None, "delisted_on": r["delisted_on"],
-            "approver": r["approver"],
+            "approver": r["approver"], "version": r["version"],
             **rules.due_state(state, today, int(self.setting("backlog_warn_days"))).to_dict(),
             "allowed_actions": self.allowed_actions(state, r["unit"]),
             "can_work": not state.delisted and self.ws.access.can(WORK, r["unit"] or None),

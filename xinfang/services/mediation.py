@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from ..domain import mediation as m
 from ..domain.mediation_file import DOCUMENTS, check_file
 from ..domain.permissions import ADMIN, HANDLER, LEADER, MEDIATOR, REGISTRAR, permission
-from ..domain.problems import DomainError
+from ..domain.problems import DomainError, expected_version
 from ..storage.mediation_store import DisputeFilter, MediationStore  # noqa: F401  (front ends build filters)
 from . import mediation_intake as intake
 from .mediation_clocks import CONFIRM_WINDOW_DAYS, STEP_LABELS, STEPS, ClocksMixin, _day  # noqa: F401
@@ -210,17 +210,22 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
             missing_documents=tuple(self.file_check(d).missing))
 
     def act(self, key: str | int, action: str, actor: str, at: datetime | None = None,
-            data: Mapping | None = None) -> tuple[dict, tuple[str, ...]]:
-        """Take one action; returns the dispute (as `show`) and warnings (e.g. 逾期申请)."""
+            data: Mapping | None = None, version: int | None = None) -> tuple[dict, tuple[str, ...]]:
+        """Take one action; returns the dispute (as `show`) and warnings (e.g. 逾期申请). `version`: the
+        dispute's version the user saw (default: as read now); a dispute changed since is refused with
+        "本件已被他人更新，请刷新后重试" and nothing is saved."""
         row, now = self.row_of(key), self.ws.now()
         at = at or now
         if (at - now).total_seconds() > 3600:
             raise DomainError("办理时间晚于现在，请核对")
         data = dict(data or {})
         close_petition = data.pop("close_petition", None)
-        self.ws.access.require(MEDIATE, self.db.dispute_row(row)["committee"])
+        seen = self.db.dispute_row(row)
+        expected = expected_version(seen["version"], version)
+        self.ws.access.require(MEDIATE, seen["committee"])
         actor = self.ws.access.actor(actor)
         with self.ws.store.transaction():
+            self.db.claim_dispute(row, expected)
             d = self.db.dispute_row(row)
             t = m.plan(self.state(d), action, at, data)
             updates = dict(t.updates, status=t.to.value)
@@ -314,12 +319,14 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         return check_file(present, accepted=bool(d["accepted_on"]), sessions=d["sessions"],
                           agreement=bool(d["agreement_form"]))
 
-    def attach(self, key: str | int, kind: str, paths: Iterable[str], actor: str) -> dict:
+    def attach(self, key: str | int, kind: str, paths: Iterable[str], actor: str, version: int | None = None) -> dict:
         """Copy files into the data folder as 卷宗 documents of ``kind`` (with SHA-256), noted on the timeline."""
         if kind not in DOCUMENTS:
             raise DomainError(f"材料类别“{kind}”不在卷宗目录中：" + "、".join(DOCUMENTS))
         row, now = self.row_of(key), self.ws.now()
-        self.ws.access.require(MEDIATE, self.db.dispute_row(row)["committee"])
+        seen = self.db.dispute_row(row)
+        expected = expected_version(seen["version"], version)
+        self.ws.access.require(MEDIATE, seen["committee"])
         actor = self.ws.access.actor(actor)
         paths = list(paths)
         if not paths:
@@ -328,6 +335,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
             raise DomainError("内存数据库不能保存附件")
         names = []
         with self.ws.store.transaction():
+            self.db.claim_dispute(row, expected)
             uid = self._uuid(row)
             for raw in paths:
                 src = Path(raw)
@@ -371,7 +379,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         state = self.state(d)
         events = self.db.events(row)
         return {
-            "id": d["uuid"], "row": row, "number": d["number"], "status": d["status"],
+            "id": d["uuid"], "row": row, "number": d["number"], "status": d["status"], "version": d["version"],
             "status_label": m.DisputeStatus(d["status"]).label, "committee": d["committee"],
             "committee_name": d["committee_name"], "received_at": d["received_at"].replace("T", " "),
             "registered_at": d["registered_at"].replace("T", " "), "registered_by": d["registered_by"],

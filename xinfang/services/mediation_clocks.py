@@ -92,6 +92,7 @@ class ClocksMixin:
             due, step = self._next_due(d)
             if (due, step) == (d["next_due"], d["next_step"]):
                 continue
+            self.db.bump_dispute(row)                # a user who read the old due date acts on it afresh
             self.db.update_dispute(row, {"next_due": due, "next_step": step}, now)
             self.db.append_event(row, d["uuid"], RECOMPUTE, now, now, actor,
                                  {"reason": "节假日数据更新", "old_due": d["next_due"], "new_due": due})

@@ -16,7 +16,7 @@ from ..domain import lifecycle
 from ..domain.enums import Purpose, Status, Step
 from ..domain.lifecycle import Action
 from ..domain.model import Case, CaseDraft, Deadline
-from ..domain.problems import DomainError, Problem, StaleRecord, error, has_errors, warning
+from ..domain.problems import DomainError, Problem, error, expected_version, has_errors, warning
 from ..storage.engine import is_server_url
 from ..storage.store import ListFilter, Store
 from . import access as perms
@@ -498,12 +498,8 @@ class Workspace(RoutingMixin):
 
     @staticmethod
     def expected_version(case: Case, version: int | None) -> int:
-        """The version an action claims in its transaction: the one its user saw, or, not given, the one just
-        read. A user who saw an older one is refused at once (their decision was made on an outdated screen),
-        before any other check."""
-        if version is not None and int(version) != case.version:
-            raise StaleRecord()
-        return case.version
+        """The case's version an action claims (domain.problems.expected_version)."""
+        return expected_version(case.version, version)
 
     def _shown(self, case: Case) -> Case:
         return self.access.redact(case, case.registered_by)

@@ -10,11 +10,11 @@ from datetime import date, datetime, timedelta
 from typing import Iterator, Sequence
 
 from ..domain.backlog import move_of
-from . import ledger, record_projection
+from . import concurrency, ledger, record_projection
 from .store import Store, _iso
 
 RECORD_COLUMNS = ("id", "uuid", "case_id", "batch_id", "source", "taken_on", "leader", "unit", "plan", "due",
-                  "status", "way", "resolved_on", "closed_on", "delisted_on", "approver", "updated_at")
+                  "status", "way", "resolved_on", "closed_on", "delisted_on", "approver", "updated_at", "version")
 OPEN_CASE_STATES = ("registered", "pending_acceptance", "handling", "replied", "served", "rated",
                     "review_requested", "reviewed", "recheck_requested", "rechecked")
 
@@ -30,6 +30,10 @@ class BacklogStore:
     def one(self, sql: str, params: Sequence | dict = ()):
         row = self.conn.execute(sql, params).fetchone()
         return row[0] if row else None
+
+    def claim_record(self, record_id: int, version: int) -> int:
+        """Inside an action's transaction: refused (StaleRecord) when the record moved past `version`."""
+        return concurrency.claim(self.conn, "backlog_records", record_id, version)
 
     def record_ids_and_keys(self) -> list[tuple[int, str]]:
         """(id, uuid) of every 积案 record, by id."""

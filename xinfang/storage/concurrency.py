@@ -14,7 +14,7 @@ _NEXT = ("INSERT INTO number_counters(kind, scope, year, seq) VALUES (?, ?, ?, 1
          "ON CONFLICT(kind, scope, year) DO UPDATE SET seq = number_counters.seq + 1 RETURNING seq")
 
 # the tables whose rows carry a version, and their key column
-VERSIONED = {"cases": "id"}
+VERSIONED = {"cases": "id", "disputes": "id", "backlog_records": "id"}
 
 
 def next_number(conn: Any, kind: str, scope: str, year: int, highest_used_sql: str, params: Sequence) -> int:

@@ -121,6 +121,13 @@ class MediationStore:
                 return hit
         return self.one("SELECT id FROM disputes WHERE uuid = ? OR number = ?", (text, text))
 
+    def claim_dispute(self, row: int, version: int) -> int:
+        """Inside an action's transaction: refused (StaleRecord) when the dispute moved past `version`."""
+        return concurrency.claim(self.conn, "disputes", row, version)
+
+    def bump_dispute(self, row: int) -> None:
+        concurrency.bump(self.conn, "disputes", row)
+
     def dispute_uuid(self, row: int) -> str | None:
         return self.one("SELECT uuid FROM disputes WHERE id = ?", (row,))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
 from ..qt import QComboBox, QDate, QDateEdit, QDialog, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout
 from ..widgets import error_label, make_searchable, ok_cancel_buttons
 
@@ -59,6 +59,10 @@ class FormDialog(QDialog):
     def submit(self) -> None:
         try:
             self.result_value = self.run()
+        except StaleRecord as exc:                # another seat changed the record: the detail reloads it
+            self.stale = exc
+            self.reject()
+            return
         except DomainError as exc:
             self.error.setText(exc.message)
             self.error.setVisible(True)
@@ -189,7 +193,8 @@ class RecordActionDialog(FormDialog):
 
     def run(self):
         at = self.at.date().toPython()
-        return self.ws.backlog.act(self.record["id"], self.action, self.actor, at=at, data=self.data())
+        return self.ws.backlog.act(self.record["id"], self.action, self.actor, at=at, data=self.data(),
+                                   version=self.record["version"])
 
 
 class ReceptionDialog(FormDialog):

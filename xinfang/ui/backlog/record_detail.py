@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from html import escape
 
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
+from ..stale import StaleMixin
 from ..qt import (QAbstractItemView, QDesktopServices, QFileDialog, QFormLayout, QFrame, QGroupBox, QHBoxLayout,
                   QHeaderView, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSplitter, Qt,
                   QTableWidget, QTableWidgetItem, QUrl, QVBoxLayout, QWidget, Signal)
@@ -39,7 +40,7 @@ def describe(event: dict) -> str:
     return str(p)
 
 
-class RecordDetail(QWidget):
+class RecordDetail(StaleMixin, QWidget):
     changed = Signal(int)
     open_case = Signal(str)
 
@@ -221,7 +222,11 @@ class RecordDetail(QWidget):
     def add_progress(self) -> bool:
         text = self.progress_text.text()
         try:
-            self.ws.backlog.act(self.record_id, "progress", self.actor, data={"text": text})
+            self.ws.backlog.act(self.record_id, "progress", self.actor, data={"text": text},
+                                version=self.record["version"])
+        except StaleRecord as exc:
+            self.refused_as_stale(exc)          # the typed progress stays in the field for the retry
+            return False
         except DomainError as exc:
             self.show_banner(exc.message, "error")
             return False
@@ -234,9 +239,13 @@ class RecordDetail(QWidget):
     def open_action(self, action: str) -> RecordActionDialog:
         dlg = RecordActionDialog(self.ws, self.actor, self.record, action, self)
         dlg.accepted.connect(lambda: self._acted(action))
+        self.watch_stale(dlg)
         dlg.open()
         self.active_dialog = dlg
         return dlg
+
+    def emit_changed(self) -> None:
+        self.changed.emit(self.record_id)
 
     def _acted(self, action: str) -> None:
         self.show_banner(f"已{ACTION_FORMS[action][0]}", "ok")
@@ -249,7 +258,11 @@ class RecordDetail(QWidget):
             if not paths:
                 return False
         try:
-            self.ws.backlog.add_attachments(self.record_id, [str(p) for p in paths], self.actor)
+            self.ws.backlog.add_attachments(self.record_id, [str(p) for p in paths], self.actor,
+                                            version=self.record["version"])
+        except StaleRecord as exc:
+            self.refused_as_stale(exc)
+            return False
         except DomainError as exc:
             self.show_banner(exc.message, "error")
             return False

@@ -18,12 +18,12 @@ from .deadlines import DeadlineBadge, DeadlinesMixin
 from .notices import NoticesMixin
 from .printing import PrintingMixin
 from .route import RouteSectionMixin
-from .stale import StaleCaseMixin
+from ..stale import StaleMixin
 from .timeline import TimelineMixin
 
 
 class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, TimelineMixin, PrintingMixin,
-                 BacklogLinkMixin, NoticesMixin, StaleCaseMixin, QWidget):
+                 BacklogLinkMixin, NoticesMixin, StaleMixin, QWidget):
     """One case: fields (personal data masked until 显示), status, deadlines as badges, the event timeline and the
     actions allowed now. Each action opens its dialog (dialogs.ActionDialog); success reloads and emits `changed`."""
 
@@ -335,6 +335,10 @@ class CaseDetail(RouteSectionMixin, DeadlinesMixin, AttachmentsSectionMixin, Tim
         self.reload()
         self.show_banner(f"已转人民调解：{dlg.dispute['number']}（{dlg.dispute['committee_name']}）", "ok")
         self.changed.emit(self.case.id)
+
+    def emit_changed(self) -> None:
+        if self.case is not None:
+            self.changed.emit(self.case.id)
 
     # ---- actions ---------------------------------------------------------------------------------------
     def show_banner(self, text: str, kind: str = "ok") -> None:

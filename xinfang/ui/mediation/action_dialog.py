@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from ...domain import mediation as m
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
 from ..qt import (QCheckBox, QComboBox, QDate, QDateEdit, QDateTime, QDateTimeEdit, QDialog, QFormLayout, QHBoxLayout,
                   QLabel, QLineEdit, QPlainTextEdit, QTime, QVBoxLayout, QWidget)
 from ..widgets import error_label, hint_label, ok_cancel_buttons
@@ -158,7 +158,12 @@ class DisputeActionDialog(QDialog):
     def submit(self) -> None:
         try:
             self.result_dispute, self.warnings = self.ws.mediation.act(self.dispute["row"], self.action, self.actor,
-                                                                       self.when(), self.data())
+                                                                       self.when(), self.data(),
+                                                                       version=self.dispute["version"])
+        except StaleRecord as exc:                # another seat changed the dispute: the detail reloads it
+            self.stale = exc
+            self.reject()
+            return
         except DomainError as exc:
             self.error.setText(exc.message)
             self.error.setVisible(True)

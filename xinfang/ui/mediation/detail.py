@@ -8,7 +8,8 @@ from pathlib import Path
 from ...domain.masking import mask_id_number, mask_phone, mask_phones_in
 from ...domain.mediation import Action
 from ...domain.mediation_file import DOCUMENTS
-from ...domain.problems import DomainError
+from ...domain.problems import DomainError, StaleRecord
+from ..stale import StaleMixin
 from ...services.mediation_print import PRINT_KINDS
 from ..qt import (QCheckBox, QComboBox, QDesktopServices, QFileDialog, QFormLayout, QFrame, QGridLayout, QGroupBox,
                   QHBoxLayout, QLabel, QPushButton, QScrollArea, QSplitter, Qt, QTextBrowser, QUrl, QVBoxLayout,
@@ -32,7 +33,7 @@ PAYLOAD_LABELS = {
 }
 
 
-class DisputeDetail(QWidget):
+class DisputeDetail(StaleMixin, QWidget):
     changed = Signal(int)
     openPetition = Signal(str)
 
@@ -297,9 +298,13 @@ class DisputeDetail(QWidget):
     def open_action(self, action: str) -> DisputeActionDialog:
         dlg = DisputeActionDialog(self.ws, self.actor, self.d, action, self)
         dlg.accepted.connect(lambda: self._acted(dlg))
+        self.watch_stale(dlg)
         self.active_dialog = dlg
         dlg.open()
         return dlg
+
+    def emit_changed(self) -> None:
+        self.changed.emit(self.row)
 
     def _acted(self, dlg: DisputeActionDialog) -> None:
         self.active_dialog = None
@@ -338,7 +343,10 @@ class DisputeDetail(QWidget):
             if not paths:
                 return
         try:
-            self.ws.mediation.attach(self.row, kind, paths, self.actor)
+            self.ws.mediation.attach(self.row, kind, paths, self.actor, version=self.d["version"])
+        except StaleRecord as exc:
+            self.refused_as_stale(exc)
+            return
         except DomainError as exc:
             self.show_banner(exc.message, "error")
             return
