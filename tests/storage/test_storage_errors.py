@@ -42,3 +42,21 @@ def test_an_engine_error_that_escaped_storage_is_still_translated():
     assert isinstance(stored, StorageError) and stored.environmental
     assert user_message(raw).startswith("数据库正被另一个程序或窗口使用") and not is_fault(raw)
     assert as_storage_error(ValueError("x")) is None
+
+
+def test_a_writer_waits_for_another_writers_transaction_and_then_writes(tmp_path):
+    import sqlite3
+    import threading
+    import time
+    ws = Workspace.open(tmp_path / "x.db")
+    holder = sqlite3.connect(tmp_path / "x.db", isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    t0 = time.monotonic()
+    ws.set_setting("warn_workdays", 4)                # waits for the other transaction, then saves
+    assert time.monotonic() - t0 >= 0.25 and ws.setting("warn_workdays") == 4
+    assert ws.store.one("PRAGMA busy_timeout") == 5000            # the wait limit is the connection's again
+    release.join()
+    holder.close()
+    ws.close()

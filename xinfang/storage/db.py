@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import re
 import sqlite3
+import time
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -251,7 +253,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     if conn.in_transaction:
         yield conn
         return
-    conn.execute("BEGIN IMMEDIATE")
+    begin_immediate(conn)
     try:
         yield conn
     except BaseException:
@@ -259,3 +261,25 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise
     else:
         conn.execute("COMMIT")
+
+
+def begin_immediate(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, waiting for another writer at most the connection's busy timeout (5 s). SQLite's own
+    wait sleeps up to 100 ms between tries, so a writer can lose the lock to busier ones every time: with four
+    processes registering without pause, one waited past 5 s on a loaded machine. Trying again every few
+    milliseconds takes the lock in the first gap between two other transactions."""
+    wait_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout = 0")
+    try:
+        deadline = time.monotonic() + wait_ms / 1000
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                busy = (getattr(exc, "sqlite_errorcode", 5) & 0xFF) == 5 and "locked" in str(exc).lower()
+                if not busy or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0.001, 0.004))
+    finally:
+        conn.execute(f"PRAGMA busy_timeout = {int(wait_ms)}")
