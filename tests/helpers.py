@@ -23,9 +23,15 @@ class Clock:
         return value
 
 
-def make_workspace(start: datetime = datetime(2025, 9, 30, 10, 0)):
+def make_workspace(start: datetime = datetime(2025, 9, 30, 10, 0), target: str = ":memory:"):
+    """A workspace on a new database: in memory, or on a PostgreSQL server database (`target` a URL from
+    the `engine` fixture; Workspace.open refuses servers until the port is complete)."""
     clock = Clock(start)
-    ws = Workspace.open(":memory:", now=clock)
+    if target == ":memory:":
+        ws = Workspace.open(":memory:", now=clock)
+    else:
+        from xinfang.storage.store import Store
+        ws = Workspace.on_store(Store(target), now=clock)
     return ws, clock
 
 

@@ -38,6 +38,26 @@ class PgServer:
             conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
+def server_url(conninfo: str) -> str:
+    """The postgresql:// URL of a libpq "key=value" string (what `--db` and Store take)."""
+    from urllib.parse import quote
+    parts = dict(item.split("=", 1) for item in conninfo.split())
+    query = "&".join(f"{k}={quote(parts[k], safe='')}" for k in ("host", "port", "user") if k in parts)
+    return f"postgresql:///{parts['dbname']}?{query}"
+
+
+@pytest.fixture
+def engine(request):
+    """Parametrise a test over both storage engines: `@pytest.mark.parametrize("engine", ENGINES,
+    indirect=True)`; gives the `--db` target (":memory:" or a new server database's URL)."""
+    if request.param == "sqlite":
+        return ":memory:"
+    return server_url(request.getfixturevalue("pg_database"))
+
+
+ENGINES = ["sqlite", "postgresql"]
+
+
 @pytest.fixture(scope="session")
 def pg_server():
     # mkdtemp gives a 0700 folder directly under /tmp, which the server's own user can be given

@@ -130,6 +130,13 @@ class Workspace(RoutingMixin):
         refuse_server(path)
         store = Store(path, read_only=read_only, backup_before_migration=backup_before_migration)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
+        return cls.on_store(store, now, data_dir, seed_reference, sample)
+
+    @classmethod
+    def on_store(cls, store: Store, now: Now = datetime.now, data_dir: Path | None = None,
+                 seed_reference: bool = True, sample: bool = True) -> "Workspace":
+        """A workspace on a store already open (the engine tests open PostgreSQL stores this way); a new
+        database gets its reference data as in `open`."""
         ws = cls(store, now, data_dir)
         if seed_reference and not store.read_only and store.holiday_count() == 0:
             with store.transaction():

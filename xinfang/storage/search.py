@@ -116,3 +116,27 @@ def match_expression(text: str) -> str | None:
     if grams:
         parts.append(f'{{number ids}} : "{grams}"')
     return " OR ".join(f"({p})" for p in parts)
+
+
+# ---- the statements the Store runs (pg/search.py has the same four for PostgreSQL) ----------------------
+def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, tuple]:
+    return (f"INSERT INTO case_search(rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
+            (row, *document(number, names, ids, body_parts)))
+
+
+def ids_condition(text: str) -> tuple[str, tuple] | None:
+    """A condition on cases.id for the cases whose text holds `text`; None when nothing is searchable."""
+    expr = match_expression(text)
+    return None if expr is None else ("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)", (expr,))
+
+
+def newest_statement(text: str, limit: int) -> tuple[str, tuple] | None:
+    # newest matches straight from the index, which FTS5 walks in rowid order
+    expr = match_expression(text)
+    return None if expr is None else (
+        "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?", (expr, limit))
+
+
+def count_statement(text: str) -> tuple[str, tuple] | None:
+    expr = match_expression(text)
+    return None if expr is None else ("SELECT count(*) FROM case_search WHERE case_search MATCH ?", (expr,))

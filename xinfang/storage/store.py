@@ -22,9 +22,11 @@ from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo
 from .accounts import AccountsStore
 from .case_lookups import CaseLookups
 from .db import connect, open_database, transaction
+from .dialect import SQLITE
+from .engine import is_server_url
 from .errors import translated
 
-SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "
+SEARCH_INSERT = (f"INSERT INTO case_search(rowid, {', '.join(search.COLUMNS)}) "   # SQLite's (bulk loads)
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
 
 
@@ -70,12 +72,36 @@ class Store(AccountsStore, CaseLookups):
     def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None,
                  backup_before_migration: bool = True):
         self.path = str(path)
+        self.dialect = SQLITE
+        self.text_index = search             # the case search index's statements (pg/search.py on a server)
+        if is_server_url(self.path):
+            self._open_server()
+            return
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         with translated():
             self.conn, self.read_only = open_database(self.path, read_only, connector=lambda p: connect(p),
                                                       backup_before_migration=backup_before_migration)
         self.db = sqlite_utils.Database(self.conn)
+
+    def _open_server(self) -> None:
+        """A PostgreSQL database (issue 12): connect, check its text rules, migrate under the server's lock.
+        The services do not offer it to users yet (services/workspace.refuse_server)."""
+        from .pg import db as pg_db
+        from .pg.connection import PgConnection
+        self.conn = PgConnection.open(self.path)
+        self.dialect = self.conn.dialect
+        from .pg import search as pg_search
+        self.text_index = pg_search
+        try:
+            with translated():
+                pg_db.migrate(self.conn.raw)
+        except BaseException:
+            self.conn.close()
+            raise
+        self.conn.forget_schema()
+        self.read_only = False
+        self.db = None
 
     def close(self) -> None:
         self.conn.close()
@@ -138,7 +164,8 @@ class Store(AccountsStore, CaseLookups):
     # ---- categories, units, places ---------------------------------------------------------------
     def categories(self) -> list[tuple[str, str, str, bool]]:
         return [(p, l1, l2, bool(lit)) for p, l1, l2, lit in
-                self.q("SELECT path, level1, level2, litigation FROM categories WHERE active ORDER BY sort, path")]
+                self.q(f"SELECT path, level1, level2, litigation FROM categories WHERE {self.dialect.true('active')} "
+                       "ORDER BY sort, path")]
 
     def categories_in_use(self) -> set[str]:
         return {r[0] for r in self.q("SELECT DISTINCT category FROM cases WHERE category <> ''")}
@@ -156,7 +183,8 @@ class Store(AccountsStore, CaseLookups):
         return n
 
     def unit_rows(self) -> list[tuple]:
-        return self.q("SELECT code, name, parent, kind, level, areas, contact, phone FROM units WHERE active ORDER BY code")
+        return self.q("SELECT code, name, parent, kind, level, areas, contact, phone FROM units "
+                      f"WHERE {self.dialect.true('active')} ORDER BY code")
 
     def replace_units(self, rows: Iterable[tuple]) -> int:
         rows = list(rows)
@@ -190,7 +218,7 @@ class Store(AccountsStore, CaseLookups):
 
     # ---- rules ---------------------------------------------------------------------------------
     def active_rule_version(self) -> int:
-        return self.one("SELECT version FROM rule_sets WHERE active") or 0
+        return self.one(f"SELECT version FROM rule_sets WHERE {self.dialect.true('active')}") or 0
 
     def rule_rows(self, version: int) -> list[tuple]:
         return self.q("SELECT row, category, keywords, area, unit, priority, basis, valid_from, valid_to "
@@ -253,12 +281,11 @@ class Store(AccountsStore, CaseLookups):
         return row, case_uuid
 
     def index_case(self, row: int, number: str, draft: CaseDraft) -> None:
-        doc = search.document(
-            number,
+        self.conn.execute(*self.text_index.index_statement(
+            row, number,
             [p.name for p in draft.petitioners],
             [x for p in draft.petitioners for x in (p.id_number, p.phone) if x] + [draft.work_order_no],
-            [draft.summary, draft.content, draft.demands, draft.place, draft.category])
-        self.conn.execute(SEARCH_INSERT, (row, *doc))
+            [draft.summary, draft.content, draft.demands, draft.place, draft.category]))
 
     def update_case(self, row: int, fields: dict, now: datetime) -> None:
         fields = {k: (_iso(v) if isinstance(v, (date, datetime)) else v) for k, v in fields.items()}
@@ -438,18 +465,18 @@ class Store(AccountsStore, CaseLookups):
             clauses.append("handling_unit = ?"); params.append(f.only_unit)
         if f.hide_accused:
             # the few restricted rows from their partial index, so the rest of the query can stay index-only
-            clauses.append(f"id NOT IN (SELECT id FROM cases WHERE restricted AND accused_unit IN "
+            clauses.append(f"id NOT IN (SELECT id FROM cases WHERE {self.dialect.true('restricted')} AND accused_unit IN "
                            f"({','.join('?' * len(f.hide_accused))}))")
             params += list(f.hide_accused)
         if f.text:
-            expr = search.match_expression(f.text)
-            if expr is None:
-                clauses.append("0")
+            found = self.text_index.ids_condition(f.text)
+            if found is None:
+                clauses.append("1 = 0")
             else:
-                clauses.append("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)")
-                params.append(expr)
+                clauses.append(found[0])
+                params += found[1]
             if f.text_reader is not None:
-                clauses.append("(NOT restricted OR registered_by = ? OR number = ?)")
+                clauses.append(f"({self.dialect.false('restricted')} OR registered_by = ? OR number = ?)")
                 params += [f.text_reader, f.text.strip()]
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
@@ -464,7 +491,9 @@ class Store(AccountsStore, CaseLookups):
                   "channel": "channel", "petitioner_names": "petitioner_names"}.get(order, "id")
         where, params = self._where(f)
         direction = "DESC" if descending else "ASC"
-        sql = f"SELECT id FROM cases{where} ORDER BY {column} {direction}, id {direction}"
+        # SQLite puts NULLs (a case with no running clock has no next_due) first when ascending; ask the same
+        nulls = (" NULLS FIRST" if direction == "ASC" else " NULLS LAST") if self.dialect.server else ""
+        sql = f"SELECT id FROM cases{where} ORDER BY {column} {direction}{nulls}, id {direction}"
         ids = array("q")
         cur = self.conn.execute(sql, params)
         while True:
@@ -476,19 +505,16 @@ class Store(AccountsStore, CaseLookups):
 
     def first_page(self, f: ListFilter, limit: int = 50) -> list[int]:
         if f.text and f == ListFilter(text=f.text):
-            # text only: newest matches straight from the index, which FTS5 walks in rowid order
-            expr = search.match_expression(f.text)
-            if expr is None:
-                return []
-            return [r[0] for r in self.q("SELECT rowid FROM case_search WHERE case_search MATCH ? "
-                                         "ORDER BY rowid DESC LIMIT ?", (expr, limit))]
+            # text only: newest matches straight from the search index
+            found = self.text_index.newest_statement(f.text, limit)
+            return [r[0] for r in self.q(*found)] if found else []
         where, params = self._where(f)
         return [r[0] for r in self.q(f"SELECT id FROM cases{where} ORDER BY id DESC LIMIT ?", (*params, limit))]
 
     def count(self, f: ListFilter = ListFilter()) -> int:
         if f.text and f == ListFilter(text=f.text):
-            expr = search.match_expression(f.text)
-            return self.one("SELECT count(*) FROM case_search WHERE case_search MATCH ?", (expr,)) if expr else 0
+            found = self.text_index.count_statement(f.text)
+            return self.one(*found) if found else 0
         where, params = self._where(f)
         return self.one(f"SELECT count(*) FROM cases{where}", params)
 

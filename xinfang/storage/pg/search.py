@@ -61,3 +61,30 @@ def condition(text: str) -> tuple[str, tuple] | None:
     if len(q) <= 2:
         return "grams @> ARRAY[%s]::text[]", (q,)
     return "doc LIKE %s", (_like_pattern(q),)
+
+
+# ---- the statements the Store runs, in the stores' SQLite form (`?`; pg/connection.py rewrites them) --------
+def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, tuple]:
+    doc, grams = document(number, names, ids, body_parts)
+    return "INSERT INTO case_search(case_id, doc, grams) VALUES (?, ?, ?)", (row, doc, grams)
+
+
+def _condition(text: str) -> tuple[str, tuple] | None:
+    found = condition(text)
+    return None if found is None else (found[0].replace("%s", "?"), found[1])
+
+
+def ids_condition(text: str) -> tuple[str, tuple] | None:
+    found = _condition(text)
+    return None if found is None else (f"id IN (SELECT case_id FROM case_search WHERE {found[0]})", found[1])
+
+
+def newest_statement(text: str, limit: int) -> tuple[str, tuple] | None:
+    found = _condition(text)
+    return None if found is None else (
+        f"SELECT case_id FROM case_search WHERE {found[0]} ORDER BY case_id DESC LIMIT ?", (*found[1], limit))
+
+
+def count_statement(text: str) -> tuple[str, tuple] | None:
+    found = _condition(text)
+    return None if found is None else (f"SELECT count(*) FROM case_search WHERE {found[0]}", found[1])
