@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from ..domain.problems import DomainError
+from .dialect import dialect_of
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -267,7 +268,11 @@ def begin_immediate(conn: sqlite3.Connection) -> None:
     """BEGIN IMMEDIATE, waiting for another writer at most the connection's busy timeout (5 s). SQLite's own
     wait sleeps up to 100 ms between tries, so a writer can lose the lock to busier ones every time: with four
     processes registering without pause, one waited past 5 s on a loaded machine. Trying again every few
-    milliseconds takes the lock in the first gap between two other transactions."""
+    milliseconds takes the lock in the first gap between two other transactions. On a server: BEGIN (row locks
+    and version checks do the rest)."""
+    if dialect_of(conn).server:
+        conn.execute("BEGIN")
+        return
     wait_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
     conn.execute("PRAGMA busy_timeout = 0")
     try:
