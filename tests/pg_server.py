@@ -50,12 +50,21 @@ def server_url(conninfo: str) -> str:
 def engine(request):
     """Parametrise a test over both storage engines: `@pytest.mark.parametrize("engine", ENGINES,
     indirect=True)`; gives the `--db` target (":memory:" or a new server database's URL)."""
-    if request.param == "sqlite":
-        return ":memory:"
-    return server_url(request.getfixturevalue("pg_database"))
+    return engine_target(request)
 
 
 ENGINES = ["sqlite", "postgresql"]
+
+
+def engine_target(request) -> str:
+    """For a fixture of any scope parametrised with ENGINES: ":memory:", or the URL of a new server
+    database dropped when the fixture's scope ends."""
+    if request.param == "sqlite":
+        return ":memory:"
+    server = request.getfixturevalue("pg_server")
+    name = server.create_database()
+    request.addfinalizer(lambda: server.drop_database(name))
+    return server_url(server.dsn(name))
 
 
 @pytest.fixture(scope="session")

@@ -209,3 +209,52 @@ def test_sqlite_form_statements_are_rewritten_for_the_server(pg_database):
     info = {r[1]: r for r in conn.execute("PRAGMA table_info(cases)").fetchall()}
     assert info["id"][5] == 1 and info["reached_level"][4] == "'本级'" and info["restricted"][4] == "0"
     conn.close()
+
+
+# ---- further modules on both engines: accounts, notices, 积案 (tests/services/test_backlog_numbers.py) -------
+
+@both
+def test_accounts_lock_after_five_failures_for_15_minutes(engine, monkeypatch):
+    from xinfang.domain import passwords
+    monkeypatch.setattr(passwords, "COST", 2 ** 10)
+    ws, clock = make_workspace(datetime(2025, 9, 30, 9, 0), target=engine)
+    ws.users.add("admin", ["管理员"], "admin-pass-1")
+    ws.users.sign_in("admin", "admin-pass-1")
+    ws.users.add("li", ["登记员"], "right-pass-1", display="李登记")
+    ws.users.sign_out()
+    for _ in range(4):
+        with pytest.raises(DomainError):
+            ws.users.sign_in("li", "wrong-pass")
+    assert ws.users.sign_in("li", "right-pass-1").login == "li"     # 4 < 5: still open, the count restarts
+    ws.users.sign_out()
+    for _ in range(4):
+        with pytest.raises(DomainError):
+            ws.users.sign_in("li", "wrong-pass")
+    with pytest.raises(DomainError, match="已锁定至 09:15"):
+        ws.users.sign_in("li", "wrong-pass")
+    clock.set(datetime(2025, 9, 30, 9, 15))
+    assert ws.users.sign_in("li", "right-pass-1").login == "li"
+    assert ws.store.one("SELECT password_hash FROM accounts WHERE login = 'li'").startswith("scrypt")
+
+
+@both
+def test_notices_are_numbered_per_kind_and_year_and_reprints_keep_the_number(engine):
+    ws, clock = make_workspace(datetime(2026, 3, 2, 9, 0), target=engine)
+
+    def replied(name, phone):
+        case = register(ws, name=name, id_number="", phone=phone, summary=f"{name}反映工地拖欠工资")
+        ws.act(case.row, "accept", "clerk", data={"unit": "420100-FGJ"})
+        clock.advance(days=5)
+        ws.act(case.row, "reply", "clerk", data={"outcome": "支持", "facts": "经查属实", "decision": "责令支付",
+                                                  "basis": "《保障农民工工资支付条例》第三条"})
+        return case
+
+    a, b = replied("甲", "13900000101"), replied("乙", "13900000102")
+    assert ws.notices.issue(a.row, "受理告知书", "clerk").number == "城信受〔2026〕1号"
+    assert ws.notices.issue(b.row, "受理告知书", "clerk").number == "城信受〔2026〕2号"
+    assert ws.notices.issue(a.row, "处理意见书", "clerk").number == "城信处〔2026〕1号"     # its own series
+    again = ws.notices.issue(a.row, "受理告知书", "clerk")
+    assert (again.number, again.reprint) == ("城信受〔2026〕1号", True)
+    clock.set(datetime(2027, 1, 4, 9, 0))
+    assert ws.notices.issue(replied("丙", "13900000103").row, "受理告知书", "clerk").number == "城信受〔2027〕1号"
+    chains_recomputed(ws.store)

@@ -110,7 +110,7 @@ class BacklogStore:
                                  (name, post, login, _iso(now))).lastrowid
 
     def leaders(self, active_only: bool = True) -> list[tuple]:
-        where = " WHERE active" if active_only else ""
+        where = f" WHERE {self.store.dialect.true('active')}" if active_only else ""
         return self.q(f"SELECT id, name, post, login, active FROM leaders{where} ORDER BY id")
 
     def leader(self, name: str) -> tuple | None:
@@ -247,7 +247,7 @@ class BacklogStore:
             "JOIN repeats r ON r.case_id = c.id JOIN cases e ON e.id = r.earlier_id "
             "WHERE c.received_at >= ? AND c.repeat_of <> '' AND e.received_at >= ? "
             "AND NOT EXISTS (SELECT 1 FROM repeats later WHERE later.earlier_id = r.case_id) "
-            "GROUP BY r.case_id HAVING n >= ? ORDER BY n DESC, r.case_id DESC LIMIT ?",
+            "GROUP BY r.case_id HAVING 1 + count(*) >= ? ORDER BY n DESC, r.case_id DESC LIMIT ?",   # no alias: PG
             (_iso(since), _iso(since), min_count, limit))
 
     def petitioned_after_recheck(self, limit: int) -> list[tuple]:
