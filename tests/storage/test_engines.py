@@ -258,3 +258,35 @@ def test_notices_are_numbered_per_kind_and_year_and_reprints_keep_the_number(eng
     clock.set(datetime(2027, 1, 4, 9, 0))
     assert ws.notices.issue(replied("丙", "13900000103").row, "受理告知书", "clerk").number == "城信受〔2027〕1号"
     chains_recomputed(ws.store)
+
+
+WRITER = """
+import sys
+from datetime import datetime
+from xinfang.storage.store import Store
+store = Store(sys.argv[1])
+for i in range(int(sys.argv[3])):
+    with store.transaction():
+        store.set_setting(f"{sys.argv[2]}-{i}", i, actor=sys.argv[2], now=datetime(2026, 1, 1, 9))
+store.close()
+"""
+
+
+def test_concurrent_writers_on_a_server_keep_one_unbroken_ledger(pg_database):
+    """4 processes appending at once: the ledger stays gapless and chained, event ids in ledger order,
+    nothing lost (without the ledger lock two transactions read the same head)."""
+    import subprocess
+    import sys
+    from tests.pg_server import server_url
+    url = server_url(pg_database)
+    Store(url).close()                         # migrated once, before the writers start
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, url, f"w{n}", "40"], stderr=subprocess.PIPE,
+                                text=True) for n in range(4)]
+    for w in writers:
+        assert w.wait(timeout=300) == 0, w.stderr.read()
+    store = Store(url)
+    _, entries = chains_recomputed(store)
+    assert store.one("SELECT count(*) FROM record_events WHERE kind = 'setting' AND actor LIKE 'w%'") == 160
+    ids = [r[0] for r in store.q("SELECT event_id FROM ledger WHERE kind = 'setting' ORDER BY seq")]
+    assert ids == sorted(ids) and entries == store.one("SELECT count(*) FROM ledger")
+    store.close()

@@ -22,6 +22,7 @@ from typing import Any, Callable, Iterator
 
 from ..domain.model import Event
 from .db import transaction
+from .dialect import dialect_of
 
 GENESIS = "0" * 64
 Progress = Callable[[int, int], Any]
@@ -105,9 +106,19 @@ def head(conn: sqlite3.Connection) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+def serialise(conn: sqlite3.Connection) -> None:
+    """Wait until no other transaction is appending to the ledger, and keep it so until this one ends. On a
+    server, concurrent actions would otherwise read the same head (docs/postgres.md §6); taken right before
+    the event row is written, it also keeps event ids in ledger order, which verify.py relies on. SQLite's
+    write lock (BEGIN IMMEDIATE) does this already. Call inside the transaction; taking it again is free."""
+    if dialect_of(conn).server:
+        conn.execute("SELECT pg_advisory_xact_lock(119182731994482)")     # a fixed key: "ledger" in ASCII
+
+
 def chain(conn: sqlite3.Connection, kind_name: str, event_id: int, ev_hash: str) -> tuple[int, str]:
     """Append one event (already written to its kind's event table) to the global ledger."""
     with transaction(conn):
+        serialise(conn)
         seq, prev = head(conn)
         seq += 1
         h = ledger_hash(prev, seq, kind_name, event_id, ev_hash)
@@ -118,6 +129,7 @@ def chain(conn: sqlite3.Connection, kind_name: str, event_id: int, ev_hash: str)
 
 def chain_many(conn: sqlite3.Connection, kind_name: str, rows: Iterator[tuple[int, str]]) -> int:
     """Append many (event_id, event_hash) in their order (bulk loads); returns how many."""
+    serialise(conn)
     seq, prev = head(conn)
     out: list[tuple] = []
     n = 0
@@ -150,6 +162,7 @@ def append(conn: sqlite3.Connection, kind_name: str, record: str, action: str, a
     body = payload_text(payload)
     at_s, rec_s = _iso(at), _iso(recorded_at)
     with transaction(conn):
+        serialise(conn)
         last = conn.execute("SELECT seq, hash FROM record_events WHERE kind = ? AND record = ? "
                             "ORDER BY seq DESC LIMIT 1", (kind_name, record)).fetchone()
         seq, prev = (last[0] + 1, last[1]) if last else (1, GENESIS)

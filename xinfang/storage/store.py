@@ -371,6 +371,7 @@ class Store(AccountsStore, CaseLookups):
         at_s, rec_s = _iso(at), _iso(recorded_at)
         h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)
         with transaction(self.conn):
+            ledger.serialise(self.conn)
             cur = self.conn.execute(
                 "INSERT INTO events(case_id, seq, action, at, recorded_at, actor, payload, prev_hash, hash) "
                 "VALUES (?,?,?,?,?,?,?,?,?)", (row, seq, action, at_s, rec_s, actor, body, prev, h))
