@@ -15,15 +15,20 @@ from datetime import date, datetime
 import pytest
 
 from tests.helpers import make_workspace, register
-from tests.pg_server import ENGINES, engine_target, pg_server  # noqa: F401  (pg_server: a fixture)
 
 U1, U2 = "420102-RSJ", "420102-ZJJ"
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def ws(request):
-    """The same records on both storage engines (issue 12): every hand count below holds on each."""
-    ws, clock = make_workspace(datetime(2025, 12, 1, 9), target=engine_target(request))
+@pytest.fixture(scope="module")
+def ws():
+    ws = office_with_records(":memory:")
+    yield ws
+    ws.close()
+
+
+def office_with_records(target: str):
+    """The records above in a new database (tests/storage/test_engines_backlog.py builds them on a server)."""
+    ws, clock = make_workspace(datetime(2025, 12, 1, 9), target=target)
     cases = [register(ws, name=f"信访人{i}", id_number="", phone=f"1381234560{i}", summary=f"第{i}件不同的事项{i * 7}",
                       received_at="2025-12-01 08:00") for i in range(1, 7)]
     clock.set(datetime(2026, 7, 1, 9))
@@ -49,8 +54,7 @@ def ws(request):
     act(r3, "reopen", "2026-03-10", reason="信访人到市上访")
     act(r5, "resolve", "2026-06-30", way="调解和解")
     act(r6, "reassign", "2026-06-25", leader="丙", reason="分工调整")
-    yield ws
-    ws.close()
+    return ws
 
 
 def numbers(d):
