@@ -617,3 +617,25 @@ CREATE TABLE number_counters (
     seq   bigint NOT NULL,
     PRIMARY KEY (kind, scope, year)
 );
+
+-- Projection digests (migration 0050; storage/digests.py).
+CREATE TABLE digest_batches (
+    uuid        text PRIMARY KEY,
+    cases       bigint NOT NULL,
+    created_at  text NOT NULL,
+    event_count bigint NOT NULL DEFAULT 0,
+    head_hash   text NOT NULL DEFAULT ''
+);
+CREATE TABLE projection_digests (
+    case_id bigint NOT NULL,
+    seq     bigint NOT NULL,
+    batch   text NOT NULL,
+    digest  text NOT NULL,
+    PRIMARY KEY (case_id, seq, batch)
+);
+CREATE TRIGGER projection_digests_no_update BEFORE UPDATE ON projection_digests
+    FOR EACH ROW EXECUTE FUNCTION xinfang_append_only('摘要记录只能追加，不能修改');
+CREATE TRIGGER projection_digests_no_delete BEFORE DELETE ON projection_digests
+    FOR EACH ROW EXECUTE FUNCTION xinfang_append_only('摘要记录只能追加，不能删除');
+CREATE TRIGGER projection_digests_no_truncate BEFORE TRUNCATE ON projection_digests
+    FOR EACH STATEMENT EXECUTE FUNCTION xinfang_append_only('摘要记录只能追加，不能删除');

@@ -589,3 +589,24 @@ CREATE TABLE number_counters (
     seq   INTEGER NOT NULL,
     PRIMARY KEY (kind, scope, year)
 );
+
+-- Projection digests (migration 0050; storage/digests.py): the state digest of each case whose newest event
+-- carries none, in batches vouched for by a digest_batches record's event; append-only.
+CREATE TABLE digest_batches (
+    uuid        TEXT PRIMARY KEY,
+    cases       INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    event_count INTEGER NOT NULL DEFAULT 0,
+    head_hash   TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE projection_digests (
+    case_id INTEGER NOT NULL,
+    seq     INTEGER NOT NULL,               -- the case's newest event when the digest was taken
+    batch   TEXT NOT NULL,                  -- the digest_batches record that vouches for it
+    digest  TEXT NOT NULL,
+    PRIMARY KEY (case_id, seq, batch)
+) WITHOUT ROWID;
+CREATE TRIGGER projection_digests_no_update BEFORE UPDATE ON projection_digests
+BEGIN SELECT RAISE(ABORT, '摘要记录只能追加，不能修改'); END;
+CREATE TRIGGER projection_digests_no_delete BEFORE DELETE ON projection_digests
+BEGIN SELECT RAISE(ABORT, '摘要记录只能追加，不能删除'); END;

@@ -216,10 +216,12 @@ def test_migrating_a_version_1_database_chains_its_events(tmp_path):
             prev = h
     migrate(conn, path)
     assert conn.execute("SELECT event_count FROM cases").fetchone() == (3,)
-    # the two old events, the user's and the setting's first events, then the case's 建账 event (version 12)
+    # the two old events, the user's and the setting's first events, the case's 建账 event (version 12), then the
+    # batch that seals the case's state digest (version 50)
     assert [k for (k,) in conn.execute("SELECT kind FROM ledger ORDER BY seq")] == \
-        ["case", "case", "user", "setting", "case"]
+        ["case", "case", "user", "setting", "case", "digest_batch"]
     assert conn.execute("SELECT action FROM events WHERE seq = 3").fetchone() == ("baseline",)
+    assert conn.execute("SELECT case_id, seq FROM projection_digests").fetchall() == [(1, 3)]
     conn.close()
     ws = Workspace.open(path, now=lambda: NOW, seed_reference=False)
     problems = ws.check()["problems"]

@@ -14,7 +14,7 @@ import sys
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
-from ..storage import ledger, mediation_store, projection, verify, verify_records
+from ..storage import digests, ledger, mediation_store, projection, verify, verify_fast, verify_records
 
 Progress = Callable[[int, int], Any]
 
@@ -51,6 +51,7 @@ class Integrity:
         self.store = store
         self.workers = workers          # processes replaying cases in a full check; None: by size and machine
         self._workers = workers
+        self._trust = True              # the sealed digests verified (set by each check)
 
     @property
     def conn(self):
@@ -142,6 +143,12 @@ class Integrity:
         since = verify.event_ids_at(conn, start[0])
         problems += verify.unledgered_events(conn, since, walk.kinds)
         problems += verify.purge_problems(conn)
+        # the sealed digests, all verified, let the full check hash each case's rows instead of replaying it; a
+        # sealed digest changed behind the program's back vouches for nothing, so then every case is replayed.
+        # An anchored check replays the few cases it looks at.
+        sealed_problems = [] if anchor else digests.batch_problems(conn)
+        problems += sealed_problems
+        self._trust = not anchor and not sealed_problems
         if anchor:
             # no DISTINCT: SQLite would answer it by scanning a whole index instead of the id range
             case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?",
@@ -187,7 +194,7 @@ class Integrity:
         workers = self._workers if self._workers is not None else _default_workers(self.store.total_cases())
         span = verify.case_id_span(self.conn) if case_ids is None and workers > 1 else None
         if span is None or self.store.path == ":memory:":
-            found, broken, _n = check_cases(self.conn, case_ids, None, step)
+            found, broken, _n = check_cases(self.conn, case_ids, None, step, self._trust)
             problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
             return broken
         return self._cases_in_workers(span, workers, problems, step)
@@ -202,7 +209,7 @@ class Integrity:
         checked = 0
         # spawn, not fork: safe from a GUI thread and the same on Windows
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only) for r in ranges]
+            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust) for r in ranges]
             try:
                 for fut in futures:
                     found, bad, n = fut.result()
@@ -235,19 +242,25 @@ def _default_workers(cases: int) -> int:
     return 2
 
 
-def check_case_range(path: str, between: tuple[int, int], immutable: bool = False) -> tuple[list[str], list[str], int]:
+def check_case_range(path: str, between: tuple[int, int], immutable: bool = False,
+                     trust: bool = True) -> tuple[list[str], list[str], int]:
     """A worker process: `check_cases` over a range of case ids on its own read-only connection."""
     conn = verify.open_reader(path, immutable)
     try:
         conn.execute("BEGIN")                    # one snapshot for the range
-        return check_cases(conn, None, between, None)
+        return check_cases(conn, None, between, None, trust)
     finally:
         conn.close()
 
 
 def check_cases(conn, case_ids: list[int] | None, between: tuple[int, int] | None,
-                step) -> tuple[list[str], list[str], int]:
-    """(problems, numbers of the broken cases, cases checked) for the given cases (all when both are None)."""
+                step, trust: bool = True) -> tuple[list[str], list[str], int]:
+    """(problems, numbers of the broken cases, cases checked) for the given cases (all when both are None).
+    `trust`: the sealed digests verified, so a whole range takes the fast path (storage/verify_fast.py) and only
+    the cases it cannot vouch for are replayed; else every case's events are replayed and compared with its rows
+    (case row, petitioners, clocks, repeat links, attachments) part by part."""
+    if trust and case_ids is None:
+        return _fast_cases(conn, between, step)
     defaults = dict(projection.case_columns(conn))
     rows = projection.all_current(conn, case_ids, between)
     pending = next(rows, None)
@@ -261,8 +274,7 @@ def check_cases(conn, case_ids: list[int] | None, between: tuple[int, int] | Non
         while pending is not None and pending[0] < cid:
             pending = next(rows, None)
         if row is not None and pending is not None and pending[0] == cid and not found:
-            state = projection.replay([_payload(e[5]) for e in events])
-            wrong = projection.mismatches(state, pending[1], defaults)
+            wrong = projection.mismatches(projection.replay([_payload(e[5]) for e in events]), pending[1], defaults)
             if wrong:
                 found.append(f"{label}：{'、'.join(FIELD_LABELS.get(w, w) for w in wrong)}与事件记录不符"
                              "（被绕过程序直接改动）")
@@ -275,6 +287,52 @@ def check_cases(conn, case_ids: list[int] | None, between: tuple[int, int] | Non
         if step is not None and checked % 20_000 == 0:
             step(checked, 0)
     return problems, broken, checked
+
+
+def _fast_cases(conn, between: tuple[int, int] | None, step) -> tuple[list[str], list[str], int]:
+    """`check_cases` of a range by its fast path; the cases it cannot vouch for (and events whose case row is
+    gone) are checked one by one the exact way, which also words the findings."""
+    lo, hi = between or (-(2 ** 63), 2 ** 63 - 1)
+    events = _Peek(verify_fast.case_events(conn, (lo, hi)))
+    rows_digests = _Peek(digests.row_digests(conn, None, (lo, hi)))
+    known = digests.sealed(conn, None, (lo, hi))
+    orphans = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM events WHERE case_id BETWEEN ? AND ? "
+                                          "AND case_id NOT IN (SELECT id FROM cases)", (lo, hi))]
+    slow = list(orphans)
+    checked = len(orphans)
+    problems: list[str] = []
+    broken: list[str] = []
+    for cid, uuid, number, count, head, ended_at in conn.execute(
+            "SELECT id, uuid, number, event_count, head_hash, ended_at FROM cases WHERE id BETWEEN ? AND ? ORDER BY id",
+            (lo, hi)):
+        evs = events.get(cid) or []
+        if verify_fast.passes(evs, uuid, count, head, rows_digests.get(cid), known.get(cid)):
+            found = verify.ended_problem(f"案件 {number}", ended_at, evs)
+            if found:
+                broken.append(number)
+                problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+        else:
+            slow.append(cid)
+        checked += 1
+        if step is not None and checked % 20_000 == 0:
+            step(checked, 0)
+    if slow:
+        found, bad, _n = check_cases(conn, slow, None, None, trust=False)
+        problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+        broken += bad
+    return problems, broken, checked
+
+
+class _Peek:
+    """An id-ordered iterator of (id, value), asked for ids in increasing order."""
+
+    def __init__(self, it):
+        self.it, self.head = it, next(it, None)
+
+    def get(self, cid: int):
+        while self.head is not None and self.head[0] < cid:
+            self.head = next(self.it, None)
+        return self.head[1] if self.head is not None and self.head[0] == cid else None
 
 
 def _payload(text: str) -> dict:

@@ -201,6 +201,12 @@ def _index_disputes(conn: sqlite3.Connection) -> None:
     mediation_store.rebuild_search(conn)
 
 
+def _seal_digests(conn: sqlite3.Connection) -> None:
+    """Version 50: the state digest of every case, from the replay of its events (storage/digests.py)."""
+    from . import digests
+    digests.seal(conn, datetime.now())
+
+
 def _baseline_records(conn: sqlite3.Connection) -> None:
     """Version 52: disputes, the small 积案 kinds and accounts from before their events stated their rows."""
     from . import record_projection
@@ -209,7 +215,7 @@ def _baseline_records(conn: sqlite3.Connection) -> None:
 
 # Data steps that SQL alone cannot do, run in the same transaction right after a migration's script.
 _AFTER_SCRIPT = {2: _chain_existing_events, 12: _baseline_old_cases, 18: _move_dispute_events, 38: _index_disputes,
-                 52: _baseline_records}
+                50: _seal_digests, 52: _baseline_records}
 
 
 PENDING_INDEXES_KEY = "bulk_pending_indexes"

@@ -52,6 +52,7 @@ KINDS: dict[str, Kind] = {
     "backlog_dismissal": Kind("backlog_dismissal", "backlog_dismissals", "uuid", "不列为积案"),
     "dispute": Kind("dispute", "disputes", "uuid", "人民调解纠纷"),
     "demo_load": Kind("demo_load", "demo_loads", "uuid", "演示数据"),
+    "digest_batch": Kind("digest_batch", "digest_batches", "uuid", "投影摘要批次"),
 }
 
 

@@ -17,7 +17,7 @@ import sqlite_utils
 from ..domain.enums import Channel, PartyKind, PetitionerRole, Purpose, Status, Step
 from ..domain.model import Attachment, Case, CaseDraft, Clock, Event, Petitioner
 from ..domain.problems import DomainError
-from . import concurrency, ledger, projection, search
+from . import concurrency, digests, ledger, projection, search
 from .ledger import GENESIS, event_hash  # noqa: F401  (re-exported for the demo generator and tests)
 from .accounts import AccountsStore
 from .case_lookups import CaseLookups
@@ -366,7 +366,9 @@ class Store(AccountsStore, CaseLookups):
         earlier = self.q("SELECT seq, hash, payload FROM events WHERE case_id = ? ORDER BY seq", (row,))
         seq, prev = (earlier[-1][0] + 1, earlier[-1][1]) if earlier else (1, GENESIS)
         before = projection.replay([json.loads(p) for _s, _h, p in earlier])
-        payload = dict(payload, changes=projection.diff(before, projection.current(self.conn, row)))
+        # with the digest of the state after this event: check hashes the rows instead of replaying (storage/digests.py)
+        payload = dict(payload, changes=projection.diff(before, projection.current(self.conn, row)),
+                       state_digest=digests.row_digest(self.conn, row))
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         at_s, rec_s = _iso(at), _iso(recorded_at)
         h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)

@@ -14,7 +14,7 @@ from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
 
 Progress = Callable[[int, int], Any]
 
-# The append-only triggers as shipped (migrations 0001, 0002 and 0036; a test compares them with schema.sql).
+# The append-only triggers as shipped (migrations 0001, 0002, 0036 and 0050; a test compares them with schema.sql).
 SHIPPED_TRIGGERS = {
     "events_no_update": ("events", "BEFORE UPDATE", "事件记录只能追加，不能修改"),
     "events_no_delete": ("events", "BEFORE DELETE", "事件记录只能追加，不能删除"),
@@ -24,6 +24,8 @@ SHIPPED_TRIGGERS = {
     "ledger_no_delete": ("ledger", "BEFORE DELETE", "账本只能追加，不能删除"),
     "purged_events_no_update": ("purged_events", "BEFORE UPDATE", "清除记录只能追加，不能修改"),
     "purged_events_no_delete": ("purged_events", "BEFORE DELETE", "清除记录只能追加，不能删除"),
+    "projection_digests_no_update": ("projection_digests", "BEFORE UPDATE", "摘要记录只能追加，不能修改"),
+    "projection_digests_no_delete": ("projection_digests", "BEFORE DELETE", "摘要记录只能追加，不能删除"),
 }
 
 

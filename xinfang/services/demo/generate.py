@@ -11,7 +11,7 @@ import time
 from typing import Callable
 
 from ...domain.problems import DomainError
-from ...storage import bulk
+from ...storage import bulk, digests
 from .case import _base, _Case
 from .context import _OISO, _context, _Ctx, _mix
 from .lifecycle import _lifecycle
@@ -113,7 +113,8 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
 
     Returns {"cases", "events", "petitioners", "repeats", "clocks", "no_longer_candidates", "statuses",
     "seconds_insert" (rows and B-tree indexes), "seconds_indexes" (B-tree rebuild, part of seconds_insert),
-    "seconds_copy" / "seconds_wait" (main process copying worker files / waiting for them), "seconds_index"
+    "seconds_copy" / "seconds_wait" (main process copying worker files / waiting for them), "seconds_seal"
+    (state digests, storage/digests.py), "seconds_index"
     (search index), "rate_per_s", "cancelled"}."""
     global _CTX
     from ..access import DEMO
@@ -135,7 +136,7 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
     ranges = [(lo, min(cases, lo + step)) for lo in range(0, cases, step)]
     total_progress = cases * (2 if build_index else 1)
     stats = {"cases": 0, "events": 0, "petitioners": 0, "repeats": 0, "clocks": 0, "no_longer_candidates": 0,
-             "statuses": {}, "cancelled": False, "seconds_copy": 0.0, "seconds_wait": 0.0}
+             "statuses": {}, "cancelled": False, "seconds_copy": 0.0, "seconds_wait": 0.0, "seconds_seal": 0.0}
     statuses: dict[str, int] = {}
     pool = _pool(workers) if parallel else None
     tmpdir = tempfile.mkdtemp(prefix="xinfang-demo-") if parallel else None
@@ -203,6 +204,11 @@ def generate_demo(ws, cases: int, seed: int = 1, build_index: bool = True,
         from ..demo_data import record_load
         with ws.store.transaction():
             record_load(conn, seed, first_id + 1, first_id + stats["cases"], ws.now(), ws.access.actor("demo"))
+        # the loaded cases' state digests, so that check need not replay them (storage/digests.py); a load killed
+        # before this only makes check slower for them
+        t_seal = time.perf_counter()
+        digests.seal(conn, ws.now(), first_id=first_id + 1)
+        stats["seconds_seal"] = time.perf_counter() - t_seal
     stats["statuses"] = dict(sorted(statuses.items()))
     stats["rate_per_s"] = stats["cases"] / stats["seconds_insert"] if stats["seconds_insert"] else 0.0
     return stats

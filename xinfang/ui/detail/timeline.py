@@ -25,7 +25,7 @@ def describe_payload(action: str, payload: dict, sep: str = "；") -> str:
     keys = sorted(payload, key=lambda k: KEY_ORDER.index(k) if k in KEY_ORDER else len(KEY_ORDER))
     for key in keys:
         value = payload[key]
-        if key in ("unit_name", "from_unit_name", "clocks", "changes") or value in ("", None, [], {}, False):
+        if key in ("unit_name", "from_unit_name", "clocks", "changes", "state_digest") or value in ("", None, [], {}, False):
             continue
         if key == "route":
             if isinstance(value, dict) and (value.get("unit_name") or value.get("unit")):

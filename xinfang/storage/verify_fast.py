@@ -1,0 +1,60 @@
+"""The full check's fast path over a range of cases (issue 6 §2: ≤ 120 s at 1,000,000 cases).
+
+SQLite builds, for every case event, the text its hash is taken over (`json_array` writes what
+`ledger.event_hash` writes for text and integers; Python puts the previous hash and the case uuid in front) and picks the state digest out of the payload; Python only
+hashes. A case passes here when its chain verifies, its row's count and head are its newest event's, and its
+rows' digest is the one that event carries or that was sealed for it (storage/digests.py). Anything else is
+not judged here: the caller checks that case the slow, exact way (verify.chain_problems and the replay), which
+also words the finding. So this path can only ever be too cautious, never too lenient."""
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from json.encoder import encode_basestring as _quote   # what json.dumps quotes with
+from typing import Iterator
+
+from .ledger import GENESIS
+
+_KEY = '"state_digest": "'
+
+# (case id, seq, action, at, prev_hash, hash, the hashed text after its first two items, digest carried or NULL)
+_EVENTS = ("SELECT case_id, seq, action, at, prev_hash, hash, "
+           "json_array(seq, action, at, recorded_at, actor, payload), "
+           f"CASE WHEN instr(payload, '{_KEY}') > 0 THEN substr(payload, instr(payload, '{_KEY}') + {len(_KEY)}, 64) END "
+           "FROM events WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq")
+
+
+def case_events(conn: sqlite3.Connection, between: tuple[int, int]) -> Iterator[tuple[int, list[tuple]]]:
+    """(case id, its events as (seq, action, at, prev_hash, hash, text, carried)) for every case id in the range
+    that has events, in id order."""
+    cur = conn.execute(_EVENTS, between)
+    cid, bucket = None, []
+    while True:
+        rows = cur.fetchmany(5000)
+        if not rows:
+            break
+        for r in rows:
+            if r[0] != cid:
+                if bucket:
+                    yield cid, bucket
+                cid, bucket = r[0], []
+            bucket.append(r[1:])
+    if bucket:
+        yield cid, bucket
+
+
+def passes(events: list[tuple], uuid: str, count: int, head_hash: str, rows_digest: str | None,
+           sealed: list[tuple[int, str]] | None) -> bool:
+    """Whether one case verifies on the fast path (see the module text)."""
+    sha = hashlib.sha256
+    expect_prev, expect_seq = GENESIS, 1
+    key = _quote(uuid)
+    for seq, _action, _at, prev, h, rest, _carried in events:
+        if seq != expect_seq or prev != expect_prev or \
+                sha(f"[{_quote(prev)},{key},{rest[1:]}".encode("utf-8")).hexdigest() != h:
+            return False
+        expect_prev, expect_seq = h, seq + 1
+    if not events or count != len(events) or head_hash != expect_prev or rows_digest is None:
+        return False
+    last = events[-1]
+    return last[6] == rows_digest or any(s == last[0] and d == rows_digest for s, d in sealed or ())
