@@ -65,7 +65,10 @@ def _sha(text: str) -> str:
 
 
 def row_digest(conn: sqlite3.Connection, case_id: int) -> str | None:
-    """The state digest of one case as its rows hold it now (None: no such case)."""
+    """The state digest of one case as its rows hold it now (None: no such case, or not SQLite: its JSON text
+    functions build the text; on another engine the check replays such cases)."""
+    if not isinstance(conn, sqlite3.Connection):
+        return None
     row = conn.execute(f"SELECT {_text_sql(conn)} FROM cases c WHERE c.id = ?", (case_id,)).fetchone()
     return _sha(row[0]) if row else None
 

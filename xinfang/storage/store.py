@@ -366,9 +366,11 @@ class Store(AccountsStore, CaseLookups):
         earlier = self.q("SELECT seq, hash, payload FROM events WHERE case_id = ? ORDER BY seq", (row,))
         seq, prev = (earlier[-1][0] + 1, earlier[-1][1]) if earlier else (1, GENESIS)
         before = projection.replay([json.loads(p) for _s, _h, p in earlier])
-        # with the digest of the state after this event: check hashes the rows instead of replaying (storage/digests.py)
-        payload = dict(payload, changes=projection.diff(before, projection.current(self.conn, row)),
-                       state_digest=digests.row_digest(self.conn, row))
+        payload = dict(payload, changes=projection.diff(before, projection.current(self.conn, row)))
+        # the digest of the state after this event: check hashes the rows instead of replaying (storage/digests.py)
+        digest = digests.row_digest(self.conn, row)
+        if digest is not None:
+            payload["state_digest"] = digest
         body = json.dumps(payload, ensure_ascii=False, sort_keys=True)
         at_s, rec_s = _iso(at), _iso(recorded_at)
         h = event_hash(prev, case_uuid, seq, action, at_s, rec_s, actor, body)

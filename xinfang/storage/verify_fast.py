@@ -1,8 +1,8 @@
 """The full check's fast path over a range of cases (issue 6 §2: ≤ 120 s at 1,000,000 cases).
 
-SQLite builds, for every case event, the text its hash is taken over (`json_array` writes what
-`ledger.event_hash` writes for text and integers; Python puts the previous hash and the case uuid in front) and picks the state digest out of the payload; Python only
-hashes. A case passes here when its chain verifies, its row's count and head are its newest event's, and its
+SQLite builds, for every case event, most of the text its hash is taken over (`json_array` writes what
+`ledger.event_hash` writes for text and integers; Python puts the previous hash and the case uuid in front)
+and picks the state digest out of the payload; Python hashes. A case passes here when its chain verifies, its row's count and head are its newest event's, and its
 rows' digest is the one that event carries or that was sealed for it (storage/digests.py). Anything else is
 not judged here: the caller checks that case the slow, exact way (verify.chain_problems and the replay), which
 also words the finding. So this path can only ever be too cautious, never too lenient."""
