@@ -209,7 +209,8 @@ class Integrity:
         checked = 0
         # spawn, not fork: safe from a GUI thread and the same on Windows
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust) for r in ranges]
+            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust)
+                       for r in ranges]
             try:
                 for fut in futures:
                     found, bad, n = fut.result()
