@@ -2,8 +2,9 @@
 
 SQLite builds, for every case event, most of the text its hash is taken over (`json_array` writes what
 `ledger.event_hash` writes for text and integers; Python puts the previous hash and the case uuid in front)
-and picks the state digest out of the payload; Python hashes. A case passes here when its chain verifies, its row's count and head are its newest event's, and its
-rows' digest is the one that event carries or that was sealed for it (storage/digests.py). Anything else is
+and picks the state digest out of the payload; Python hashes. A case passes here when its chain verifies, its
+row's count and head are its newest event's, and its rows' digest is the one that event carries or that was
+sealed for it (storage/digests.py). Anything else is
 not judged here: the caller checks that case the slow, exact way (verify.chain_problems and the replay), which
 also words the finding. So this path can only ever be too cautious, never too lenient."""
 from __future__ import annotations
@@ -20,7 +21,8 @@ _KEY = '"state_digest": "'
 # (case id, seq, action, at, prev_hash, hash, the hashed text after its first two items, digest carried or NULL)
 _EVENTS = ("SELECT case_id, seq, action, at, prev_hash, hash, "
            "json_array(seq, action, at, recorded_at, actor, payload), "
-           f"CASE WHEN instr(payload, '{_KEY}') > 0 THEN substr(payload, instr(payload, '{_KEY}') + {len(_KEY)}, 64) END "
+           f"CASE WHEN instr(payload, '{_KEY}') > 0 "
+           f"THEN substr(payload, instr(payload, '{_KEY}') + {len(_KEY)}, 64) END "
            "FROM events WHERE case_id BETWEEN ? AND ? ORDER BY case_id, seq")
 
 
