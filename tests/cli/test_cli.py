@@ -94,6 +94,9 @@ def test_search_list_check_and_sheet(capsys, db, tmp_path):
     assert json.loads(out)["total"] == 1
     code, out, _ = run(capsys, "check", "--db", db, "--json")
     assert code == 0 and json.loads(out)["ok"] is True
+    assert json.loads(out)["integrity_kind"].startswith("快速检查")
+    code, out, _ = run(capsys, "check", "--deep", "--db", db)
+    assert code == 0 and "SQLite 完整性（深度检查" in out
     pdf = tmp_path / "sheet.pdf"
     code, out, _ = run(capsys, "sheet", "2025-信-000001", "--out", str(pdf), "--db", db)
     assert code == 0 and pdf.read_bytes().startswith(b"%PDF")

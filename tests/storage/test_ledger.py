@@ -513,3 +513,25 @@ def test_user_or_setting_row_changed_behind_the_program(accounts_db, sql, words)
     report = check(accounts_db)
     assert not report["ok"]
     assert any(all(w in p for w in words) and "与事件记录不符" in p for p in report["problems"]), report["problems"]
+
+
+def test_index_contents_are_matched_with_their_rows_only_by_the_deep_check(db):
+    """quick_check (the default) reads every page and record but not whether an index holds its rows; the
+    deep check (integrity_check) does. An index declared over another column than its entries were built
+    from is sound page by page, and only the deep check finds it."""
+    conn = sqlite3.connect(str(db))
+    sql = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'cases_status'").fetchone()[0]
+    assert "(status" in sql
+    conn.execute("PRAGMA writable_schema = ON")
+    conn.execute("UPDATE sqlite_master SET sql = replace(sql, '(status', '(channel') WHERE name = 'cases_status'")
+    conn.commit()
+    conn.close()
+    ws = Workspace.open(db, now=lambda: NOW)
+    try:
+        quick = ws.check()
+        deep = ws.check(deep=True)
+    finally:
+        ws.close()
+    assert quick["integrity"] == "ok" and quick["integrity_kind"].startswith("快速检查")
+    assert not deep["ok"] and deep["integrity"] != "ok" and deep["integrity_kind"].startswith("深度检查")
+    assert deep["problems"][0].startswith("SQLite 完整性检查未通过")

@@ -39,8 +39,15 @@ def test_anchor_and_a_clean_check(qtbot, ws):
     page.check_button.click()
     qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
     assert page.last_report["ok"] and page.result.text().startswith("全部完好")
+    assert page.last_report["integrity_kind"].startswith("快速检查") and "快速检查" in page.result.text()
     qtbot.waitUntil(page.check_button.isEnabled, timeout=5_000)
     page.grab().save("/tmp/integrity-ok.png")
+    page.deep.setChecked(True)                      # 深度检查: SQLite's integrity_check instead
+    page.last_report = None
+    page.check_button.click()
+    qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
+    assert page.last_report["ok"] and page.last_report["integrity_kind"].startswith("深度检查")
+    qtbot.waitUntil(page.check_button.isEnabled, timeout=5_000)
 
 
 def test_tampering_is_listed(qtbot, db_path, tmp_path):

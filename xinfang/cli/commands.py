@@ -227,8 +227,9 @@ def cmd_sheet(args, out, default_db):
 
 def cmd_check(args, out, default_db):
     ws = _open(args, default_db)
-    report = ws.check(anchor=args.anchor, progress=_progress_bar("检查"))
-    lines = [f"案件 {report['cases']} 件，账本 {report['ledger_entries']} 条；SQLite 完整性：{report['integrity']}",
+    report = ws.check(anchor=args.anchor, progress=_progress_bar("检查"), deep=args.deep)
+    lines = [f"案件 {report['cases']} 件，账本 {report['ledger_entries']} 条；"
+             f"SQLite 完整性（{report['integrity_kind']}）：{report['integrity']}",
              "检查结果：" + ("全部完好" if report["ok"] else f"发现 {len(report['problems'])} 处问题")]
     lines += [f"  - {p}" for p in report["problems"]]
     b = report.get("backlog")

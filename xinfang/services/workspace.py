@@ -695,11 +695,12 @@ class Workspace(RoutingMixin):
         out["我登记的"] = {"count": self.count(mine), "ids": self.first_page(mine, limit)}
         return out
 
-    def check(self, anchor: str | None = None, progress=None, workers: int | None = None) -> dict:
+    def check(self, anchor: str | None = None, progress=None, workers: int | None = None,
+              deep: bool = False) -> dict:
         """数据完整性检查 (services/integrity.py); with `anchor` only what came after it. 积案 chains are in
         the ledger walk; here each record's row is also compared with the replay of its events. `workers`:
         processes replaying cases (None: chosen by size and machine)."""
-        report = self.integrity.check(anchor=anchor, progress=progress, workers=workers)
+        report = self.integrity.check(anchor=anchor, progress=progress, workers=workers, deep=deep)
         backlog = self.backlog.check()
         report["disputes"] = self.mediation.db.total()     # their events are verified with the ledger
         report["backlog"] = backlog

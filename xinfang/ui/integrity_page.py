@@ -3,7 +3,7 @@ run off the GUI thread on its own connection."""
 from __future__ import annotations
 
 from ..services.integrity import LIMITS
-from .qt import (QApplication, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
+from .qt import (QApplication, QCheckBox, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
                  QVBoxLayout, QWidget)
 from .workers import run_with_progress
 
@@ -24,6 +24,7 @@ class IntegrityPage(QWidget):
         self.copy_button.clicked.connect(lambda: QApplication.clipboard().setText(self.anchor.text()))
         self.kept = QLineEdit()
         self.kept.setPlaceholderText("可选：填入以前抄录的锚点（序号:哈希），只检查其后的部分")
+        self.deep = QCheckBox("深度检查（另逐条核对每个索引与数据行；百万件约多 2～3 分钟）")
         self.check_button = QPushButton("检查")
         self.check_button.setDefault(True)
         self.check_button.clicked.connect(self.run_check)
@@ -45,6 +46,7 @@ class IntegrityPage(QWidget):
         check_row.addWidget(self.kept, 1)
         check_row.addWidget(self.check_button)
         form.addRow("核对：", check_row)
+        form.addRow("", self.deep)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(how)
@@ -58,13 +60,15 @@ class IntegrityPage(QWidget):
     def run_check(self) -> None:
         kept = self.kept.text().strip() or None
         path = self.ws.store.path
+        deep = self.deep.isChecked()
 
         def work(ws, ctx):
-            return ws.check(anchor=kept, progress=lambda d, t: (ctx.check(), ctx.report(d, t, "正在检查账本和每件案件的事件…")))
+            return ws.check(anchor=kept, deep=deep,
+                            progress=lambda d, t: (ctx.check(), ctx.report(d, t, "正在检查账本和每件案件的事件…")))
 
         if path == ":memory:":          # tests: no second connection to an in-memory database
             try:
-                self.show_report(self.ws.check(anchor=kept))
+                self.show_report(self.ws.check(anchor=kept, deep=deep))
             except Exception as exc:   # noqa: BLE001 - shown like the worker's failures
                 self.show_failure(str(getattr(exc, "message", exc)))
             return
@@ -78,7 +82,8 @@ class IntegrityPage(QWidget):
         self.refresh()
         if report["ok"]:
             self.result.setText(f"全部完好：案件 {report['cases']:,} 件，账本 {report['ledger_entries']:,} 条"
-                                + (f"（自锚点第 {report['checked_from']:,} 条起核对）" if report["checked_from"] else ""))
+                                + (f"（自锚点第 {report['checked_from']:,} 条起核对）" if report["checked_from"] else "")
+                                + f"；SQLite 文件：{report.get('integrity_kind', '')}")
             self.result.setStyleSheet("color: #1b5e20;")
             self.problems.setPlainText("")
         else:
