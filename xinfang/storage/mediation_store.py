@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Sequence
 
 from . import concurrency, ledger, record_projection, search
+from .dialect import dialect_of
 from .store import Store, _iso
 
 LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.source", "d.party_names",
@@ -57,9 +58,10 @@ class MediationStore:
                           (code, name, host, category, prefix, _iso(now)))
 
     def committees(self) -> list[dict]:
+        true = self.store.dialect.true
         rows = self.q("SELECT c.code, c.name, c.host, coalesce(u.name, ''), c.category, c.prefix, "
-                      "(SELECT count(*) FROM mediators m WHERE m.committee = c.code AND m.active) "
-                      "FROM committees c LEFT JOIN units u ON u.code = c.host WHERE c.active ORDER BY c.code")
+                      f"(SELECT count(*) FROM mediators m WHERE m.committee = c.code AND {true('m.active')}) "
+                      f"FROM committees c LEFT JOIN units u ON u.code = c.host WHERE {true('c.active')} ORDER BY c.code")
         return [dict(zip(("code", "name", "host", "host_name", "category", "prefix", "mediators"), r)) for r in rows]
 
     def find_committee(self, key: str) -> dict | None:
@@ -78,7 +80,7 @@ class MediationStore:
 
     def mediators(self, committee: str = "") -> list[dict]:
         sql = ("SELECT m.id, m.name, m.committee, c.name, m.phone, m.login FROM mediators m "
-               "JOIN committees c ON c.code = m.committee WHERE m.active")
+               f"JOIN committees c ON c.code = m.committee WHERE {self.store.dialect.true('m.active')}")
         rows = self.q(sql + (" AND m.committee = ?" if committee else "") + " ORDER BY m.committee, m.id",
                       (committee,) if committee else ())
         return [dict(zip(("id", "name", "committee", "committee_name", "phone", "login"), r)) for r in rows]
@@ -105,7 +107,8 @@ class MediationStore:
         for pos, mid in enumerate(mediator_ids):
             self.conn.execute("INSERT INTO dispute_mediators(dispute_id, mediator_id, pos) VALUES (?, ?, ?)",
                               (row, mid, pos))
-        self.conn.executemany(SEARCH_INSERT, search_documents(self.conn, row, row))
+        for fields in search_fields(self.conn, row, row):
+            self.conn.execute(*self.store.text_index.index_statement(*fields, table="dispute_search"))
         return row, uid
 
     def update_dispute(self, row: int, fields: dict, now: datetime) -> None:
@@ -206,33 +209,29 @@ class MediationStore:
         if f.petition:
             w.append("d.petition = ?"); p.append(f.petition)
         if f.text:
-            expr = search.match_expression(f.text)
-            if expr is None:
-                w.append("0")       # nothing searchable (only punctuation): nothing matches
+            found = self.store.text_index.ids_condition(f.text, "dispute_search", "d.id")
+            if found is None:
+                w.append("1 = 0")   # nothing searchable (only punctuation): nothing matches
             else:
                 # with an indexed filter beside it, walk that filter's rows and look each up in the matches ("+"
                 # keeps SQLite from seeking every match in the filter's index instead)
                 narrow = f.committee or f.mediator or f.type or f.source or f.status or f.petition
-                w.append(("+" if narrow else "") + "d.id IN (SELECT rowid FROM dispute_search WHERE dispute_search MATCH ?)")
-                p.append(expr)
+                w.append(("+" if narrow else "") + found[0])
+                p.extend(found[1])
         return (" WHERE " + " AND ".join(w)) if w else "", p
 
     def count(self, f: DisputeFilter) -> int:
         if f.text and f == DisputeFilter(text=f.text):
-            expr = search.match_expression(f.text)
-            return self.one("SELECT count(*) FROM dispute_search WHERE dispute_search MATCH ?", (expr,)) if expr else 0
+            found = self.store.text_index.count_statement(f.text, "dispute_search")
+            return self.one(*found) if found else 0
         where, p = self._where(f)
         return self.one(f"SELECT count(*) FROM disputes d{where}", p)
 
     def list_ids(self, f: DisputeFilter, order: str = "id", descending: bool = True, limit: int = 0) -> list[int]:
         if f.text and f == DisputeFilter(text=f.text) and order in ("id", "number"):
-            # text only, newest first: straight from the index, which FTS5 walks in rowid order
-            expr = search.match_expression(f.text)
-            if expr is None:
-                return []
-            tail = f" LIMIT {int(limit)}" if limit else ""
-            return [r[0] for r in self.q(f"SELECT rowid FROM dispute_search WHERE dispute_search MATCH ? "
-                                         f"ORDER BY rowid {'DESC' if descending else 'ASC'}{tail}", (expr,))]
+            # text only, newest first: straight from the search index
+            found = self.store.text_index.newest_statement(f.text, int(limit), "dispute_search", descending)
+            return [r[0] for r in self.q(*found)] if found else []
         where, p = self._where(f)
         col = ORDERS.get(order, "d.id")
         direction = "DESC" if descending else "ASC"
@@ -296,8 +295,14 @@ class MediationStore:
 
 
 def search_documents(conn, first: int, last: int) -> list[tuple]:
-    """FTS rows (rowid, *search.COLUMNS) of the disputes with ids first..last: number; names of the parties,
-    their agents and the mediators; ID numbers, phones and the referral number; summary and requests."""
+    """SQLite's FTS rows (rowid, *search.COLUMNS) of the disputes with ids first..last."""
+    return [(did, *search.document(*fields)) for did, *fields in search_fields(conn, first, last)]
+
+
+def search_fields(conn, first: int, last: int) -> list[tuple]:
+    """(id, number, names, ids, text) of the disputes with ids first..last, as both engines' search documents
+    take them: number; names of the parties, their agents and the mediators; ID numbers, phones and the
+    referral number; summary and requests."""
     people: dict[int, tuple[list, list]] = {}
     for did, name, agent, id_number, phone in conn.execute(
             "SELECT dispute_id, name, agent, id_number, phone FROM dispute_parties WHERE dispute_id BETWEEN ? AND ? "
@@ -310,28 +315,38 @@ def search_documents(conn, first: int, last: int) -> list[tuple]:
             "SELECT id, number, mediator_names, referral_no, summary, requests FROM disputes "
             "WHERE id BETWEEN ? AND ? ORDER BY id", (first, last)):
         names, ids = people.get(did, ([], []))
-        out.append((did, *search.document(number, names + [x for x in mediators.split("、") if x],
-                                          ids + ([referral_no] if referral_no else []), [summary, requests])))
+        out.append((did, number, names + [x for x in mediators.split("、") if x],
+                    ids + ([referral_no] if referral_no else []), [summary, requests]))
     return out
 
 
 def rebuild_search(conn, batch: int = 5_000) -> int:
     """Fill dispute_search from the rows (inside the caller's transaction); returns how many disputes."""
-    conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('delete-all')")
+    server = dialect_of(conn).server
+    conn.execute("DELETE FROM dispute_search" if server else
+                 "INSERT INTO dispute_search(dispute_search) VALUES ('delete-all')")
     done, last = 0, 0
     top = conn.execute("SELECT coalesce(max(id), 0) FROM disputes").fetchone()[0]
     while last < top:
-        docs = search_documents(conn, last + 1, last + batch)
-        conn.executemany(SEARCH_INSERT, docs)
+        if server:
+            from .pg import search as pg_search
+            docs = [(did, *pg_search.document(*fields)) for did, *fields in search_fields(conn, last + 1, last + batch)]
+            conn.executemany("INSERT INTO dispute_search(dispute_id, doc, grams) VALUES (?, ?, ?)", docs)
+        else:
+            docs = search_documents(conn, last + 1, last + batch)
+            conn.executemany(SEARCH_INSERT, docs)
         done += len(docs)
         last += batch
-    if done > batch:
+    if done > batch and not server:
         conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('optimize')")
     return done
 
 
 def missing_from_search(conn) -> int:
     """Disputes without a search-index entry (a database written by an older program, say)."""
+    if dialect_of(conn).server:
+        return conn.execute("SELECT count(*) FROM disputes d WHERE NOT EXISTS "
+                            "(SELECT 1 FROM dispute_search s WHERE s.dispute_id = d.id)").fetchone()[0]
     return conn.execute("SELECT count(*) FROM disputes d WHERE NOT EXISTS "
                         "(SELECT 1 FROM dispute_search_docsize s WHERE s.id = d.id)").fetchone()[0]
 

@@ -118,25 +118,34 @@ def match_expression(text: str) -> str | None:
     return " OR ".join(f"({p})" for p in parts)
 
 
-# ---- the statements the Store runs (pg/search.py has the same four for PostgreSQL) ----------------------
-def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, tuple]:
-    return (f"INSERT INTO case_search(rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
+# ---- the statements the stores run (pg/search.py has the same four for PostgreSQL) ---------------------
+# `table`: case_search (rowid = cases.id) or dispute_search (rowid = disputes.id); `column`: the id it matches.
+def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str],
+                    table: str = "case_search") -> tuple[str, tuple]:
+    return (f"INSERT INTO {table}(rowid, {', '.join(COLUMNS)}) VALUES (?, {', '.join('?' * len(COLUMNS))})",
             (row, *document(number, names, ids, body_parts)))
 
 
-def ids_condition(text: str) -> tuple[str, tuple] | None:
-    """A condition on cases.id for the cases whose text holds `text`; None when nothing is searchable."""
+def ids_condition(text: str, table: str = "case_search", column: str = "id") -> tuple[str, tuple] | None:
+    """A condition on `column` for the rows whose text holds `text`; None when nothing is searchable."""
     expr = match_expression(text)
-    return None if expr is None else ("id IN (SELECT rowid FROM case_search WHERE case_search MATCH ?)", (expr,))
+    return None if expr is None else (f"{column} IN (SELECT rowid FROM {table} WHERE {table} MATCH ?)", (expr,))
 
 
-def newest_statement(text: str, limit: int) -> tuple[str, tuple] | None:
-    # newest matches straight from the index, which FTS5 walks in rowid order
+def newest_statement(text: str, limit: int, table: str = "case_search", descending: bool = True
+                     ) -> tuple[str, tuple] | None:
+    # straight from the index, which FTS5 walks in rowid order; limit 0: all
     expr = match_expression(text)
+    tail = " LIMIT ?" if limit else ""
     return None if expr is None else (
-        "SELECT rowid FROM case_search WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?", (expr, limit))
+        f"SELECT rowid FROM {table} WHERE {table} MATCH ? ORDER BY rowid {'DESC' if descending else 'ASC'}{tail}",
+        (expr, limit) if limit else (expr,))
 
 
-def count_statement(text: str) -> tuple[str, tuple] | None:
+def count_statement(text: str, table: str = "case_search") -> tuple[str, tuple] | None:
     expr = match_expression(text)
-    return None if expr is None else ("SELECT count(*) FROM case_search WHERE case_search MATCH ?", (expr,))
+    return None if expr is None else (f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (expr,))
+
+
+def clear_statement(table: str) -> str:
+    return f"INSERT INTO {table}({table}) VALUES ('delete-all')"

@@ -63,10 +63,14 @@ def condition(text: str) -> tuple[str, tuple] | None:
     return "doc LIKE %s", (_like_pattern(q),)
 
 
-# ---- the statements the Store runs, in the stores' SQLite form (`?`; pg/connection.py rewrites them) --------
-def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, tuple]:
+# ---- the statements the stores run, in their SQLite form (`?`; pg/connection.py rewrites them) -----------
+_KEY = {"case_search": "case_id", "dispute_search": "dispute_id"}
+
+
+def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str],
+                    table: str = "case_search") -> tuple[str, tuple]:
     doc, grams = document(number, names, ids, body_parts)
-    return "INSERT INTO case_search(case_id, doc, grams) VALUES (?, ?, ?)", (row, doc, grams)
+    return f"INSERT INTO {table}({_KEY[table]}, doc, grams) VALUES (?, ?, ?)", (row, doc, grams)
 
 
 def _condition(text: str) -> tuple[str, tuple] | None:
@@ -74,17 +78,26 @@ def _condition(text: str) -> tuple[str, tuple] | None:
     return None if found is None else (found[0].replace("%s", "?"), found[1])
 
 
-def ids_condition(text: str) -> tuple[str, tuple] | None:
-    found = _condition(text)
-    return None if found is None else (f"id IN (SELECT case_id FROM case_search WHERE {found[0]})", found[1])
-
-
-def newest_statement(text: str, limit: int) -> tuple[str, tuple] | None:
+def ids_condition(text: str, table: str = "case_search", column: str = "id") -> tuple[str, tuple] | None:
     found = _condition(text)
     return None if found is None else (
-        f"SELECT case_id FROM case_search WHERE {found[0]} ORDER BY case_id DESC LIMIT ?", (*found[1], limit))
+        f"{column} IN (SELECT {_KEY[table]} FROM {table} WHERE {found[0]})", found[1])
 
 
-def count_statement(text: str) -> tuple[str, tuple] | None:
+def newest_statement(text: str, limit: int, table: str = "case_search", descending: bool = True
+                     ) -> tuple[str, tuple] | None:
     found = _condition(text)
-    return None if found is None else (f"SELECT count(*) FROM case_search WHERE {found[0]}", found[1])
+    if found is None:
+        return None
+    key, tail = _KEY[table], " LIMIT ?" if limit else ""
+    return (f"SELECT {key} FROM {table} WHERE {found[0]} ORDER BY {key} {'DESC' if descending else 'ASC'}{tail}",
+            (*found[1], limit) if limit else found[1])
+
+
+def count_statement(text: str, table: str = "case_search") -> tuple[str, tuple] | None:
+    found = _condition(text)
+    return None if found is None else (f"SELECT count(*) FROM {table} WHERE {found[0]}", found[1])
+
+
+def clear_statement(table: str) -> str:
+    return f"DELETE FROM {table}"
