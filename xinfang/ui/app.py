@@ -309,8 +309,9 @@ def _run(argv: list[str] | None) -> int:
     db = (args.db or (demo_db_path() if demo else default_db_path())).expanduser()
     user = args.user or default_user()
     new = not db.exists()
+    from .opening import open_in_background
     try:
-        ws = Workspace.open(db, sample=demo)
+        ws = open_in_background(lambda: Workspace.open(db, sample=demo))    # an upgrade can take minutes
     except Exception as exc:   # noqa: BLE001 - any failure to open is told in Chinese (services.errors)
         from ..services.errors import describe
         text = exc.message if isinstance(exc, DomainError) else describe(exc, "gui open", db)[0]
