@@ -144,34 +144,54 @@ class Integrity:
 
         if anchor_ok is False:          # nothing after a broken anchor can be trusted: say so and stop
             return self._report(problems, [], integrity, cases, start, 0)
-        walk = verify.walk_ledger(conn, *start, progress=step)
-        problems += walk.problems
-        done += entries
-        since = verify.event_ids_at(conn, start[0])
-        problems += verify.unledgered_events(conn, since, walk.kinds)
-        problems += verify.purge_problems(conn)
         # the sealed digests, all verified, let the full check hash each case's rows instead of replaying it; a
         # sealed digest changed behind the program's back vouches for nothing, so then every case is replayed.
         # An anchored check replays the few cases it looks at.
         sealed_problems = [] if anchor else digests.batch_problems(conn)
-        problems += sealed_problems
         self._trust = not anchor and not sealed_problems
-        if anchor:
-            # no DISTINCT: SQLite would answer it by scanning a whole index instead of the id range
-            case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?",
-                                                          (since.get("case", 0),))})
-            records = {k: sorted({r[0] for r in conn.execute(
-                "SELECT record FROM record_events WHERE id > ? AND +kind = ?", (since.get(k, 0), k))})
-                for k in ledger.KINDS if k != "case"}
-        else:
-            case_ids, records = None, None
-        broken = self._cases(case_ids, problems, step if not anchor else None)
-        for number, problem in verify.clock_owner_problems(conn, case_ids):
+        # a full check's case workers start now and run beside the walk: together with SQLite's own check in
+        # its thread that keeps both cores busy from the start (at 1M: 123 s → see bench/RESULTS.md)
+        started = None if anchor else self._start_cases()
+        try:
+            walk = verify.walk_ledger(conn, *start, progress=step)
+            problems += walk.problems
+            done += entries
+            since = verify.event_ids_at(conn, start[0])
+            problems += verify.unledgered_events(conn, since, walk.kinds)
+            problems += verify.purge_problems(conn)
+            problems += sealed_problems
+            if anchor:
+                # no DISTINCT: SQLite would answer it by scanning a whole index instead of the id range
+                case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?",
+                                                              (since.get("case", 0),))})
+                records = {k: sorted({r[0] for r in conn.execute(
+                    "SELECT record FROM record_events WHERE id > ? AND +kind = ?", (since.get(k, 0), k))})
+                    for k in ledger.KINDS if k != "case"}
+            else:
+                case_ids, records = None, None
+            # the rest of the check runs while the workers (if any) still check cases; its findings are listed
+            # after theirs, as always
+            clock_owners = list(verify.clock_owner_problems(conn, case_ids))
+            rest = self._records_and_search(case_ids, records)
+            broken = self._cases(started, case_ids, problems, step if not anchor else None)
+        except BaseException:
+            _stop(started)
+            raise
+        for number, problem in clock_owners:
             if number not in broken:
                 broken.append(number)
             if len(problems) < 200:
                 problems.append(problem)
         done += cases if not anchor else 0
+        more, missing = rest
+        problems += more
+        return self._report(problems, broken, integrity, cases, start, missing)
+
+    def _records_and_search(self, case_ids: list[int] | None, records: dict | None) -> tuple[list[str], int]:
+        """The other records' chains and replays, the projections' shipped definitions, and the search indexes
+        (all cases, or those of an anchored check); returns the findings and the count of unindexed cases."""
+        conn = self.conn
+        problems: list[str] = []
         for kind_name in ledger.KINDS:
             if kind_name == "case":
                 continue
@@ -191,45 +211,49 @@ class Integrity:
         unindexed = mediation_store.missing_from_search(conn)
         if unindexed:
             problems.append(f"有 {unindexed} 件矛盾纠纷不在搜索索引中，请运行 xinfang reindex 重建")
-        return self._report(problems, broken, integrity, cases, start, missing)
+        return problems, missing
 
-    def _cases(self, case_ids: list[int] | None, problems: list[str], step) -> list[str]:
-        """Each case's chain against its row, then its replayed events against its rows (case row,
-        petitioners, clocks, repeat links, attachments); returns the numbers of the cases found wrong.
-        A full check of many cases runs in worker processes over ranges of case ids (the ledger walk has
-        been done by then; SQLite's own check runs in its thread meanwhile)."""
+    def _start_cases(self):
+        """The worker processes of a full check over ranges of case ids, started (None: the cases are checked
+        in this process, by `_cases`). Each worker reads its own snapshot on its own read-only connection."""
         workers = self._workers if self._workers is not None else _default_workers(self.store.total_cases())
-        span = verify.case_id_span(self.conn) if case_ids is None and workers > 1 else None
+        span = verify.case_id_span(self.conn) if workers > 1 else None
         if span is None or self.store.path == ":memory:":
-            found, broken, _n = check_cases(self.conn, case_ids, None, step, self._trust)
-            problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
-            return broken
-        return self._cases_in_workers(span, workers, problems, step)
-
-    def _cases_in_workers(self, span: tuple[int, int], workers: int, problems: list[str], step) -> list[str]:
+            return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         lo, hi = span
         size = max(1_000, (hi - lo + 1) // 64 + 1)       # ~64 ranges: steady progress, even load
         ranges = [(a, min(a + size - 1, hi)) for a in range(lo, hi + 1, size)]
+        # spawn, not fork: safe from a GUI thread and the same on Windows
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
+        futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust)
+                   for r in ranges]
+        return pool, futures
+
+    def _cases(self, started, case_ids: list[int] | None, problems: list[str], step) -> list[str]:
+        """Each case's chain against its row, then its rows against its state digest or its replayed events
+        (case row, petitioners, clocks, repeat links, attachments); returns the numbers of the cases found
+        wrong. `started`: the workers of `_start_cases`, whose results are gathered here."""
+        if started is None:
+            found, broken, _n = check_cases(self.conn, case_ids, None, step, self._trust)
+            problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+            return broken
+        pool, futures = started
         broken: list[str] = []
         checked = 0
-        # spawn, not fork: safe from a GUI thread and the same on Windows
-        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust)
-                       for r in ranges]
-            try:
-                for fut in futures:
-                    found, bad, n = fut.result()
-                    problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
-                    broken += bad
-                    checked += n
-                    if step is not None:
-                        step(checked, 0)
-            except BaseException:
-                for fut in futures:
-                    fut.cancel()
-                raise
+        try:
+            for fut in futures:
+                found, bad, n = fut.result()
+                problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+                broken += bad
+                checked += n
+                if step is not None:
+                    step(checked, 0)
+        except BaseException:
+            _stop(started)
+            raise
+        pool.shutdown()
         return broken
 
     def _report(self, problems, broken, integrity, cases, start, missing) -> dict:
@@ -237,6 +261,13 @@ class Integrity:
         return {"ok": not problems, "integrity": integrity, "broken_chains": broken, "cases": cases,
                 "anchor": f"{head_seq}:{head_hash}", "problems": problems, "ledger_entries": head_seq,
                 "checked_from": start[0], "missing_from_search": missing, "limits": LIMITS}
+
+
+def _stop(started) -> None:
+    """Cancel the case workers' ranges not yet begun (the user cancelled, or the walk failed); the ranges
+    already running finish first."""
+    if started is not None:
+        started[0].shutdown(wait=True, cancel_futures=True)
 
 
 PROBLEM_LIMIT = 200                      # problems listed (every broken case is still counted in broken_chains)
