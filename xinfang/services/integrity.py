@@ -7,7 +7,6 @@ case. `check(anchor="SEQ:HASH")` first requires the ledger to still pass through
 checks only what came after it (entries, and the records they touched)."""
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -151,7 +150,7 @@ class Integrity:
         self._trust = not anchor and not sealed_problems
         # a full check's case workers start now and run beside the walk: together with SQLite's own check in
         # its thread that keeps both cores busy from the start (at 1M: 123 s → see bench/RESULTS.md)
-        started = None if anchor else self._start_cases()
+        started = None if anchor else self._start_cases(cases)
         try:
             walk = verify.walk_ledger(conn, *start, progress=step)
             problems += walk.problems
@@ -213,10 +212,10 @@ class Integrity:
             problems.append(f"有 {unindexed} 件矛盾纠纷不在搜索索引中，请运行 xinfang reindex 重建")
         return problems, missing
 
-    def _start_cases(self):
+    def _start_cases(self, cases: int):
         """The worker processes of a full check over ranges of case ids, started (None: the cases are checked
         in this process, by `_cases`). Each worker reads its own snapshot on its own read-only connection."""
-        workers = self._workers if self._workers is not None else _default_workers(self.store.total_cases())
+        workers = self._workers if self._workers is not None else _default_workers(cases)
         span = verify.case_id_span(self.conn) if workers > 1 else None
         if span is None or self.store.path == ":memory:":
             return None
@@ -313,7 +312,8 @@ def check_cases(conn, case_ids: list[int] | None, between: tuple[int, int] | Non
         while pending is not None and pending[0] < cid:
             pending = next(rows, None)
         if row is not None and pending is not None and pending[0] == cid and not found:
-            wrong = projection.mismatches(projection.replay([_payload(e[5]) for e in events]), pending[1], defaults)
+            replayed = projection.replay([digests.payload_dict(e[5]) for e in events])
+            wrong = projection.mismatches(replayed, pending[1], defaults)
             if wrong:
                 found.append(f"{label}：{'、'.join(FIELD_LABELS.get(w, w) for w in wrong)}与事件记录不符"
                              "（被绕过程序直接改动）")
@@ -332,8 +332,8 @@ def _fast_cases(conn, between: tuple[int, int] | None, step) -> tuple[list[str],
     """`check_cases` of a range by its fast path; the cases it cannot vouch for (and events whose case row is
     gone) are checked one by one the exact way, which also words the findings."""
     lo, hi = between or (-(2 ** 63), 2 ** 63 - 1)
-    events = _Peek(verify_fast.case_events(conn, (lo, hi)))
-    rows_digests = _Peek(digests.row_digests(conn, None, (lo, hi)))
+    events = digests.Peek(verify_fast.case_events(conn, (lo, hi)))
+    rows_digests = digests.Peek(digests.row_digests(conn, None, (lo, hi)))
     known = digests.sealed(conn, None, (lo, hi))
     orphans = [r[0] for r in conn.execute("SELECT DISTINCT case_id FROM events WHERE case_id BETWEEN ? AND ? "
                                           "AND case_id NOT IN (SELECT id FROM cases)", (lo, hi))]
@@ -360,23 +360,3 @@ def _fast_cases(conn, between: tuple[int, int] | None, step) -> tuple[list[str],
         problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
         broken += bad
     return problems, broken, checked
-
-
-class _Peek:
-    """An id-ordered iterator of (id, value), asked for ids in increasing order."""
-
-    def __init__(self, it):
-        self.it, self.head = it, next(it, None)
-
-    def get(self, cid: int):
-        while self.head is not None and self.head[0] < cid:
-            self.head = next(self.it, None)
-        return self.head[1] if self.head is not None and self.head[0] == cid else None
-
-
-def _payload(text: str) -> dict:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}

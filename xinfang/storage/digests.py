@@ -138,8 +138,8 @@ def seal(conn: sqlite3.Connection, now: datetime, first_id: int | None = None,
     with transaction(conn):
         have = set(conn.execute("SELECT case_id, seq, digest FROM projection_digests WHERE case_id >= ?", (lo,)))
         span = (lo, 2 ** 63 - 1)
-        current = _Peek(projection.all_current(conn, None, span))
-        texts = _Peek(row_digests(conn, None, span))
+        current = Peek(projection.all_current(conn, None, span))
+        texts = Peek(row_digests(conn, None, span))
         for row, cid, events in verify.case_chains(conn, between=span):
             done += 1
             if row is None or not events:
@@ -149,7 +149,7 @@ def seal(conn: sqlite3.Connection, now: datetime, first_id: int | None = None,
                 continue
             # vouch only for rows that are what the events say (a case already changed behind the program's
             # back stays unsealed, so the check replays it and reports it)
-            if actual is None or projection.mismatches(projection.replay([_payload(e[5]) for e in events]),
+            if actual is None or projection.mismatches(projection.replay([payload_dict(e[5]) for e in events]),
                                                        actual, defaults):
                 continue
             rows.append((cid, events[-1][0], batch, d))
@@ -175,7 +175,7 @@ def batch_problems(conn: sqlite3.Connection) -> list[str]:
     stated: dict[str, tuple[int, str]] = {}
     for record, payload in conn.execute("SELECT record, payload FROM record_events WHERE kind = ? ORDER BY record, seq",
                                         (KIND,)):
-        data = _payload(payload)
+        data = payload_dict(payload)
         stated[record] = (data.get("cases"), data.get("root"))
     found: dict[str, list] = {}
     # in (case_id, seq, batch) order: each batch's rows come in the order its hash was taken
@@ -195,7 +195,7 @@ def batch_problems(conn: sqlite3.Connection) -> list[str]:
     return out
 
 
-class _Peek:
+class Peek:
     """An id-ordered iterator of (id, value), asked for ids in increasing order."""
 
     def __init__(self, it: Iterator[tuple[int, Any]]):
@@ -207,7 +207,8 @@ class _Peek:
         return self.head[1] if self.head is not None and self.head[0] == cid else None
 
 
-def _payload(text: str) -> dict:
+def payload_dict(text: str) -> dict:
+    """An event's payload text as a dict ({} when it is not a JSON object)."""
     try:
         value = json.loads(text)
     except ValueError:

@@ -135,14 +135,14 @@ def all_current(conn: sqlite3.Connection, ids: list[int] | None = None,
     lo, hi = between or (-(2 ** 63), 2 ** 63 - 1)
     cols = [c for c, _ in case_columns(conn)]
     cases = conn.execute(f"SELECT id, {', '.join(cols)} FROM cases WHERE id BETWEEN ? AND ? ORDER BY id", (lo, hi))
-    pets = _grouped(conn.execute(f"SELECT case_id, {PETITIONER_COLS} FROM petitioners "
+    pets = grouped(conn.execute(f"SELECT case_id, {PETITIONER_COLS} FROM petitioners "
                                  "WHERE case_id BETWEEN ? AND ? ORDER BY case_id, pos", (lo, hi)))
-    clocks = _grouped(conn.execute(f"SELECT case_id, {CLOCK_COLS} FROM clocks WHERE case_id BETWEEN ? AND ? "
+    clocks = grouped(conn.execute(f"SELECT case_id, {CLOCK_COLS} FROM clocks WHERE case_id BETWEEN ? AND ? "
                                    "ORDER BY case_id", (lo, hi)))
-    reps = _grouped(conn.execute("SELECT r.case_id, c.uuid, r.person, r.similarity FROM repeats r "
+    reps = grouped(conn.execute("SELECT r.case_id, c.uuid, r.person, r.similarity FROM repeats r "
                                  "JOIN cases c ON c.id = r.earlier_id WHERE r.case_id BETWEEN ? AND ? "
                                  "ORDER BY r.case_id, c.uuid", (lo, hi)))
-    atts = _grouped(conn.execute("SELECT case_id, filename, stored_path, sha256, size, added_at FROM attachments "
+    atts = grouped(conn.execute("SELECT case_id, filename, stored_path, sha256, size, added_at FROM attachments "
                                  "WHERE case_id BETWEEN ? AND ? ORDER BY case_id, id", (lo, hi)))
     groups = [pets, clocks, reps, atts]
     heads = [next(g, None) for g in groups]
@@ -169,7 +169,8 @@ def all_current(conn: sqlite3.Connection, ids: list[int] | None = None,
             yield cid, out
 
 
-def _grouped(cur) -> Iterator[tuple[int, list]]:
+def grouped(cur) -> Iterator[tuple[int, list]]:
+    """Rows ordered by their first column as (key, [the rest of each row]) runs, read in chunks."""
     key, bucket = None, []
     while True:
         rows = cur.fetchmany(5000)

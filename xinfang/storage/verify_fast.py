@@ -14,6 +14,7 @@ import sqlite3
 from json.encoder import encode_basestring as _quote   # what json.dumps quotes with
 from typing import Iterator
 
+from . import projection
 from .ledger import GENESIS
 
 _KEY = '"state_digest": "'
@@ -29,20 +30,7 @@ _EVENTS = ("SELECT case_id, seq, action, at, prev_hash, hash, "
 def case_events(conn: sqlite3.Connection, between: tuple[int, int]) -> Iterator[tuple[int, list[tuple]]]:
     """(case id, its events as (seq, action, at, prev_hash, hash, text, carried)) for every case id in the range
     that has events, in id order."""
-    cur = conn.execute(_EVENTS, between)
-    cid, bucket = None, []
-    while True:
-        rows = cur.fetchmany(5000)
-        if not rows:
-            break
-        for r in rows:
-            if r[0] != cid:
-                if bucket:
-                    yield cid, bucket
-                cid, bucket = r[0], []
-            bucket.append(r[1:])
-    if bucket:
-        yield cid, bucket
+    return projection.grouped(conn.execute(_EVENTS, between))
 
 
 def passes(events: list[tuple], uuid: str, count: int, head_hash: str, rows_digest: str | None,
