@@ -221,22 +221,3 @@ def test_backup_list_verify_restore_contract(capsys, db, tmp_path):
     assert json.loads(out)["total"] == 1
 
 
-@pytest.mark.parametrize("command", [["case", "list"], ["init"], ["backup"], ["check"]])
-def test_a_server_url_is_refused_in_chinese_and_never_read_as_a_file_path(capsys, tmp_path, monkeypatch, command):
-    """issue 12: until every service works on PostgreSQL, --db postgresql://… is refused (it once made a
-    folder "postgresql:" and an empty SQLite database inside it)."""
-    monkeypatch.chdir(tmp_path)
-    code, out, err = run(capsys, "--db", "postgresql://clerk@10.0.0.5/xinfang", *command, "--json")
-    assert code != 0 and out == ""
-    assert "数据库服务器" in json.loads(err)["error"] and "数据库文件" in json.loads(err)["error"]
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_the_workspace_refuses_a_server_url_too(tmp_path, monkeypatch):
-    """The GUI's start dialog opens through Workspace.open: the same refusal, nothing created."""
-    from xinfang.domain.problems import DomainError
-    from xinfang.services import Workspace
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(DomainError, match="数据库服务器"):
-        Workspace.open("postgres://clerk@db:5433/xinfang")
-    assert list(tmp_path.iterdir()) == []

@@ -29,11 +29,37 @@ def _open(args, default_db) -> Workspace:
     from .main import parse_now
     from .users_cli import sign_in
     path = args.db or default_db()
-    ws = Workspace.open(path, now=parse_now(args.now), sample=False)
+    ws = open_database(path, parse_now(args.now))
     _OPENED.append(ws)
     sign_in(ws, args)
     args.workspace = ws          # run() adds the login hint to a refusal of nobody
     return ws
+
+
+def open_database(path, now) -> Workspace:
+    """Open the file or server database; a server that wants a password the environment and .pgpass did
+    not give is asked for one at the terminal (getpass, once), or refused in Chinese when nobody is there."""
+    from ..services.server import PASSWORD_VARIABLE, ServerLoginError, use_password
+    try:
+        return Workspace.open(path, now=now, sample=False)
+    except ServerLoginError as exc:
+        if not exc.wants_password:
+            raise
+        if not _interactive():
+            raise DomainError(f"{exc.message}。本命令不在终端中运行，无法提示输入密码：请设置环境变量 "
+                              f"{PASSWORD_VARIABLE}，或在 .pgpass 文件中写明（见 README）") from None
+        import getpass
+        password = getpass.getpass(f"{exc.message}\n密码：", stream=sys.stderr)
+    ws = Workspace.open(path, now=now, sample=False, password=password)
+    use_password(password)        # for the worker processes of check; this process's memory only
+    return ws
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 _OPENED: list[Workspace] = []   # closed when the command ends, so no connection outlives it (restore checks)

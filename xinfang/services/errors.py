@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from ..domain.problems import DomainError
+from ..storage.engine import is_server_url
 from ..storage.errors import as_storage_error
 
 LOG_NAME = "xinfang-errors.log"
@@ -104,7 +105,8 @@ def describe(exc: BaseException, where: str, db: str | Path | None = None) -> tu
     problems = [p.to_dict() for p in exc.problems] if isinstance(exc, DomainError) else []
     message = user_message(exc)
     if as_storage_error(exc) is not None and db:
-        message = message.rstrip("。") + f"（数据库文件：{db}）"
+        where = "数据库服务器" if is_server_url(db) else "数据库文件"
+        message = message.rstrip("。") + f"（{where}：{db}）"
     if is_fault(exc):
         path = record(exc, where)
         if path is not None:

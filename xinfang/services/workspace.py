@@ -25,6 +25,7 @@ from . import case_input, intake, seed
 from .integrity import Integrity
 from .access import Access
 from .routing import RoutingMixin
+from .server import check_target
 from .users import Users
 
 Now = Callable[[], datetime]
@@ -88,17 +89,6 @@ class Registered:
     repeats: tuple[intake.RepeatMatch, ...]
 
 
-SERVER_NOT_YET = ("连接数据库服务器（postgresql://…）的功能尚未完成，本版本只能使用本机数据库文件；"
-                  "请给出数据库文件的路径（如 D:\\信访\\xinfang.db）")
-
-
-def refuse_server(target: object) -> None:
-    """A postgresql:// URL is refused until every service works on the server (issue 12): never read as a
-    file path (that would make a folder named "postgresql:" and a new empty database in it)."""
-    if is_server_url(target):
-        raise DomainError(SERVER_NOT_YET)
-
-
 @dataclass(frozen=True)
 class Acted:
     case: Case
@@ -122,15 +112,25 @@ class Workspace(RoutingMixin):
     @classmethod
     def open(cls, path: str | Path = ":memory:", now: Now = datetime.now, seed_reference: bool = True,
              read_only: bool | None = None, sample: bool = True,
-             backup_before_migration: bool = True) -> "Workspace":
-        """Open (or create) a database. `read_only=None`: read-only exactly when the file or its folder
-        cannot be written (a CD, a locked share); True: view and print only, the file is never touched.
-        A new database gets the national holidays and, with `sample`, the 江城市城东区 sample directory,
-        categories and 权责清单 (the front ends ask before installing it)."""
-        refuse_server(path)
+             backup_before_migration: bool = True, password: str | None = None) -> "Workspace":
+        """Open (or create) a database: a file, or a server database `postgresql://USER@HOST[:PORT]/DB`
+        (issue 12; the password from `password`, XINFANG_DB_PASSWORD or .pgpass: services/server.py).
+        `read_only=None`: read-only exactly when the file or its folder cannot be written (a CD, a locked
+        share) or the server login may only read; True: view and print only, nothing is ever changed (on a
+        server every transaction is READ ONLY). A new database gets the national holidays and, with
+        `sample`, the 江城市城东区 sample directory, categories and 权责清单 (the front ends ask first)."""
+        if is_server_url(path):
+            check_target(str(path))
+            store = Store(str(path), read_only=read_only, password=password)
+            return cls.on_store(store, now, None, seed_reference, sample)
         store = Store(path, read_only=read_only, backup_before_migration=backup_before_migration)
         data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
         return cls.on_store(store, now, data_dir, seed_reference, sample)
+
+    @property
+    def on_server(self) -> bool:
+        """The database is on a PostgreSQL server (several seats), not a file on this PC."""
+        return self.store.dialect.server
 
     @classmethod
     def on_store(cls, store: Store, now: Now = datetime.now, data_dir: Path | None = None,

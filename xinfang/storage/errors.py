@@ -8,6 +8,8 @@ import sqlite3
 from contextlib import contextmanager
 from typing import Iterator
 
+from ..domain.problems import DomainError
+
 
 class StorageError(Exception):
     """The database could not do what was asked. `message`: Chinese, says what to do; `environmental`: the
@@ -99,3 +101,19 @@ def translated() -> Iterator[None]:
         yield
     except sqlite3.Error as exc:
         raise as_storage_error(exc) from exc
+
+
+class ServerLoginError(DomainError):
+    """A database server could not be reached or refused the login (issue 12). `reason` lets a front end
+    act: "password_needed" / "password_wrong" (ask for the password), "unreachable", "no_database",
+    "no_role", "not_allowed", "refused" (anything else)."""
+
+    PASSWORD_REASONS = ("password_needed", "password_wrong")
+
+    def __init__(self, message: str, reason: str = "refused"):
+        super().__init__(message)
+        self.reason = reason
+
+    @property
+    def wants_password(self) -> bool:
+        return self.reason in self.PASSWORD_REASONS

@@ -70,12 +70,12 @@ class ListFilter:
 
 class Store(AccountsStore, CaseLookups):
     def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None,
-                 backup_before_migration: bool = True):
+                 backup_before_migration: bool = True, password: str | None = None):
         self.path = str(path)
         self.dialect = SQLITE
         self.text_index = search             # the case search index's statements (pg/search.py on a server)
         if is_server_url(self.path):
-            self._open_server()
+            self._open_server(read_only, password)
             return
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -84,23 +84,29 @@ class Store(AccountsStore, CaseLookups):
                                                       backup_before_migration=backup_before_migration)
         self.db = sqlite_utils.Database(self.conn)
 
-    def _open_server(self) -> None:
+    def _open_server(self, read_only: bool | None, password: str | None) -> None:
         """A PostgreSQL database (issue 12): connect, check its text rules, migrate under the server's lock.
-        The services do not offer it to users yet (services/workspace.refuse_server)."""
+        `read_only=True`, or None with a login that may only read: nothing is created or upgraded and the
+        server runs every transaction of this session READ ONLY."""
         from .pg import db as pg_db
         from .pg.connection import PgConnection
-        self.conn = PgConnection.open(self.path)
+        self.conn = PgConnection.open(self.path, password)
         self.dialect = self.conn.dialect
         from .pg import search as pg_search
         self.text_index = pg_search
         try:
             with translated():
-                pg_db.migrate(self.conn.raw)
+                if read_only is None:
+                    read_only = not pg_db.may_write(self.conn.raw)
+                if read_only:
+                    pg_db.open_read_only(self.conn.raw)
+                else:
+                    pg_db.migrate(self.conn.raw)
         except BaseException:
             self.conn.close()
             raise
         self.conn.forget_schema()
-        self.read_only = False
+        self.read_only = bool(read_only)
         self.db = None
 
     def close(self) -> None:
@@ -109,7 +115,9 @@ class Store(AccountsStore, CaseLookups):
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         if self.read_only:
-            raise DomainError("数据库以只读方式打开（文件或所在文件夹不可写），只能查看和打印，不能修改")
+            raise DomainError("数据库以只读方式打开（服务器上的这个用户只有查看权限，或连接时选择了只读），只能查看和打印，不能修改"
+                              if self.dialect.server else
+                              "数据库以只读方式打开（文件或所在文件夹不可写），只能查看和打印，不能修改")
         with translated(), transaction(self.conn) as conn:
             yield conn
 
