@@ -639,3 +639,13 @@ CREATE TRIGGER projection_digests_no_delete BEFORE DELETE ON projection_digests
     FOR EACH ROW EXECUTE FUNCTION xinfang_append_only('摘要记录只能追加，不能删除');
 CREATE TRIGGER projection_digests_no_truncate BEFORE TRUNCATE ON projection_digests
     FOR EACH STATEMENT EXECUTE FUNCTION xinfang_append_only('摘要记录只能追加，不能删除');
+
+-- The contents of attached files (case attachments, 卷宗 documents, 积案 evidence) keyed by sha256 (0060);
+-- stored out of line without compression (PDFs and photos are compressed already).
+CREATE TABLE file_contents (
+    sha256   text PRIMARY KEY,
+    size     bigint NOT NULL,
+    content  bytea NOT NULL,
+    added_at text NOT NULL
+);
+ALTER TABLE file_contents ALTER COLUMN content SET STORAGE EXTERNAL;

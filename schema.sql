@@ -610,3 +610,12 @@ CREATE TRIGGER projection_digests_no_update BEFORE UPDATE ON projection_digests
 BEGIN SELECT RAISE(ABORT, '摘要记录只能追加，不能修改'); END;
 CREATE TRIGGER projection_digests_no_delete BEFORE DELETE ON projection_digests
 BEGIN SELECT RAISE(ABORT, '摘要记录只能追加，不能删除'); END;
+
+-- The contents of attached files on a server, keyed by sha256 (0060); empty on SQLite, whose files stay in
+-- the `<db>-files` folder beside the database.
+CREATE TABLE file_contents (
+    sha256   TEXT PRIMARY KEY,
+    size     INTEGER NOT NULL,
+    content  BLOB NOT NULL,
+    added_at TEXT NOT NULL
+);

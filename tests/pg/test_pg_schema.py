@@ -89,7 +89,7 @@ def sqlite_migrated() -> sqlite3.Connection:
     return conn
 
 
-_TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision"}
+_TYPES = {"INTEGER": "bigint", "TEXT": "text", "REAL": "double precision", "BLOB": "bytea"}
 
 
 def _default(value: str | None) -> str | None:

@@ -5,8 +5,6 @@ Statistics, printouts and the 以奖代补 sheet live in `mediation_stats.py` an
 """
 from __future__ import annotations
 
-import hashlib
-import shutil
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -331,35 +329,23 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         paths = list(paths)
         if not paths:
             raise DomainError("请选择要添加的材料")
-        if self.ws.data_dir is None:
-            raise DomainError("内存数据库不能保存附件")
         names = []
+        files = self.ws.files
         with self.ws.store.transaction():
             self.db.claim_dispute(row, expected)
             uid = self._uuid(row)
             for raw in paths:
-                src = Path(raw)
-                if not src.is_file():
-                    raise DomainError(f"文件“{raw}”不存在或不是文件")
-                digest = hashlib.sha256(src.read_bytes()).hexdigest()
-                dest = self.ws.data_dir / "disputes" / uid / src.name
-                n = 2
-                while dest.exists():
-                    dest = dest.with_name(f"{src.stem}({n}){src.suffix}")
-                    n += 1
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(src, dest)
-                self.db.add_document(row, kind, "attached", now, src.name, str(dest.relative_to(self.ws.data_dir)),
-                                     digest, src.stat().st_size)
-                names.append(f"{src.name} sha256:{digest[:12]}")
+                stored, digest, size = files.keep(raw, "disputes", uid, now)
+                name = Path(raw).name
+                self.db.add_document(row, kind, "attached", now, name, stored, digest, size)
+                names.append(f"{name} sha256:{digest[:12]}")
             self.ws.store.ensure_user(actor, now=now)
             self.db.append_event(row, uid, "attach", now, now, actor, {"kind": kind, "files": names})
         return self.show(row)
 
     def document_path(self, doc: dict) -> Path:
-        if self.ws.data_dir is None:
-            raise DomainError("内存数据库没有附件目录")
-        return self.ws.data_dir / doc["stored_path"]
+        """A path on this PC to open a 卷宗 document with (on a server: a checked temporary copy)."""
+        return self.ws.files.local_path(doc["stored_path"], doc.get("sha256", ""), doc.get("filename", ""))
 
     # ---- clocks ------------------------------------------------------------------------------
     # ---- reading -----------------------------------------------------------------------------

@@ -1,9 +1,7 @@
 """The Workspace: every use case as one call and one transaction. Front ends use nothing else."""
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from . import clocks as clockwork
 from . import case_input, intake, seed
 from .integrity import Integrity
 from .access import Access
+from .attachment_files import files_folder
 from .routing import RoutingMixin
 from .server import check_target
 from .users import Users
@@ -124,8 +123,7 @@ class Workspace(RoutingMixin):
             store = Store(str(path), read_only=read_only, password=password)
             return cls.on_store(store, now, None, seed_reference, sample)
         store = Store(path, read_only=read_only, backup_before_migration=backup_before_migration)
-        data_dir = None if str(path) == ":memory:" else Path(path).resolve().parent / (Path(path).stem + "-files")
-        return cls.on_store(store, now, data_dir, seed_reference, sample)
+        return cls.on_store(store, now, files_folder(path), seed_reference, sample)
 
     @property
     def on_server(self) -> bool:
@@ -167,6 +165,12 @@ class Workspace(RoutingMixin):
         """清除演示数据: what the demo generator made, found and removed (services/demo_data.py)."""
         from .demo_data import DemoData
         return DemoData(self)
+
+    @property
+    def files(self):
+        """Attached files: the `<db>-files` folder, or the database itself on a server (attachment_files.py)."""
+        from .attachment_files import AttachmentFiles
+        return AttachmentFiles(self)
 
     @property
     def backups(self):
@@ -445,21 +449,10 @@ class Workspace(RoutingMixin):
     def _store_attachments(self, row: int, case_id: str, paths: Iterable[str], now: datetime) -> list[str]:
         names = []
         for raw in paths:
-            src = Path(raw)
-            if not src.is_file():
-                raise DomainError(f"附件“{raw}”不存在或不是文件")
-            if self.data_dir is None:
-                raise DomainError("内存数据库不能保存附件")
-            digest = hashlib.sha256(src.read_bytes()).hexdigest()
-            dest = self.data_dir / "attachments" / case_id / src.name
-            n = 2
-            while dest.exists():          # never overwrite an earlier attachment of the same name
-                dest = dest.with_name(f"{src.stem}({n}){src.suffix}")
-                n += 1
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dest)
-            self.store.add_attachment(row, src.name, str(dest.relative_to(self.data_dir)), digest, src.stat().st_size, now)
-            names.append(f"{src.name} sha256:{digest[:12]}")
+            stored, digest, size = self.files.keep(raw, "attachments", case_id, now)
+            name = Path(raw).name
+            self.store.add_attachment(row, name, stored, digest, size, now)
+            names.append(f"{name} sha256:{digest[:12]}")
         return names
 
     def add_attachments(self, key: str | int, paths: Iterable[str], actor: str, version: int | None = None) -> Case:
@@ -483,9 +476,8 @@ class Workspace(RoutingMixin):
         return self._shown(self.store.load_case(row))
 
     def attachment_path(self, attachment) -> Path:
-        if self.data_dir is None:
-            raise DomainError("内存数据库没有附件目录")
-        return self.data_dir / attachment.stored_path
+        """A path on this PC to open the attachment with (on a server: a checked temporary copy)."""
+        return self.files.local_path(attachment.stored_path, attachment.sha256, attachment.filename)
 
     # ---- actions -------------------------------------------------------------------------------
     def row_of(self, key: str | int) -> int:

@@ -271,10 +271,13 @@ class RecordDetail(StaleMixin, QWidget):
         return True
 
     def _open_attachment(self, item) -> None:
+        stored = item.data(Qt.UserRole)
+        if not stored:
+            return
         try:
-            from pathlib import Path
-            path = self.ws.data_dir / Path(item.data(Qt.UserRole))
-        except TypeError:
+            path = self.ws.files.local_path(stored)      # on a server: a checked temporary copy
+        except DomainError as exc:
+            self.show_banner(exc.message, "error")
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 

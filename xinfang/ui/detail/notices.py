@@ -2,7 +2,6 @@
 issues it (or reprints it with the same number), writes the PDF and opens it — two clicks in all."""
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 from ...domain.problems import DomainError
@@ -40,8 +39,7 @@ class NoticesMixin:
         self.notice_menu.setToolTipsVisible(True)
 
     def notice_folder(self) -> Path:
-        base = getattr(self.ws, "data_dir", None)
-        folder = Path(base) / "notices" if base else Path(tempfile.gettempdir()) / "xinfang-notices"
+        folder = self.ws.files.notice_folder()
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
