@@ -4,6 +4,8 @@ from __future__ import annotations
 import sys
 
 from ..services.backups import size_text, verify_copy
+from ..services.server_backups import restore_to_server
+from ..services.workspace import is_server_url
 
 EXIT_NOT_VERIFIED = 1
 
@@ -88,6 +90,13 @@ def cmd_backup_verify(args, out, default_db):
 
 def cmd_restore(args, out, default_db):
     from .commands import _emit, _open
+    if is_server_url(args.db):              # into a new, empty server database: nothing to open first
+        from .main import parse_now
+        result = restore_to_server(args.db, args.file, now=parse_now(args.now), progress=_progress_on_stderr(args))
+        notes = "".join(f"\n注意：{n}" for n in result.get("notes", []))
+        _emit(args, out, result, f"已从 {result['restored_from']} 恢复到服务器数据库 {result['db']}，案件 {result['cases']} 件；"
+                                 f"各表行数与账本锚点 {result['anchor']} 与备份清单一致。{notes}")
+        return
     ws = _open(args, default_db)
     try:
         result = ws.backups.restore(args.file, _progress_on_stderr(args))

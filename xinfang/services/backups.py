@@ -79,6 +79,9 @@ def verify_copy(copy: str | Path, scratch_dir: str | Path | None = None, progres
     problems: list[str] = report["problems"]
     with open(copy, "rb") as fh:
         header = fh.read(16)
+    if header.startswith(b"PGDMP"):             # a server's backup (pg_dump): checked without a server
+        from .server_backups import verify_dump
+        return verify_dump(copy, progress)
     if header != b"SQLite format 3\x00":
         problems.append("不是 SQLite 数据库文件（文件头不符，可能已损坏或不是备份）")
         return report

@@ -174,6 +174,10 @@ class Workspace(RoutingMixin):
 
     @property
     def backups(self):
+        """Backups of this database: its own copies on one PC; on a server, manual dumps only (server_backups)."""
+        if self.store.dialect.server:
+            from .server_backups import ServerBackups
+            return ServerBackups(self)
         from .backups import Backups
         return Backups(self)
 
