@@ -7,6 +7,8 @@ from pathlib import Path
 
 from ..domain.problems import DomainError
 from ..services.access import BACKUP
+from ..services.server_backups import RESTORE_HOW, WHO_BACKS_UP
+from ..services.workspace import is_server_url
 from .qt import (QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMessageBox,
                  QPushButton, Qt, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget, Signal)
 from .widgets import BANNER_STYLES, file_size_text, hint_label
@@ -18,6 +20,8 @@ HINT = ("程序关闭时、以及打开期间每天一次，会自动备份到�
         "或定期把备份（.db 和同名 .json）复制出去，并不时做一次恢复演练。")
 
 
+SERVER_HINT = ("服务器数据库的备份文件是 pg_dump 自定义格式（.dump）和同名的备份清单（.json，记录各表行数和账本锚点）；"
+               "每次备份后会读出全部数据逐表核对行数。")
 READ_ONLY_REASON = ("数据库以只读方式打开（文件或所在文件夹不可写）：可以校验备份、把当前数据库备份到可写的位置；"
                     "不能恢复，也不能更改备份文件夹，也不做自动备份。")
 
@@ -63,7 +67,8 @@ class BackupPage(QWidget):
         self.default_btn.setToolTip("数据库所在文件夹下的 backups")
         self.default_btn.clicked.connect(lambda: self.set_folder(""))
         top = QHBoxLayout()
-        top.addWidget(QLabel("备份文件夹："))
+        self.folder_label = QLabel("备份文件夹：")
+        top.addWidget(self.folder_label)
         top.addWidget(self.folder, 1)
         top.addWidget(self.change_btn)
         top.addWidget(self.default_btn)
@@ -105,8 +110,19 @@ class BackupPage(QWidget):
         self.banner.setVisible(False)
 
         lay = QVBoxLayout(self)
+        self.server = bool(getattr(ws.backups, "server", False))
         lay.addLayout(top)
-        lay.addWidget(hint_label(HINT))
+        if self.server:     # the server's administrator backs it up; a seat can make a manual dump only
+            self.folder_label.setText("本机手动备份文件夹：")
+            self.server_note = QLabel(WHO_BACKS_UP)
+            self.server_note.setWordWrap(True)
+            self.server_note.setStyleSheet(BANNER_STYLES["warn"])
+            lay.addWidget(self.server_note)
+            lay.addWidget(hint_label(SERVER_HINT + RESTORE_HOW + "。"))
+            for w in (self.change_btn, self.default_btn, self.restore_btn, self.restore_file_btn):
+                w.setVisible(False)
+        else:
+            lay.addWidget(hint_label(HINT))
         lay.addWidget(self.read_only_note)
         lay.addLayout(buttons)
         lay.addWidget(self.banner)
@@ -126,7 +142,8 @@ class BackupPage(QWidget):
             for w in (self.change_btn, self.default_btn, self.backup_btn, self.verify_btn, self.restore_btn,
                       self.restore_file_btn):
                 w.setEnabled(False)
-            self.show_banner("备份与恢复需要“管理员”角色。程序关闭时和每天一次的自动备份照常进行。", "warn")
+            self.show_banner("备份与恢复需要“管理员”角色。" + ("服务器数据库由服务器管理员每日备份。" if self.server else
+                             "程序关闭时和每天一次的自动备份照常进行。"), "warn")
             return
         if self.db_path == ":memory:":
             self.folder.setText("（内存数据库，无法备份）")
@@ -225,7 +242,10 @@ class BackupPage(QWidget):
 
         def done(report: dict) -> None:
             name = Path(file).name
-            if report["ok"]:
+            if report["ok"] and "tables" in report:        # a server's dump: decoded in full, rows counted
+                self.show_banner(f"校验通过：{name}（{report.get('cases', 0):,} 件，数据可完整读出，各表行数与备份清单一致）",
+                                 "ok")
+            elif report["ok"]:
                 self.show_banner(f"校验通过：{name}（{report.get('cases', 0):,} 件，完整性正常，每条事件链完好）", "ok")
             else:
                 self.show_banner(f"校验未通过：{name}\n" + "\n".join(report["problems"]), "error")
@@ -283,6 +303,8 @@ class BackupPage(QWidget):
 def backup_on_close(parent, db_path: str) -> None:
     """The automatic copy made when the window closes, behind a progress dialog (large files take a while)."""
     from .workers import wait_for
+    if is_server_url(db_path):          # a server is backed up by its administrator, not by each seat
+        return
 
     def work(ws, ctx):
         return ws.backups.auto(closing=True, progress=_progress(ctx))

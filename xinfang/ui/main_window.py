@@ -13,6 +13,7 @@ from .qt import (QKeySequence, QLabel, QMainWindow, QMessageBox, QShortcut, Qt, 
                  QVBoxLayout, QWidget)
 from .timers import WorkspaceTimer, stop_timers
 from .backup_page import backup_on_close
+from ..services.workspace import is_server_url
 from .workers import Backend, run_task, set_read_only, wait_all
 
 AUTO_BACKUP_CHECK_MS = 10 * 60 * 1000
@@ -500,6 +501,8 @@ class MainWindow(SessionMixin, QMainWindow):
 
     # ---- backups -------------------------------------------------------------------------------
     def _auto_backup(self) -> None:
+        if is_server_url(self.db_path):      # a server is backed up by its administrator (server_backups.py)
+            return
         run_task(lambda ws, ctx: ws.backups.auto(), self.db_path,
                  on_failed=lambda m: self.statusBar().showMessage(f"自动备份失败：{m}", 10_000))
 
