@@ -105,3 +105,16 @@ def test_no_automatic_copies_of_a_server_and_a_clear_message_without_client_tool
     with pytest.raises(DomainError, match="postgresql-client"):
         ws.backups.create(out=tmp_path / "x.dump")
     assert not (tmp_path / "x.dump").exists()
+
+
+def test_a_plain_nightly_pg_dump_without_manifest_is_read_in_full_and_restores(office, tmp_path):
+    """The IT department's cron dump (README) has no manifest: verify decodes it all and counts its rows;
+    restore loads it and checks the ledger anchor is the live one's."""
+    ws, empty = office
+    made = ws.backups.create(out=tmp_path / "nightly.dump")
+    (tmp_path / "nightly.dump.json").unlink()
+    report = verify_dump(tmp_path / "nightly.dump")
+    assert report["ok"] and "没有备份清单" in report["notes"][0]
+    assert report["cases"] == 3 and report["tables"]["events"] == 4
+    done = restore_to_server(empty, tmp_path / "nightly.dump")
+    assert done["anchor"] == made["anchor"] and done["cases"] == 3
