@@ -15,8 +15,10 @@ from xinfang.services.server_backups import restore_to_server, verify_dump
 
 
 @pytest.fixture
-def office(pg_server, tmp_path):
+def office(pg_server, tmp_path, monkeypatch):
     """A server database with 3 cases (one with an attachment) and the URL of a second, empty database."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))     # opened attachments
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))       # manual backups of a server
     names = [pg_server.create_database(), pg_server.create_database()]
     ws, clock = make_workspace(datetime(2025, 9, 30, 10), target=server_url(pg_server.dsn(names[0])))
     scan = tmp_path / "来信.pdf"

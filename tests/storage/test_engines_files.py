@@ -15,6 +15,12 @@ from xinfang.services import Workspace
 from xinfang.services.intake import draft_from_dict
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    """Opened copies go to this user's cache folder (here a temporary one)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def office(request, tmp_path):
     """A workspace on a SQLite file (its folder beside it) or on a new server database."""
@@ -58,7 +64,9 @@ def test_case_attachments_keep_their_bytes_and_names(office, tmp_path):
     assert ws.attachment_path(second).read_bytes() == ws.attachment_path(third).read_bytes() == b"%PDF-1.4 second letter"
     if ws.store.dialect.server:
         assert contents(ws) == sorted([(sha(b"%PDF-1.4 letter"), 15), (sha(b"%PDF-1.4 second letter"), 22)])
-        assert ws.data_dir is None and ws.attachment_path(first).name == "来信.pdf"
+        opened = ws.attachment_path(first)
+        assert ws.data_dir is None and opened.name == "来信.pdf"
+        assert opened.is_relative_to(tmp_path / "cache") and (tmp_path / "cache" / "xinfang" / "opened").stat().st_mode & 0o077 == 0
     else:
         assert contents(ws) == []                   # SQLite: the folder, as before
         assert (ws.data_dir / second.stored_path).read_bytes() == b"%PDF-1.4 second letter"

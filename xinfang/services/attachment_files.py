@@ -29,6 +29,15 @@ def files_folder(target) -> Path | None:
     return Path(target).resolve().parent / (Path(target).stem + "-files")
 
 
+def opened_folder() -> Path:
+    """Where copies of a server's attachments are written to be opened: this user's own cache folder (a
+    shared /tmp would let other accounts on the PC read a petitioner's papers)."""
+    from platformdirs import user_cache_dir
+    folder = Path(user_cache_dir("xinfang", appauthor=False)) / "opened"
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return folder
+
+
 def _sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -103,7 +112,7 @@ class AttachmentFiles:
             raise DomainError(f"附件“{filename or stored_path}”的内容与登记时的校验值不符（可能被改动或损坏），"
                               "未打开；请联系管理员")
         name = Path(filename or Path(stored_path).name).name or "附件"
-        folder = Path(tempfile.gettempdir()) / "xinfang-files" / sha256[:16]
+        folder = opened_folder() / sha256[:16]
         folder.mkdir(parents=True, exist_ok=True)
         dest = folder / name
         if not (dest.is_file() and dest.stat().st_size == len(content) and _sha256_of(dest) == sha256):
