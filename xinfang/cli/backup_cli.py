@@ -91,8 +91,7 @@ def cmd_backup_verify(args, out, default_db):
 def cmd_restore(args, out, default_db):
     from .commands import _emit, _open
     if is_server_url(args.db):              # into a new, empty server database: nothing to open first
-        from .main import parse_now
-        result = restore_to_server(args.db, args.file, now=parse_now(args.now), progress=_progress_on_stderr(args))
+        result = _restore_to_server(args)
         notes = "".join(f"\n注意：{n}" for n in result.get("notes", []))
         _emit(args, out, result, f"已从 {result['restored_from']} 恢复到服务器数据库 {result['db']}，案件 {result['cases']} 件；"
                                  f"各表行数与账本锚点 {result['anchor']} 与备份清单一致。{notes}")
@@ -104,3 +103,26 @@ def cmd_restore(args, out, default_db):
         ws.close()
     _emit(args, out, result, f"已从 {result['restored_from']} 恢复，案件 {result['cases']} 件。\n"
                              f"恢复前的数据库已另存为：{result['previous_saved_as']}")
+
+
+def _restore_to_server(args) -> dict:
+    """restore_to_server, asking for the password at a terminal when the environment and .pgpass gave none."""
+    import getpass
+    from ..domain.problems import DomainError
+    from ..services.server import PASSWORD_VARIABLE, ServerLoginError, check_target, use_password
+    from .commands import _interactive
+    from .main import parse_now
+    check_target(args.db)
+    password = None
+    while True:
+        try:
+            return restore_to_server(args.db, args.file, now=parse_now(args.now), password=password,
+                                     progress=_progress_on_stderr(args))
+        except ServerLoginError as exc:
+            if password is not None or not exc.wants_password:
+                raise
+            if not _interactive():
+                raise DomainError(f"{exc.message}。本命令不在终端中运行，无法提示输入密码：请设置环境变量 "
+                                  f"{PASSWORD_VARIABLE}，或在 .pgpass 文件中写明（见 README）") from None
+            password = getpass.getpass(f"{exc.message}\n密码：", stream=sys.stderr)
+            use_password(password)

@@ -21,12 +21,9 @@ EXIT_ERROR = 2
 SERVER_PENDING = {
     ("check", None): "数据完整性检查（check）",
     ("reindex", None): "重建搜索索引（reindex）",
-    ("backup", None): "备份", ("backup", "list"): "备份", ("backup", "verify"): "备份校验",
-    ("restore", None): "从备份恢复",
     ("demo", None): "生成演示数据",
     ("report", "monthly"): "统计报表", ("report", "period"): "统计报表", ("report", "cases"): "统计报表",
     ("dispute", "stats"): "调解统计",
-    ("dispute", "attach"): "附件", ("backlog", "attach"): "附件",
 }
 
 

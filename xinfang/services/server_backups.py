@@ -211,11 +211,9 @@ def restore_to_server(target: str, copy: str | Path, now: datetime | None = None
     from ..storage.pg import db as pg_db
     from ..storage.store import Store
     from .workspace import Workspace
-    report = verify_dump(copy, progress)
-    if not report["ok"]:
-        raise DomainError("备份未通过校验，未恢复：" + "；".join(report["problems"]))
-    manifest = files.read_manifest(copy) or {}
-    conn = pg_db.connect(target, password)
+    if not Path(copy).is_file():
+        raise DomainError(f"找不到备份文件：{copy}")
+    conn = pg_db.connect(target, password)          # a login problem is told before the long verification
     try:
         pg_db.check_database(conn)
         found = pg_dump.relations(conn)
@@ -225,10 +223,14 @@ def restore_to_server(target: str, copy: str | Path, now: datetime | None = None
         dsn, password = pg_dump.connection_target(conn)
     finally:
         conn.close()
+    report = verify_dump(copy, progress)
+    if not report["ok"]:
+        raise DomainError("备份未通过校验，未恢复：" + "；".join(report["problems"]))
+    manifest = files.read_manifest(copy) or {}
     progress(0, 0, "正在把备份载入服务器（pg_restore，一个事务）…")
     pg_dump.restore(dsn, password, Path(copy))
     progress(0, 0, "正在核对恢复后的数据…")
-    store = Store(target)
+    store = Store(target, password=password)
     ws = Workspace.on_store(store, now=now or datetime.now, seed_reference=False)
     try:
         result = {"ok": True, "restored_from": str(Path(copy).resolve()), "db": server_label(target),
