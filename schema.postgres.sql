@@ -5,7 +5,7 @@
 -- JSON output and Python comparisons do not change), INTEGER PRIMARY KEY → bigint identity, TEXT → text
 -- (dates stay ISO text; the database's C collation orders them byte-wise like SQLite), REAL → double
 -- precision, WITHOUT ROWID → an ordinary table with the same primary key, RAISE(ABORT) triggers → one
--- PL/pgSQL function, the FTS5 table → case_search with pg_trgm and a per-character GIN index.
+-- PL/pgSQL function, the FTS5 table → case_search with pg_trgm and a GIN index on its characters and pairs.
 
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -290,16 +290,34 @@ CREATE TRIGGER cases_clock_owner AFTER UPDATE OF handling_unit, channel ON cases
     EXECUTE FUNCTION xinfang_case_clock_owner();
 
 -- Search (the FTS5 table of SQLite): `doc` is the case's searchable text folded like storage/search.py
--- (NFKC, lower case, punctuation runs → '|', which no query contains); `grams` its distinct characters
--- and character pairs. A query of 3+ characters is `doc LIKE` through pg_trgm; of 1–2 characters
--- `grams @>` through the array index (pg_trgm extracts nothing from them). bench/bench_pg_search.py.
+-- (NFKC, lower case, punctuation runs → '|', which no query contains). A query of 3+ characters is `doc LIKE`
+-- through pg_trgm; of 1–2 characters `xinfang_grams(doc) @>` through the array index on the characters and
+-- character pairs of doc (pg_trgm extracts nothing from them; pg migration 0066 keeps the rows narrow).
+CREATE FUNCTION xinfang_grams(doc text) RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    found text[] := '{}';
+    prev text := '|';
+    c text;
+BEGIN
+    FOREACH c IN ARRAY string_to_array(doc, NULL) LOOP
+        IF c <> '|' THEN
+            found := found || c;
+            IF prev <> '|' THEN
+                found := found || (prev || c);
+            END IF;
+        END IF;
+        prev := c;
+    END LOOP;
+    RETURN found;
+END $$;
+
 CREATE TABLE case_search (
     case_id bigint PRIMARY KEY REFERENCES cases(id),
-    doc     text NOT NULL,
-    grams   text[] NOT NULL
+    doc     text NOT NULL
 );
 CREATE INDEX case_search_doc ON case_search USING gin (doc gin_trgm_ops);
-CREATE INDEX case_search_grams ON case_search USING gin (grams);
+CREATE INDEX case_search_grams ON case_search USING gin (xinfang_grams(doc));
 
 CREATE TABLE notices (
     case_id   bigint NOT NULL REFERENCES cases(id),
@@ -518,11 +536,10 @@ CREATE INDEX dispute_parties_dispute ON dispute_parties(dispute_id);
 -- agents and the mediators; ID numbers, phones, the referral number; summary and requests (pg/search.py).
 CREATE TABLE dispute_search (
     dispute_id bigint PRIMARY KEY REFERENCES disputes(id),
-    doc        text NOT NULL,
-    grams      text[] NOT NULL
+    doc        text NOT NULL
 );
 CREATE INDEX dispute_search_doc ON dispute_search USING gin (doc gin_trgm_ops);
-CREATE INDEX dispute_search_grams ON dispute_search USING gin (grams);
+CREATE INDEX dispute_search_grams ON dispute_search USING gin (xinfang_grams(doc));
 
 CREATE TABLE dispute_mediators (
     dispute_id  bigint NOT NULL REFERENCES disputes(id),

@@ -358,3 +358,33 @@ def test_0038_gives_disputes_registered_before_it_their_search_text(pg_database)
     for q in ("孙丽", "孙小明", "吴强", "0001111", "zj0099", "漏水", "损坏吊顶", "钱", "〔2026〕4"):
         assert found(q) == [4], q
     assert found("漏水损坏") == []          # a comma stands between them
+
+
+def test_0066_keeps_the_search_text_of_a_server_database_from_before_it_and_drops_the_stored_grams(pg_database):
+    """Rows written with the `grams` column (before 0066) are found by 1–2 and 3+ characters afterwards,
+    through the index on the server's xinfang_grams(doc); the column is gone."""
+    from xinfang.storage.pg import search as pg_search
+    conn = pg_db.connect(pg_database)
+    made_at(conn, 66)
+    texts = {1: "2025信000123|张三|拆迁补偿|未到位", 2: "2026访000124|李四|物业公司拖欠维修资金", 3: "2026网000001|补|偿"}
+    for cid, doc in texts.items():
+        conn.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, registered_at, "
+                     "purpose, category, summary, status, updated_at) VALUES (%s, %s, %s, '本级', 2026, %s, '来信', "
+                     "'2026-01-05', '2026-01-05', '投诉', '其他', '', 'handling', '2026-01-05')",
+                     (cid, f"c{cid}", f"2026-信-00000{cid}", cid))
+        conn.execute("INSERT INTO case_search(case_id, doc, grams) VALUES (%s, %s, %s)",
+                     (cid, doc, pg_search.grams_of(doc)))
+    pg_db.migrate(conn)
+    assert [r[0] for r in conn.execute("SELECT column_name FROM information_schema.columns WHERE table_name = "
+                                       "'case_search' ORDER BY ordinal_position")] == ["case_id", "doc"]
+
+    def found(q: str) -> list[int]:
+        cond, params = pg_search.condition(q)
+        return [r[0] for r in conn.execute(f"SELECT case_id FROM case_search WHERE {cond} ORDER BY case_id", params)]
+    # by hand from the texts above: 补 in 1 (补偿) and 3; 补偿 only in 1 (3's are split); 拖欠 only in 2
+    assert (found("补"), found("补偿"), found("拖欠"), found("维修资金"), found("000"), found("欧")) == (
+        [1, 3], [1], [2], [2], [1, 2, 3], [])
+    conn.execute("SET enable_seqscan = off")
+    plan = "\n".join(r[0] for r in conn.execute("EXPLAIN SELECT case_id FROM case_search WHERE "
+                                               "xinfang_grams(doc) @> ARRAY['补']::text[]"))
+    assert "case_search_grams" in plan

@@ -61,8 +61,8 @@ def pg_index(pg_database):
                      "purpose, category, summary, status, updated_at) VALUES (%s, %s, %s, '本级', 2025, %s, '来信', "
                      "'2025-01-01', '2025-01-01', '投诉', '其他', '', 'registered', '2025-01-01')",
                      (cid, f"u{cid}", number, cid))
-        doc, grams = pg_search.document(number, names, ids, text)
-        conn.execute("INSERT INTO case_search(case_id, doc, grams) VALUES (%s, %s, %s)", (cid, doc, grams))
+        sql, params = pg_search.index_statement(cid, number, names, ids, text)
+        conn.execute(sql.replace("?", "%s"), params)
     yield conn
     conn.close()
 
@@ -85,23 +85,60 @@ def test_postgres_finds_the_same(pg_index):
 def test_short_queries_use_the_character_index_and_long_ones_trigrams(pg_index):
     pg_index.execute("SET enable_seqscan = off")      # 4 rows: show which index each form can use
     for q, index in (("补", "case_search_grams"), ("补偿", "case_search_grams"), ("拆迁补偿", "case_search_doc")):
-        cond, params = pg_search.condition(q)
-        plan = "\n".join(r[0] for r in pg_index.execute(f"EXPLAIN SELECT case_id FROM case_search WHERE {cond}",
-                                                         params))
-        assert index in plan, (q, plan)
+        for walk in (False, True):
+            cond, params = pg_search.condition(q, walk)
+            plan = "\n".join(r[0] for r in pg_index.execute(f"EXPLAIN SELECT case_id FROM case_search WHERE {cond}",
+                                                             params))
+            assert index in plan, (q, plan)
+
+
+def test_the_newest_first_statement_tests_rows_by_the_cheap_equivalent_too(pg_index):
+    """A first page may walk the rows newest first: beside the index condition it gets `strpos`, which the
+    server tests before the costly xinfang_grams(doc); both find the same rows, for 1–2 characters only."""
+    for q in ("补", "物业", "补偿", "5", "ab", "ＡＢ", "，"):
+        walked = pg_search.newest_statement(q, 0, descending=False)
+        if walked is None:
+            assert pg_search.condition(q) is None
+            continue
+        sql, params = walked
+        assert "strpos(doc, ?)" in sql
+        assert [r[0] for r in pg_index.execute(sql.replace("?", "%s"), params)] == EXPECTED[q], q
+    assert "strpos" not in pg_search.count_statement("补")[0] and "strpos" not in pg_search.newest_statement("物业公司", 5)[0]
 
 
 def test_the_search_text_of_a_case():
-    doc, grams = pg_search.document("2025-信-000123", ["张三", "Ａｂ公司"], ["010-1234", ""], ["补偿，未到位。", "a_b"])
+    doc = pg_search.document("2025-信-000123", ["张三", "Ａｂ公司"], ["010-1234", ""], ["补偿，未到位。", "a_b"])
     assert doc == "2025信000123|张三|ab公司|0101234|补偿|未到位|a|b"
+    grams = pg_search.grams_of(doc)
     assert {"张", "三", "张三", "补偿", "未到", "到位", "5信", "信0", "ab", "b公"} <= set(grams)
     assert not {"三a", "偿未", "|", "张|"} & set(grams)      # no pair spans a field or a comma
     assert len(grams) == len(set(grams))
 
 
+# the server's xinfang_grams(doc) is the index's rule; grams_of is the same rule in Python
+GRAM_DOCS = ["", "a", "ab", "|", "||", "a|b", "|ab|", "张三|ab公司|0101234", "2025信000123|张三|补偿|未到位|a|b",
+             "𠀀𠀁|é̂x", "aaaa|aa|a", "拆迁补偿|要求补偿3000元"]
+
+
+def test_the_servers_grams_are_the_characters_and_pairs_of_each_field(pg_index):
+    by_hand = {"": set(), "a": {"a"}, "ab": {"a", "b", "ab"}, "|": set(), "||": set(), "a|b": {"a", "b"},
+               "|ab|": {"a", "b", "ab"}, "aaaa|aa|a": {"a", "aa"}}
+    for doc in GRAM_DOCS:
+        server = set(pg_index.execute("SELECT xinfang_grams(%s)", (doc,)).fetchone()[0])
+        assert server == set(pg_search.grams_of(doc)), doc
+        if doc in by_hand:
+            assert server == by_hand[doc], doc
+    case_docs = [r[0] for r in pg_index.execute("SELECT doc FROM case_search ORDER BY case_id")]
+    assert len(case_docs) == len(CASES)
+    for doc in case_docs:
+        assert set(pg_index.execute("SELECT xinfang_grams(%s)", (doc,)).fetchone()[0]) == set(pg_search.grams_of(doc))
+
+
 def test_queries_are_folded_and_never_hold_the_separator():
     assert pg_search.condition("ＡＢＣ") == ("doc LIKE %s", ("%abc%",))
-    assert pg_search.condition(" 补，偿 ") == ("grams @> ARRAY[%s]::text[]", ("补偿",))
+    assert pg_search.condition(" 补，偿 ") == ("xinfang_grams(doc) @> ARRAY[%s]::text[]", ("补偿",))
+    assert pg_search.condition(" 补，偿 ", walk=True) == (
+        "xinfang_grams(doc) @> ARRAY[%s]::text[] AND strpos(doc, %s) > 0", ("补偿", "补偿"))
     assert pg_search.condition("|") is None and pg_search.condition("%_") is None
     assert pg_search.condition("a%b_c") == ("doc LIKE %s", ("%abc%",))
 

@@ -330,8 +330,8 @@ def rebuild_search(conn, batch: int = 5_000) -> int:
     while last < top:
         if server:
             from .pg import search as pg_search
-            docs = [(did, *pg_search.document(*fields)) for did, *fields in search_fields(conn, last + 1, last + batch)]
-            conn.executemany("INSERT INTO dispute_search(dispute_id, doc, grams) VALUES (?, ?, ?)", docs)
+            docs = [(did, pg_search.document(*fields)) for did, *fields in search_fields(conn, last + 1, last + batch)]
+            conn.executemany("INSERT INTO dispute_search(dispute_id, doc) VALUES (?, ?)", docs)
         else:
             docs = search_documents(conn, last + 1, last + batch)
             conn.executemany(SEARCH_INSERT, docs)

@@ -8,10 +8,17 @@ A case's searchable text is folded exactly as on SQLite (NFKC, lower case) into 
 - fields are joined by '|'. A query is folded by search.normalise_query, which keeps word characters
   only, so it never contains '|'.
 
-pg_trgm's GIN index answers `doc LIKE '%q%'` for 3 or more characters but extracts no trigram from
-1–2 (it then reads the whole index). `grams` holds the distinct characters and adjacent character pairs
-of `doc` (none spanning a '|'), so a 1–2-character query is one GIN array lookup with no recheck.
-bench/bench_pg_search.py measures both at 1,000,000 cases.
+The table holds only (id, doc): narrow rows (about 0.5 KB), so a count's heap visits and a LIKE recheck
+stay cheap at 1,000,000 cases. Two GIN indexes on it (pg migration 0066):
+- pg_trgm on `doc` answers `doc LIKE '%q%'` for 3 or more characters;
+- pg_trgm extracts no trigram from 1–2 characters, so a second index holds `xinfang_grams(doc)`: the
+  characters and adjacent character pairs of `doc` (none spanning a '|'), computed by the server from
+  `doc` (grams_of below is the same rule in Python). `xinfang_grams(doc) @> ARRAY[q]` is one exact GIN
+  lookup. Its rows are not stored: a wide array column made every row ~1.8 KB (docs/postgres.md §5).
+
+Because `xinfang_grams` is costly per row, a statement that may test rows one by one (the newest-first
+walk of a first page) puts the cheap equivalent `strpos(doc, q) > 0` beside it; the server tests the
+cheaper condition first. Counts use the index condition alone (no row is read but for visibility).
 """
 from __future__ import annotations
 
@@ -33,15 +40,17 @@ def _identifier(value: str) -> str:
     return _NOT_WORD.sub("", lite._fold(value))
 
 
-def document(number: str, names: list[str], ids: list[str], body_parts: list[str]) -> tuple[str, list[str]]:
-    """(doc, grams) of a case; the same arguments as search.document on SQLite."""
+def document(number: str, names: list[str], ids: list[str], body_parts: list[str]) -> str:
+    """The doc of a case; the same arguments as search.document on SQLite."""
     fields = [_identifier(number), *(_text(n) for n in names), *(_identifier(v) for v in ids),
               *(_text(p) for p in body_parts)]
-    doc = SEPARATOR.join(f for f in fields if f)
-    return doc, grams_of(doc)
+    return SEPARATOR.join(f for f in fields if f)
 
 
 def grams_of(doc: str) -> list[str]:
+    """What the server's xinfang_grams(doc) indexes (as a set): every character and adjacent pair of a
+    field, none spanning the separator. Migration 0038's data step still writes it (its table had a
+    `grams` column until 0066)."""
     found: set[str] = set()
     for piece in doc.split(SEPARATOR):
         found.update(piece)
@@ -53,13 +62,19 @@ def _like_pattern(q: str) -> str:
     return "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def condition(text: str) -> tuple[str, tuple] | None:
-    """The WHERE condition on case_search for a substring query, or None when nothing is searchable."""
+GRAMS = "xinfang_grams(doc)"       # the expression of the *_grams indexes, written exactly as indexed
+
+
+def condition(text: str, walk: bool = False) -> tuple[str, tuple] | None:
+    """The WHERE condition on case_search for a substring query, or None when nothing is searchable.
+    `walk`: the statement may test rows one by one, so give the server the cheap equivalent test too."""
     q = lite.normalise_query(text)
     if not q:
         return None
     if len(q) <= 2:
-        return "grams @> ARRAY[%s]::text[]", (q,)
+        if walk:
+            return f"{GRAMS} @> ARRAY[%s]::text[] AND strpos(doc, %s) > 0", (q, q)
+        return f"{GRAMS} @> ARRAY[%s]::text[]", (q,)
     return "doc LIKE %s", (_like_pattern(q),)
 
 
@@ -69,12 +84,11 @@ _KEY = {"case_search": "case_id", "dispute_search": "dispute_id"}
 
 def index_statement(row: int, number: str, names: list[str], ids: list[str], body_parts: list[str],
                     table: str = "case_search") -> tuple[str, tuple]:
-    doc, grams = document(number, names, ids, body_parts)
-    return f"INSERT INTO {table}({_KEY[table]}, doc, grams) VALUES (?, ?, ?)", (row, doc, grams)
+    return f"INSERT INTO {table}({_KEY[table]}, doc) VALUES (?, ?)", (row, document(number, names, ids, body_parts))
 
 
-def _condition(text: str) -> tuple[str, tuple] | None:
-    found = condition(text)
+def _condition(text: str, walk: bool = False) -> tuple[str, tuple] | None:
+    found = condition(text, walk)
     return None if found is None else (found[0].replace("%s", "?"), found[1])
 
 
@@ -86,7 +100,7 @@ def ids_condition(text: str, table: str = "case_search", column: str = "id") -> 
 
 def newest_statement(text: str, limit: int, table: str = "case_search", descending: bool = True
                      ) -> tuple[str, tuple] | None:
-    found = _condition(text)
+    found = _condition(text, walk=True)
     if found is None:
         return None
     key, tail = _KEY[table], " LIMIT ?" if limit else ""

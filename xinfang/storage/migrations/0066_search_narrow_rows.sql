@@ -1,0 +1,2 @@
+-- Issue 12 §5: the PostgreSQL search rows lose their stored `grams` array (pg migration 0066). SQLite's FTS5
+-- index is unchanged; this file keeps the two engines' migration numbers equal.
