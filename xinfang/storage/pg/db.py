@@ -47,6 +47,9 @@ def connect(target: str, password: str | None = None) -> psycopg.Connection:
     except psycopg.Error as exc:
         raise login_error(exc, parts) from exc
     conn.execute("SET TIME ZONE 'UTC'")          # the program stores its own ISO times; never the server's
+    # a search count's bitmap of up to a million rows stays exact: a lossy one would recompute the characters of
+    # every row on its pages (pg/search.py); 32 MB per seat, only while a statement needs it
+    conn.execute("SET work_mem = '32MB'")
     return conn
 
 
