@@ -210,6 +210,11 @@ def test_sqlite_form_statements_are_rewritten_for_the_server(pg_database):
     # SQLite's row shape for table_info; defaults without PostgreSQL's casts
     info = {r[1]: r for r in conn.execute("PRAGMA table_info(cases)").fetchall()}
     assert info["id"][5] == 1 and info["reached_level"][4] == "'本级'" and info["restricted"][4] == "0"
+    # read from the catalogue once (every registration asks); a column added later is seen after forget_schema
+    conn.raw.execute("ALTER TABLE cases ADD COLUMN later text")
+    assert "later" not in [r[1] for r in conn.execute("PRAGMA table_info(cases)")]
+    conn.forget_schema()
+    assert [r[1] for r in conn.execute("PRAGMA table_info(cases)")][-1] == "later"
     conn.close()
 
 

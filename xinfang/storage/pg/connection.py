@@ -118,7 +118,7 @@ class PgConnection:
             raw.adapters.register_dumper(kind, _Untyped)
         self._identity: dict[str, str] | None = None
         self._keys: dict[str, list[str]] | None = None
-        self._columns: dict[str, list[str]] = {}
+        self._columns: dict[str, list[tuple]] = {}      # PRAGMA table_info answers, per table
         self._sql: dict[tuple[str, bool, bool], tuple[str, str | None]] = {}
 
     @classmethod
@@ -223,7 +223,15 @@ class PgConnection:
 
     def table_info(self, table: str) -> list[tuple]:
         """SQLite's PRAGMA table_info rows (cid, name, type, notnull, default, pk) for a PostgreSQL table;
-        defaults without PostgreSQL's casts ('本级'::text → '本级'), types in SQLite's words."""
+        defaults without PostgreSQL's casts ('本级'::text → '本级'), types in SQLite's words. Read from the
+        catalogue once per table (every registration asks for the cases' columns; the catalogue query costs
+        more than the registration's own statements); forget_schema() after a migration reads it again."""
+        found = self._columns.get(table.lower())
+        if found is None:
+            found = self._columns[table.lower()] = self._table_info(table)
+        return list(found)
+
+    def _table_info(self, table: str) -> list[tuple]:
         keys = self.primary_key(table) if self.raw.execute(
             "SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0] else []
         rows = self.raw.execute(

@@ -93,7 +93,8 @@ def _condition(text: str, walk: bool = False) -> tuple[str, tuple] | None:
 
 
 def ids_condition(text: str, table: str = "case_search", column: str = "id") -> tuple[str, tuple] | None:
-    found = _condition(text)
+    # beside other filters the server may test search rows one by one: the cheap test too
+    found = _condition(text, walk=True)
     return None if found is None else (
         f"{column} IN (SELECT {_KEY[table]} FROM {table} WHERE {found[0]})", found[1])
 
