@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.pg_server import new_target
 from xinfang.services import Workspace
 from xinfang.services.intake import draft_from_dict
 
@@ -23,16 +24,34 @@ class Clock:
         return value
 
 
-def make_workspace(start: datetime = datetime(2025, 9, 30, 10, 0), target: str = ":memory:"):
-    """A workspace on a new database: in memory, or on a PostgreSQL server database (`target` a URL from
-    the `engine` fixture; Workspace.open refuses servers until the port is complete)."""
-    clock = Clock(start)
+def open_workspace(now=datetime.now, target: str | None = None, seed_reference: bool = True,
+                   sample: bool = True) -> Workspace:
+    """A workspace on a new database. Without `target`: of the engine the test runs on (tests/services,
+    tests/mediation … run each test on SQLite and on a server: tests/pg_server.parametrise_engines), i.e. in
+    memory or a new server database copied from a migrated, seeded template. `target` ":memory:" or a server
+    URL (the `engine` fixture's) chooses."""
+    if target is None:
+        target = new_target(now(), seed_reference, sample)
     if target == ":memory:":
-        ws = Workspace.open(":memory:", now=clock)
-    else:
-        from xinfang.storage.store import Store
-        ws = Workspace.on_store(Store(target), now=clock)
-    return ws, clock
+        return Workspace.open(":memory:", now=now, seed_reference=seed_reference, sample=sample)
+    from xinfang.storage.store import Store
+    return Workspace.on_store(Store(target), now, None, seed_reference, sample)
+
+
+def make_workspace(start: datetime = datetime(2025, 9, 30, 10, 0), target: str | None = None):
+    """(workspace, its movable clock) on a new database: see `open_workspace`."""
+    clock = Clock(start)
+    return open_workspace(clock, target), clock
+
+
+def database_text(ws: Workspace) -> str:
+    """Everything stored in the workspace's database as text (SQLite's dump; every row of every table on a
+    server), for tests that look for what must never be stored."""
+    conn = ws.store.conn
+    if not ws.store.dialect.server:
+        return "\n".join(conn.iterdump())
+    tables = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")]
+    return "\n".join(r[0] for t in tables for r in conn.execute(f"SELECT x::text FROM {t} x"))
 
 
 def case_json(name="张三", id_number="11010519491231002X", phone="13812345678", summary="某建筑公司拖欠农民工工资",

@@ -47,8 +47,8 @@ def _act(ws, clock, row, action, when, **data):
     ws.act(row, action, "clerk", data=data)
 
 
-def build_story():
-    ws, clock = make_workspace(datetime(2025, 1, 1, 8, 0))
+def build_story(target: str | None = None):
+    ws, clock = make_workspace(datetime(2025, 1, 1, 8, 0), target)
     rows = {}
     rows["E"] = _reg(ws, clock, "2025-01-08 09:00", channel="来访", person=_person("甲一", "13900000011"),
                      summary="老旧小区加装电梯意见不一")

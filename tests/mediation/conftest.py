@@ -1,12 +1,13 @@
-"""A workspace with two committees and their mediators, and builders that walk a dispute through its life."""
+"""A workspace with two committees and their mediators, and builders that walk a dispute through its life.
+Every test here runs on SQLite and on a PostgreSQL server (tests/pg_server.parametrise_engines)."""
 from __future__ import annotations
 
 from datetime import datetime
 
 import pytest
 
-from tests.helpers import Clock
-from xinfang.services import Workspace
+from tests.helpers import Clock, open_workspace
+from tests.pg_server import engine_choice, parametrise_engines, pg_server  # noqa: F401  (fixtures)
 
 COMMITTEE_A = "樱园社区人民调解委员会"
 COMMITTEE_B = "东湖街道人民调解委员会"
@@ -24,10 +25,19 @@ def dispute_json(**extra) -> dict:
     return data
 
 
+def pytest_generate_tests(metafunc):
+    parametrise_engines(metafunc)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def db_engine(request):
+    yield from engine_choice(request)
+
+
 @pytest.fixture
 def env():
     clock = Clock(datetime(2026, 12, 1, 10, 0))
-    ws = Workspace.open(":memory:", now=clock)
+    ws = open_workspace(clock)
     med = ws.mediation
     med.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")
     med.add_committee(COMMITTEE_B, "420102001", "admin", prefix="东湖")

@@ -5,10 +5,9 @@ from datetime import datetime
 
 import pytest
 
-from tests.helpers import Clock
+from tests.helpers import Clock, open_workspace
 from xinfang.domain import passwords
 from xinfang.domain.permissions import PermissionDenied
-from xinfang.services import Workspace
 from xinfang.services.mediation import DisputeFilter
 
 from .conftest import COMMITTEE_A, COMMITTEE_B, at, dispute_json, session
@@ -23,7 +22,7 @@ def cheap_hashes(monkeypatch):
 
 @pytest.fixture
 def world():
-    ws = Workspace.open(":memory:", now=Clock(datetime(2026, 12, 1, 10, 0)))
+    ws = open_workspace(Clock(datetime(2026, 12, 1, 10, 0)))
     med = ws.mediation
     a = med.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")["code"]
     b = med.add_committee(COMMITTEE_B, "420102001", "admin", prefix="东湖")["code"]

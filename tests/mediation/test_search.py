@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
+import pytest
+
 from tests.helpers import Clock
 from tests.mediation.conftest import COMMITTEE_B, dispute_json
 from xinfang.services import Workspace
@@ -68,6 +70,7 @@ def test_search_with_other_filters_and_nothing_searchable(env):
     assert ws.mediation.list_ids(DisputeFilter(text="王"), order="received_at", descending=False) == [a, b, c]
 
 
+@pytest.mark.sqlite_only(reason='upgrades an old SQLite file')
 def test_disputes_registered_before_0038_are_indexed_by_the_upgrade(tmp_path):
     path = tmp_path / "old.db"
     ws = Workspace.open(path, now=Clock(datetime(2026, 12, 1, 10, 0)))
@@ -94,6 +97,7 @@ def test_disputes_registered_before_0038_are_indexed_by_the_upgrade(tmp_path):
         ws.close()
 
 
+@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(env):
     ws, _ = env
     a, b, c = _three(ws)
@@ -106,6 +110,7 @@ def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(
     assert ws.check()["ok"] and hits(ws, "漏水") == [a] and hits(ws, "王伟") == [b]
 
 
+@pytest.mark.sqlite_only(reason="reopens a SQLite file (Workspace.open of a server URL is pgfront's area)")
 def test_after_reopen_the_mediation_service_reads_the_new_connection(tmp_path):
     """A restore reopens the file: ws.mediation must not keep the closed connection (设置 refreshes it)."""
     ws = Workspace.open(tmp_path / "r.db", now=Clock(datetime(2026, 12, 1, 10, 0)))

@@ -38,3 +38,9 @@ def test_version_8_dispute_events_move_into_the_ledger(tmp_path, monkeypatch):
         assert ws.check()["ok"]
     finally:
         ws.close()
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+import pytest  # noqa: E402
+
+pytestmark = pytest.mark.sqlite_only(reason='upgrades an old SQLite file')

@@ -6,7 +6,7 @@ import pytest
 from xinfang.domain import passwords
 from xinfang.domain.problems import DomainError
 
-from tests.helpers import make_workspace
+from tests.helpers import database_text, make_workspace
 
 PW = "right-pass-1"
 
@@ -125,7 +125,7 @@ def test_logins_are_checked_and_passwords_never_stored_in_clear():
     stored = ws.store.one("SELECT password_hash FROM accounts WHERE login = 'li'")
     assert stored.startswith("scrypt$") and PW not in stored
     assert passwords.verify_password(PW, stored) and not passwords.verify_password(PW + "x", stored)
-    dump = "\n".join(ws.store.conn.iterdump())
+    dump = database_text(ws)
     assert PW not in dump and "admin-pass-1" not in dump
 
 

@@ -21,13 +21,13 @@ U1, U2 = "420102-RSJ", "420102-ZJJ"
 
 @pytest.fixture(scope="module")
 def ws():
-    ws = office_with_records(":memory:")
+    ws = office_with_records(None)
     yield ws
     ws.close()
 
 
-def office_with_records(target: str):
-    """The records above in a new database (tests/storage/test_engines_backlog.py builds them on a server)."""
+def office_with_records(target: str | None):
+    """The records above in a new database (of the running test's engine unless `target` says)."""
     ws, clock = make_workspace(datetime(2025, 12, 1, 9), target=target)
     cases = [register(ws, name=f"信访人{i}", id_number="", phone=f"1381234560{i}", summary=f"第{i}件不同的事项{i * 7}",
                       received_at="2025-12-01 08:00") for i in range(1, 7)]

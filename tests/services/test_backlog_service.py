@@ -105,6 +105,7 @@ def test_refused_actions_change_nothing(env):
     assert (counts(ws), ws.backlog.db.record(r["id"])) == before
 
 
+@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_a_whole_campaign_with_its_log(env):
     ws, clock, case, batch = env
     r = ws.backlog.take_on(case.id, batch["id"], "上级交办", "clerk", leader="甲")
@@ -123,6 +124,7 @@ def test_a_whole_campaign_with_its_log(env):
     assert ws.check()["ok"] and ws.check()["backlog"]["records"] == 1
 
 
+@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_check_finds_a_changed_event_and_a_changed_projection(env):
     ws, clock, case, batch = env
     r = ws.backlog.take_on(case.id, batch["id"], "上级交办", "clerk", leader="甲")

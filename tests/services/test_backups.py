@@ -363,3 +363,7 @@ def test_a_folder_that_cannot_take_the_copy_gives_a_chinese_reason_and_leaves_no
     assert not list(tmp_path.parent.glob("*.partial"))
     left = {p.name for p in tmp_path.rglob("*")} - {"office.db-wal", "office.db-shm"}
     assert left == {"not-a-folder", "office.db"}, "no partial copy, no manifest, no folder made"
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="attachments and backups on a server are pgdata's area (issue 12 round 4)")

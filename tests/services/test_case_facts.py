@@ -52,6 +52,7 @@ def test_reply_keeps_facts_decision_and_basis():
     assert reply.payload["basis"].startswith("《保障农民工工资支付条例》")
 
 
+@pytest.mark.sqlite_only(reason='upgrades an old SQLite file')
 def test_old_database_migrates_with_defaults(tmp_path):
     path = tmp_path / "old.db"
     conn = connect(path)

@@ -194,3 +194,9 @@ def test_sigkill_during_real_cli_writers_never_damages_the_database(tmp_path):
     # of them in one run at a falling load), and 52 writers left to finish, whose acknowledged writes were
     # looked for
     assert total["killed"] >= 150 and total["acknowledged"] >= 50, total
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+import pytest  # noqa: E402
+
+pytestmark = pytest.mark.sqlite_only(reason="SIGKILLs writers of one SQLite file (a server's crash safety is PostgreSQL's own)")

@@ -115,3 +115,7 @@ def test_two_writers_acting_on_one_case_one_succeeds_the_other_is_refused(tmp_pa
         assert report["ok"], report["problems"]
     finally:
         ws.close()
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="writer processes on one SQLite file; the server's: tests/pg/test_pg_many_writers.py")

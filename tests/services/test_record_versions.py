@@ -70,3 +70,7 @@ def test_a_backlog_action_on_an_older_version_is_refused_and_saves_nothing(two_s
     a.backlog.act(rid, "resolve", "甲", data={"way": "解释疏导"}, version=after["version"])
     assert a.backlog.record(rid)["status"] == "已化解" and a.backlog.record(rid)["version"] == 2
     assert a.check()["ok"]
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="two seats on one SQLite file, with attachments (pgdata's area on a server)")

@@ -46,3 +46,7 @@ def test_the_helper_connection_cannot_write(pair):
     with pytest.raises(sqlite3.OperationalError):
         second.conn.execute("DELETE FROM cases")
     second.close()
+
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="the helper connection of a SQLite file; a server's: tests/pg/test_pg_reports.py")

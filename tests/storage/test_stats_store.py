@@ -1,9 +1,21 @@
 """StatsStore.received_summary: the received counts of a period from index ranges (office) or one unit's
 rows, against four cases counted by hand; a value the caller does not list is still counted."""
-from xinfang.storage.stats_store import StatsStore
+import pytest
+
 from tests.helpers import make_workspace, register
+from tests.pg_server import engine_choice, parametrise_engines, pg_server  # noqa: F401  (fixtures)
+from xinfang.storage.stats_store import StatsStore
 
 REPS = [{"name": n, "id_number": "", "phone": p, "role": "代表"} for n, p in (("甲", "13800000011"), ("乙", "13800000012"))]
+
+
+# on SQLite and on a PostgreSQL server (tests/pg_server.parametrise_engines)
+pytest_generate_tests = parametrise_engines
+
+
+@pytest.fixture(scope="module", autouse=True)
+def db_engine(request):
+    yield from engine_choice(request)
 
 
 def four_cases():

@@ -13,7 +13,7 @@ from ..domain import mediation as m
 from ..domain.mediation_file import DOCUMENTS, check_file
 from ..domain.permissions import ADMIN, HANDLER, LEADER, MEDIATOR, REGISTRAR, permission
 from ..domain.problems import DomainError, expected_version
-from ..storage.mediation_store import DisputeFilter, MediationStore  # noqa: F401  (front ends build filters)
+from ..storage.mediation_store import NO_COMMITTEE, DisputeFilter, MediationStore  # noqa: F401  (front ends build filters)
 from . import mediation_intake as intake
 from .mediation_clocks import CONFIRM_WINDOW_DAYS, STEP_LABELS, STEPS, ClocksMixin, _day  # noqa: F401
 from .mediation_print import PrintMixin
@@ -393,7 +393,7 @@ class MediationService(ClocksMixin, StatsMixin, PrintMixin):
         from dataclasses import replace
         user = self.ws.access.user
         if MEDIATOR in user.roles and user.unit:
-            return replace(f, committee=user.unit) if f.committee in ("", user.unit) else replace(f, committee="\0")
+            return replace(f, committee=user.unit) if f.committee in ("", user.unit) else replace(f, committee=NO_COMMITTEE)
         raise READ.refusal(user)
 
     def list_ids(self, f: DisputeFilter = DisputeFilter(), order: str = "id", descending: bool = True) -> list[int]:

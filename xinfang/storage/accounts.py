@@ -16,6 +16,7 @@ class AccountsStore:
     """Mixed into Store; uses its `conn`, `q` and `one`."""
 
     conn: Any
+    dialect: Any                                            # provided by Store
 
     def q(self, sql: str, params: Sequence | dict = ()) -> list[tuple]: ...   # provided by Store
     def one(self, sql: str, params: Sequence | dict = ()) -> Any: ...         # provided by Store
@@ -85,6 +86,6 @@ class AccountsStore:
         ids = list(ids)
         for i in range(0, len(ids), 500):
             part = ids[i:i + 500]
-            out.update(self.q(f"SELECT id, registered_by FROM cases WHERE restricted AND id IN "
+            out.update(self.q(f"SELECT id, registered_by FROM cases WHERE {self.dialect.true('restricted')} AND id IN "
                               f"({','.join('?' * len(part))})", part))
         return out

@@ -25,6 +25,13 @@ class Dialect:
     def false(self, column: str) -> str:
         return f"{column} = 0" if self.server else f"NOT {column}"
 
+    def count_if(self, condition: str) -> str:
+        """The number of rows where `condition` holds, as an aggregate: SQLite's `sum(<comparison>)` (a 0/1
+        per row, the form the report's covering-index counts were measured with; NULL over no rows), and
+        `count(*) FILTER (WHERE …)` on PostgreSQL, which has no boolean sum (0 over no rows). Callers read
+        a missing count as 0."""
+        return f"count(*) FILTER (WHERE {condition})" if self.server else f"sum({condition})"
+
 
 SQLITE = Dialect("sqlite")
 POSTGRESQL = Dialect("postgresql")

@@ -19,6 +19,7 @@ LIST_COLUMNS = ("d.id", "d.number", "d.received_at", "c.name", "d.type", "d.sour
                 "d.mediator_names", "d.status", "d.next_due", "d.next_step", "d.summary")
 ORDERS = {"id": "d.id", "number": "d.id", "received_at": "d.received_at", "status": "d.status",
           "next_due": "d.next_due", "type": "d.type", "committee": "d.committee"}
+NO_COMMITTEE = "（其他调委会）"      # a committee filter that matches nothing (a mediator asking for another committee)
 SUCCESS = "d.agreement_form <> ''"   # the condition of the covering index disputes_agreements
 SEARCH_INSERT = (f"INSERT INTO dispute_search(rowid, {', '.join(search.COLUMNS)}) "
                  f"VALUES (?, {', '.join('?' * len(search.COLUMNS))})")
@@ -188,7 +189,9 @@ class MediationStore:
     # ---- lists ---------------------------------------------------------------------------------
     def _where(self, f: DisputeFilter) -> tuple[str, list]:
         w, p = [], []
-        if f.committee:
+        if f.committee == NO_COMMITTEE:
+            w.append("1 = 0")
+        elif f.committee:
             w.append("d.committee = ?"); p.append(f.committee)
         if f.mediator:
             w.append("d.id IN (SELECT dispute_id FROM dispute_mediators WHERE mediator_id = ?)"); p.append(f.mediator)
@@ -262,14 +265,18 @@ class MediationStore:
 
     def success_figures(self, start: date, end: date, committee: str = "") -> dict:
         """Agreements reached in [start, end] and what became of them."""
+        count_if = self.store.dialect.count_if
+        criminal, group = "instr(risk_reasons, '可能激化为刑事案件') > 0", "instr(risk_reasons, '可能引发群体性上访') > 0"
+        confirmed, performed = "confirm_result = '确认有效'", "performance IN ('即时履行', '按期履行')"
+        written = "agreement_form = '书面'"
         sql = ("SELECT count(*), coalesce(sum(agreement_cents), 0), "
-               "coalesce(sum(confirm_result = '确认有效'), 0), "
-               "coalesce(sum(performance IN ('即时履行', '按期履行')), 0), "
-               "coalesce(sum(instr(risk_reasons, '可能激化为刑事案件') > 0), 0), "
-               "coalesce(sum(CASE WHEN instr(risk_reasons, '可能激化为刑事案件') > 0 THEN headcount END), 0), "
-               "coalesce(sum(instr(risk_reasons, '可能引发群体性上访') > 0), 0), "
-               "coalesce(sum(CASE WHEN instr(risk_reasons, '可能引发群体性上访') > 0 THEN headcount END), 0), "
-               "coalesce(sum(agreement_form = '书面'), 0) "
+               f"coalesce({count_if(confirmed)}, 0), "
+               f"coalesce({count_if(performed)}, 0), "
+               f"coalesce({count_if(criminal)}, 0), "
+               f"coalesce(sum(CASE WHEN {criminal} THEN headcount END), 0), "
+               f"coalesce({count_if(group)}, 0), "
+               f"coalesce(sum(CASE WHEN {group} THEN headcount END), 0), "
+               f"coalesce({count_if(written)}, 0) "
                f"FROM disputes d WHERE outcome_on BETWEEN ? AND ? AND {SUCCESS}" + (" AND committee = ?" if committee else ""))
         r = self.conn.execute(sql, [start.isoformat(), end.isoformat()] + ([committee] if committee else [])).fetchone()
         keys = ("succeeded", "amount_cents", "confirmed", "performed", "criminal", "criminal_people", "group",

@@ -30,6 +30,9 @@ import sqlite3
 from datetime import date, timedelta
 from typing import Iterable, Mapping
 
+from ..domain.problems import DomainError
+from .dialect import dialect_of
+from .errors import StorageError
 from .mediation_store import SUCCESS
 from .verify import END_ACTIONS  # noqa: F401  (the steps that end a case; ended_at)
 DUTY_STEPS = ("dispose", "notice", "handle", "review", "recheck")
@@ -54,11 +57,20 @@ class StatsStore:
 
     def __init__(self, conn: sqlite3.Connection):
         self.conn = conn
+        self.dialect = dialect_of(conn)
 
     def second(self) -> "StatsStore | None":
-        """Another StatsStore on its own read-only connection to the same file, for a helper thread (SQLite
-        runs a query without Python's lock, so two connections use two cores); None for an in-memory database
-        or when the file cannot be opened so. The caller closes it (`close`)."""
+        """Another StatsStore on its own read-only connection to the same database, for a helper thread
+        (SQLite runs a query without Python's lock, so two connections use two cores; a server runs each
+        connection's query in its own process); None for an in-memory database or when it cannot be opened
+        so. The caller closes it (`close`)."""
+        if self.dialect.server:
+            try:
+                conn = self.conn.another()
+                conn.execute("SET default_transaction_read_only = on")
+                return StatsStore(conn)
+            except (StorageError, DomainError):
+                return None
         try:
             path = self.conn.execute("PRAGMA database_list").fetchone()[2]
             if not path:
@@ -282,7 +294,8 @@ class StatsStore:
         extra, extra_params = "", []
         if q.get("channel"):
             extra, extra_params = " AND k.channel = ?", [q["channel"]]
-        sql = (f"SELECT count(*), sum({_MET}), sum(k.channel = ?), sum(k.channel = ? AND {_MET}) "
+        count_if = self.dialect.count_if
+        sql = (f"SELECT count(*), {count_if(_MET)}, {count_if('k.channel = ?')}, {count_if(f'k.channel = ? AND {_MET}')} "
                "FROM clocks k INDEXED BY clocks_unit_due WHERE k.step = ? AND k.handling_unit = ? "
                f"AND k.due >= ? AND k.due <= ?{extra}")
         out = []
@@ -390,7 +403,7 @@ class StatsStore:
 
     # ---- the disputes behind a mediation number (issue 9's figures, MediationStore.success_figures) ----------
     _DISPUTE_OUTCOMES = {
-        "succeeded": "1", "confirmed": "d.confirm_result = '确认有效'",
+        "succeeded": "1 = 1", "confirmed": "d.confirm_result = '确认有效'",
         "performed": "d.performance IN ('即时履行', '按期履行')",
         "criminal": "instr(d.risk_reasons, '可能激化为刑事案件') > 0",
         "group_petition": "instr(d.risk_reasons, '可能引发群体性上访') > 0",

@@ -19,7 +19,7 @@ import re
 from typing import Any, Iterator, Sequence
 
 import psycopg
-from psycopg.adapt import Dumper
+from psycopg.adapt import Dumper, Loader
 
 from ..dialect import POSTGRESQL
 from ..errors import StorageError
@@ -32,6 +32,15 @@ class _Untyped(Dumper):
 
     def dump(self, obj: Any) -> bytes:
         return (str(int(obj)) if isinstance(obj, bool) else repr(obj) if isinstance(obj, float) else str(obj)).encode()
+
+
+class _Number(Loader):
+    """numeric results (a sum or avg of integer columns: the schema has no numeric column) as SQLite gives
+    them: a whole number as int, anything else as float — never Decimal, which JSON and the reports refuse."""
+
+    def load(self, data) -> int | float:
+        text = bytes(data).decode()
+        return float(text) if any(ch in text for ch in ".eEN") else int(text)
 
 
 # ---- statements ------------------------------------------------------------------------------------------
@@ -116,6 +125,7 @@ class PgConnection:
         self.raw = raw
         for kind in (int, float, bool):
             raw.adapters.register_dumper(kind, _Untyped)
+        raw.adapters.register_loader("numeric", _Number)
         self._identity: dict[str, str] | None = None
         self._keys: dict[str, list[str]] | None = None
         self._columns: dict[str, list[tuple]] = {}      # PRAGMA table_info answers, per table
@@ -124,6 +134,13 @@ class PgConnection:
     @classmethod
     def open(cls, target: str, password: str | None = None) -> "PgConnection":
         return cls(pg_db.connect(target, password))
+
+    def another(self) -> "PgConnection":
+        """A second connection to the same database with the same login (a helper thread's reads: the
+        report counts on two server cores at once)."""
+        from psycopg.conninfo import make_conninfo
+        info = self.raw.info
+        return PgConnection(pg_db.connect(make_conninfo(**info.get_parameters()), info.password or None))
 
     # ---- the sqlite3.Connection surface ---------------------------------------------------------------
     @property
