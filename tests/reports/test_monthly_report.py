@@ -103,13 +103,14 @@ def test_xlsx_reads_back_numbers_and_percentages(march):
     assert low[0].fill.fgColor.rgb.endswith("FFE0E0")
 
 
-@pytest.mark.sqlite_only(reason="the CLI on a server (--db URL) is pgfront's area (issue 12 round 4)")
 def test_cli_report_json_has_the_contract_keys(story, tmp_path, capsys):
     from xinfang.cli.main import main
     ws, _, _ = story
-    # the CLI opens a file database: copy the story into one
-    db = tmp_path / "story.db"
-    ws.store.conn.execute("VACUUM INTO ?", (str(db),))
+    # the CLI opens the server database itself, or a file: copy the in-memory story into one
+    db = ws.store.path
+    if not ws.store.dialect.server:
+        db = tmp_path / "story.db"
+        ws.store.conn.execute("VACUUM INTO ?", (str(db),))
     assert main(["--db", str(db), "--now", "2026-06-01", "report", "monthly", "2026-03", "--json"]) == 0
     import json
     out = json.loads(capsys.readouterr().out)

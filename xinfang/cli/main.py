@@ -22,8 +22,6 @@ SERVER_PENDING = {
     ("check", None): "数据完整性检查（check）",
     ("reindex", None): "重建搜索索引（reindex）",
     ("demo", None): "生成演示数据",
-    ("report", "monthly"): "统计报表", ("report", "period"): "统计报表", ("report", "cases"): "统计报表",
-    ("dispute", "stats"): "调解统计",
 }
 
 
