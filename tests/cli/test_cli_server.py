@@ -11,9 +11,10 @@ from xinfang.cli import commands
 from xinfang.cli.main import SERVER_PENDING, main
 from xinfang.domain.problems import DomainError
 from xinfang.services import Workspace
-from xinfang.services.server import ServerAddress, ServerLoginError, test_connection as probe_server
+from xinfang.services.server import PENDING, ServerAddress, ServerLoginError, test_connection as probe_server
 
 from tests.helpers import case_json
+from tests.pg_login import password_db  # noqa: F401  (fixture)
 from tests.pg_server import server_url
 
 
@@ -28,25 +29,6 @@ def server_db(pg_server):
     """An empty database on the test server, as a --db URL."""
     name = pg_server.create_database()
     yield server_url(pg_server.dsn(name))
-    pg_server.drop_database(name)
-
-
-@pytest.fixture
-def password_db(pg_server, monkeypatch):
-    """A role that must give a password (scram) and a database it owns: (url, password). Its pg_hba line
-    names the role only, so every other test keeps the socket's trust."""
-    role, password = "pw_" + uuid.uuid4().hex[:8], "Xf-" + uuid.uuid4().hex[:10]
-    hba = pg_server.folder / "data" / "pg_hba.conf"
-    hba.write_text(f"local all {role} scram-sha-256\n" + hba.read_text())
-    name = pg_server.create_database()
-    with psycopg.connect(pg_server.conninfo, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {role} LOGIN PASSWORD '{password}'")
-        conn.execute(f"ALTER DATABASE {name} OWNER TO {role}")
-        conn.execute("SELECT pg_reload_conf()")
-    monkeypatch.delenv("XINFANG_DB_PASSWORD", raising=False)
-    monkeypatch.setenv("PGPASSFILE", str(pg_server.folder / "none.pgpass"))   # not the user's own
-    url = server_url(pg_server.dsn(name)).replace("user=xinfang", f"user={role}")
-    yield url, password
     pg_server.drop_database(name)
 
 
@@ -75,15 +57,29 @@ PENDING_ARGV = {    # a well-formed call of each command still refused on a serv
 }
 
 
-@pytest.mark.parametrize("command", sorted(SERVER_PENDING, key=str))
-def test_parts_not_yet_on_a_server_are_refused_in_chinese(capsys, command, tmp_path, monkeypatch):
-    """Refused before anything connects (the URL here names no server at all)."""
+def test_parts_not_yet_on_a_server_are_refused_in_chinese(capsys, tmp_path, monkeypatch):
+    """Refused before anything connects (the URL here names no server at all); a part leaves the list when
+    its owner ports it (services/server.PENDING)."""
     monkeypatch.chdir(tmp_path)
-    argv = PENDING_ARGV[command]
-    code, out, err = run(capsys, "--db", "postgresql://clerk@127.0.0.1:1/xinfang", *argv, "--json")
-    assert code == 2 and out == ""
-    assert json.loads(err)["error"].startswith("服务器数据库暂不支持")
+    for command, part in SERVER_PENDING.items():
+        if part not in PENDING:
+            continue
+        code, out, err = run(capsys, "--db", "postgresql://clerk@127.0.0.1:1/xinfang", *PENDING_ARGV[command], "--json")
+        assert code == 2 and out == "", command
+        assert json.loads(err)["error"].startswith("服务器数据库暂不支持" + PENDING[part]), command
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_workspace_refuses_them_too_so_the_gui_says_the_same(server_db):
+    ws = Workspace.open(server_db, sample=True)
+    try:
+        calls = {"check": ws.check, "backup": lambda: ws.backups, "demo": lambda: ws.demo_data}
+        for part, call in calls.items():
+            if part in PENDING:
+                with pytest.raises(DomainError, match="服务器数据库暂不支持" + PENDING[part]):
+                    call()
+    finally:
+        ws.close()
 
 
 def test_a_server_that_is_down_is_told_in_chinese_and_nothing_is_made(capsys, tmp_path, monkeypatch):

@@ -9,26 +9,25 @@ from datetime import datetime
 from pathlib import Path
 
 from ..services.errors import describe
-from ..domain.problems import DomainError
+from ..services import server
 from ..services.server import check_target, is_server_url
 from . import commands
 from ..services.arguments import ChineseArgumentParser, UsageError, bounded_int
 
 EXIT_ERROR = 2
 
-# Commands that do not work on a database server yet (issue 12, being ported this round): refused in Chinese
-# instead of failing with a server error. Each part's owner deletes its line when the part works on a server.
+# Commands of the parts that do not work on a database server yet (services/server.PENDING, whose owners delete
+# their part there when it works): refused before connecting, in Chinese.
 SERVER_PENDING = {
-    ("check", None): "数据完整性检查（check）",
-    ("reindex", None): "重建搜索索引（reindex）",
-    ("demo", None): "生成演示数据",
+    ("check", None): "check", ("reindex", None): "check",
+    ("demo", None): "demo",
 }
 
 
 def refuse_pending(command: str | None, sub: str | None) -> None:
-    what = SERVER_PENDING.get((command, sub))
-    if what:
-        raise DomainError(f"服务器数据库暂不支持{what}：这部分正在移植，请暂在本机数据库（文件）上使用")
+    part = SERVER_PENDING.get((command, sub))
+    if part:
+        server.refuse_pending(part)
 EXIT_INTERRUPTED = 130
 
 

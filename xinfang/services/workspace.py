@@ -24,7 +24,7 @@ from .integrity import Integrity
 from .access import Access
 from .attachment_files import files_folder
 from .routing import RoutingMixin
-from .server import check_target
+from .server import check_target, refuse_pending
 from .users import Users
 
 Now = Callable[[], datetime]
@@ -130,6 +130,10 @@ class Workspace(RoutingMixin):
         """The database is on a PostgreSQL server (several seats), not a file on this PC."""
         return self.store.dialect.server
 
+    def not_on_server_yet(self, part: str) -> None:
+        """Refuse in Chinese a part not yet ported to a server (services/server.PENDING) when on one."""
+        refuse_pending(part, self.on_server)
+
     @classmethod
     def on_store(cls, store: Store, now: Now = datetime.now, data_dir: Path | None = None,
                  seed_reference: bool = True, sample: bool = True) -> "Workspace":
@@ -163,6 +167,7 @@ class Workspace(RoutingMixin):
     @property
     def demo_data(self):
         """清除演示数据: what the demo generator made, found and removed (services/demo_data.py)."""
+        refuse_pending("demo", self.on_server)
         from .demo_data import DemoData
         return DemoData(self)
 
@@ -661,6 +666,11 @@ class Workspace(RoutingMixin):
                 rows[row] = tuple(r)
         return rows
 
+    def change_mark(self) -> tuple:
+        """Compare two of these to see whether anyone saved something in between (the GUI's refresh across
+        seats polls it every few seconds: services/refresh in ui/main_window)."""
+        return self.store.change_mark()
+
     def count(self, f: ListFilter = ListFilter()) -> int:
         return self.store.count(self.access.scope(f))
 
@@ -696,6 +706,7 @@ class Workspace(RoutingMixin):
         """数据完整性检查 (services/integrity.py); with `anchor` only what came after it. 积案 chains are in
         the ledger walk; here each record's row is also compared with the replay of its events. `workers`:
         processes replaying cases (None: chosen by size and machine)."""
+        refuse_pending("check", self.on_server)
         report = self.integrity.check(anchor=anchor, progress=progress, workers=workers, deep=deep)
         backlog = self.backlog.check()
         report["disputes"] = self.mediation.db.total()     # their events are verified with the ledger
@@ -711,6 +722,7 @@ class Workspace(RoutingMixin):
 
     def reindex(self, progress=None) -> int:
         """Rebuild the search index (after a killed demo load, or when check reports cases missing from it)."""
+        refuse_pending("check", self.on_server)
         return self.integrity.reindex(progress=progress)
 
     def anchor(self) -> str:

@@ -36,3 +36,10 @@ class CaseLookups:
         rows = self.q("SELECT c.handling_unit, count(*) FROM cases c JOIN units u ON u.code = c.handling_unit "
                       "WHERE u.kind = ? GROUP BY c.handling_unit ORDER BY 2 DESC, 1 LIMIT 1", (kind,))
         return rows[0][0] if rows else None
+
+    def change_mark(self) -> tuple:
+        """What moves whenever anyone (another seat, the CLI on the same file) saves something: the ledger's
+        head (every action appends to it) and the newest case row (a bulk load). Two index lookups, so a
+        front end may ask every few seconds."""
+        rows = self.q("SELECT (SELECT max(seq) FROM ledger), (SELECT max(id) FROM cases)")
+        return tuple(rows[0])

@@ -107,7 +107,10 @@ def _window_size(text: str) -> str:
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     from ..services.arguments import ChineseArgumentParser, bounded_int
     p = ChineseArgumentParser(prog="xinfang-gui", description="信访事项管理系统（桌面版）")
-    p.add_argument("--db", type=Path, default=None, help="数据库文件（默认：用户数据目录下的 xinfang.db）")
+    p.add_argument("--db", default=None,
+                   help="数据库文件，或数据库服务器 postgresql://用户名@地址[:端口]/库名（默认：上次的选择；"
+                        "第一次启动时询问）")
+    p.add_argument("--read-only", action="store_true", help="只读方式打开（只查看和打印）")
     p.add_argument("--user", default=None, help="当前用户登录名（默认：操作系统用户名）")
     p.add_argument("--demo", type=bounded_int(0, 10_000_000, "演示案件数"), nargs="?", const=FIRST_RUN_DEMO, default=0, metavar="N",
                    help=f"打开演示数据库（与正式数据库分开；为空时生成 N 件演示信访件，默认 {FIRST_RUN_DEMO}）")
@@ -292,6 +295,62 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def open_chosen(args, demo: bool):
+    """The database to open: --db, the demo database, the remembered choice, or the start dialog
+    (本机数据库 / 连接服务器, ui/connect_dialog.py). A server that refuses (password, address, a database
+    with the wrong text rules …) brings the dialog back with the reason; a file that cannot be opened is
+    told and the program ends, as before. Returns (ws, target, new database file), or the exit code: 0 when
+    the person chose 退出, 2 when the database could not be opened."""
+    from ..services import Workspace
+    from ..services.errors import describe
+    from ..services.server import is_server_url, use_password
+    from .connect_dialog import Choice, ConnectDialog, remember, remembered
+    from .main_window import _settings
+    from .opening import open_in_background
+    from .qt import QMessageBox
+    settings = _settings()
+    last = remembered(settings)
+    if args.db:
+        target = args.db if is_server_url(args.db) else str(Path(args.db).expanduser())
+        choice, ask = Choice(target, None, args.read_only), False
+    elif demo or args.screenshot:
+        choice, ask = Choice(str(demo_db_path() if demo else default_db_path())), False
+    elif last is not None and not last.server:
+        choice, ask = last, False           # 本机数据库 as chosen before (文件 › 更换数据库 asks again)
+    elif last is None and default_db_path().exists():
+        choice, ask = Choice(str(default_db_path())), False     # a PC that used the program before this dialog
+    else:
+        choice, ask = last or Choice(str(default_db_path())), True    # first start, or a server: its password
+    message, asked = "", ask
+    while True:
+        if ask:
+            dialog = ConnectDialog(default_db_path(), choice, message)
+            if dialog.exec() != ConnectDialog.DialogCode.Accepted:
+                return 0
+            choice, asked = dialog.choice, True
+        new = not choice.server and not Path(choice.target).exists()
+        try:
+            ws = open_in_background(lambda c=choice: Workspace.open(
+                c.target, sample=demo, read_only=True if c.read_only else None, password=c.password))
+        except Exception as exc:   # noqa: BLE001 - any failure to open is told in Chinese (services.errors)
+            text = exc.message if isinstance(exc, DomainError) else describe(exc, "gui open", choice.target)[0]
+            where = "" if choice.target in text else f"（数据库：{choice.target}）"
+            if args.screenshot:       # nobody to answer a dialog: say it and exit
+                print(f"错误：{text}{where}", file=sys.stderr)
+                return 2
+            if choice.server:
+                message, ask = text, True       # the dialog again, with the reason and the fields kept
+                continue
+            QMessageBox.critical(None, "无法打开数据库", text if not where else f"{text}\n\n数据库文件：{choice.target}")
+            return 2
+        break
+    if choice.server:
+        use_password(choice.password)       # the window's workers connect with it (memory only)
+    if asked:
+        remember(settings, choice)          # never the password (remember() writes the address only)
+    return ws, choice.target, new
+
+
 def _run(argv: list[str] | None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     log_path = setup_logging()
@@ -306,21 +365,11 @@ def _run(argv: list[str] | None) -> int:
     from .workers import wait_all
 
     demo = bool(args.demo)
-    db = (args.db or (demo_db_path() if demo else default_db_path())).expanduser()
     user = args.user or default_user()
-    new = not db.exists()
-    from .opening import open_in_background
-    try:
-        ws = open_in_background(lambda: Workspace.open(db, sample=demo))    # an upgrade can take minutes
-    except Exception as exc:   # noqa: BLE001 - any failure to open is told in Chinese (services.errors)
-        from ..services.errors import describe
-        text = exc.message if isinstance(exc, DomainError) else describe(exc, "gui open", db)[0]
-        where = "" if str(db) in text else f"（数据库文件：{db}）"
-        if args.screenshot:       # nobody to close a modal box (it blocked forever): say it and exit
-            print(f"错误：{text}{where}", file=sys.stderr)
-        else:
-            QMessageBox.critical(None, "无法打开数据库", f"{text}\n\n数据库文件：{db}" if where else text)
-        return 2
+    opened = open_chosen(args, demo)
+    if isinstance(opened, int):
+        return opened
+    ws, db, new = opened
 
     try:
         from .login import FirstAdminDialog, LoginDialog
@@ -335,7 +384,7 @@ def _run(argv: list[str] | None) -> int:
         if demo and ws.summary()["cases"] == 0:     # all cases, whatever this user may read
             ws.set_setting(DEMO_FLAG, True)
             ws.close()
-            fill_demo(str(db), args.demo)
+            fill_demo(db, args.demo)
             ws = Workspace.open(db, sample=True)
             if not ws.access.has_accounts():
                 add_demo_accounts(ws)     # one per role (README); the trainee logs in as any of them
@@ -352,7 +401,7 @@ def _run(argv: list[str] | None) -> int:
             if not ws.access.has_accounts() and ws.summary()["cases"] == 0:
                 FirstAdminDialog(ws).exec()   # a new office database: its administrator (暂不设置: no passwords)
 
-        window = MainWindow(ws, user, str(db), auto_backup=not args.screenshot)
+        window = MainWindow(ws, user, db, auto_backup=not args.screenshot)
         icon = app_icon()
         if icon is not None:
             window.setWindowIcon(icon)

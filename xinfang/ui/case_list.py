@@ -180,6 +180,7 @@ class CaseListScreen(QWidget):
         self.model.loadingChanged.connect(self._loading)
         self.model.modelReset.connect(self._update_count)
         self.model.loaded.connect(lambda _: self._update_count())
+        self.model.outdated.connect(self._outdated)
 
         bar = QFrame()
         bar.setObjectName("filterBar")
@@ -340,6 +341,11 @@ class CaseListScreen(QWidget):
         self.busy.setVisible(on)
         self.busy_label.setVisible(on)
         self._update_count()
+
+    def _outdated(self, total: int) -> None:
+        """Other seats changed the cases this list shows, in an order that cannot take them in place."""
+        self._update_count()
+        self.count_label.setText(self.count_label.text() + f"（其他用户已更新，现为 {total:,} 件，按 F5 刷新列表）")
 
     def _update_count(self) -> None:
         n = self.model.rowCount()

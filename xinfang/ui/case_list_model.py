@@ -72,6 +72,7 @@ class CaseListModel(QAbstractTableModel):
 
     loadingChanged = Signal(bool)
     loaded = Signal(int)          # total rows, emitted when the full id list is in place
+    outdated = Signal(int)        # another seat changed how many cases match (an order other than newest first)
 
     def __init__(self, ws, parent=None, *, backend: Backend | None = None, db_path: str | None = None,
                  sync_limit: int = 20_000, unit_names: dict[str, str] | None = None):
@@ -132,6 +133,51 @@ class CaseListModel(QAbstractTableModel):
     def refresh(self) -> None:
         self.load()
 
+    def refresh_visible(self) -> None:
+        """Another seat (or the CLI on the same file) saved something. Not a reload: at 1M the id list takes
+        a second and would reset the view under the user. The shown rows are re-read when next drawn (only
+        the visible window: `data()` asks for those); in the default order (newest first) cases registered
+        since are put on top from one `first_page` (the rows below keep their selection); in another order
+        the count is re-read and `outdated` tells the screen to offer F5."""
+        if self.loading:
+            return                      # the id list being loaded will show it
+        self._refresh_due_dates()
+        self._pages.clear()
+        self._last_page = -1
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
+        gen, f = self._gen, self.filter
+        newest_first = self.order == "id" and self.descending
+        ask = (lambda ws: ws.first_page(f, PAGE)) if newest_first else (lambda ws: ws.count(f))
+        take = self._put_on_top if newest_first else self._recount
+        if self.backend is None:
+            take(gen, ask(self.ws))
+        else:
+            self.backend.submit(ask, on_done=lambda result, g=gen: take(g, result),
+                                stale=lambda g=gen: g != self._gen)
+
+    def _put_on_top(self, gen: int, head) -> None:
+        if gen != self._gen or self.loading:
+            return
+        newest = self._ids[0] if len(self._ids) else 0
+        new = [i for i in head if i > newest]
+        if not new:
+            return
+        if len(new) == len(head) and len(self._ids):
+            self.load()                 # more new cases than a page: the ordinary load
+            return
+        self.beginInsertRows(QModelIndex(), 0, len(new) - 1)
+        self._ids = array("q", new) + self._ids
+        self._total += len(new)
+        self._pages.clear()
+        self._last_page = -1
+        self.endInsertRows()
+        self.loaded.emit(self._total)
+
+    def _recount(self, gen: int, total: int) -> None:
+        if gen == self._gen and total != self._total:
+            self.outdated.emit(total)
+
     def set_ids(self, ids) -> None:
         """Show exactly these case ids (dashboard lists)."""
         self._gen += 1
@@ -139,6 +185,18 @@ class CaseListModel(QAbstractTableModel):
         ids = array("q", ids)
         self._reset(ids, len(ids))
         self._set_loading(False)
+
+    def show_ids(self, ids) -> None:
+        """`set_ids`, but the same list again (a refresh) only re-reads its rows: selection and scroll stay."""
+        ids = array("q", ids)
+        if ids != self._ids or self.loading:
+            self.set_ids(ids)
+            return
+        self._refresh_due_dates()
+        self._pages.clear()
+        self._last_page = -1
+        if self._total:
+            self.dataChanged.emit(self.index(0, 0), self.index(self._total - 1, len(COLUMNS) - 1))
 
     def _reset(self, ids: array, total: int) -> None:
         self.beginResetModel()

@@ -176,10 +176,10 @@ class Dashboard(QWidget):
         over = self.data.get("逾期", {})
         near = self.data.get("临期", {})
         urgent = array("q", list(over.get("ids", [])) + list(near.get("ids", [])))
-        self.urgent_model.set_ids(urgent)
+        self.urgent_model.show_ids(urgent)
         self.urgent_title.setText(f"逾期与临期（逾期 {over.get('count', 0):,} 件，临期 {near.get('count', 0):,} 件）")
         mine = self.data.get("我登记的", {})
-        self.mine_model.set_ids(mine.get("ids", []))
+        self.mine_model.show_ids(mine.get("ids", []))
         self.mine_title.setText(f"我登记的（{mine.get('count', 0):,} 件）")
         self.refreshed.emit()
 

@@ -11,6 +11,7 @@ from .dashboard import Dashboard
 from .session import SessionMixin
 from .qt import (QKeySequence, QLabel, QMainWindow, QMessageBox, QShortcut, Qt, QTabBar, QTabWidget, QToolButton,
                  QVBoxLayout, QWidget)
+from .seats import ChangeWatcher
 from .timers import WorkspaceTimer, stop_timers
 from .backup_page import backup_on_close
 from ..services.workspace import is_server_url
@@ -115,11 +116,19 @@ class MainWindow(SessionMixin, QMainWindow):
         self._pending_refresh = WorkspaceTimer(self, ws, 100, self.refresh_data)
         # automatic backups (the app turns them on): a check every 10 minutes makes at most one a day,
         # and closing the window makes one; a read-only file (a CD) cannot change, so none of it
-        self.auto_backup = auto_backup and self.db_path != ":memory:" and not getattr(ws, "read_only", False)
+        # on a server the IT department backs up the database (README), not each seat
+        self.auto_backup = auto_backup and self.db_path != ":memory:" and not getattr(ws, "read_only", False) \
+            and not getattr(ws, "on_server", False)
         set_read_only(self.db_path, getattr(ws, "read_only", False))
         self._backup_timer = WorkspaceTimer(self, ws, AUTO_BACKUP_CHECK_MS, self._auto_backup, single_shot=False)
         if self.auto_backup:
             self._backup_timer.start()
+
+        # other seats' work (and the CLI's on the same file) shows without a restart (ui/seats.py)
+        self.watcher = ChangeWatcher(ws, self.backend, self)
+        self.watcher.changed.connect(self.refresh_from_elsewhere)
+        if self.backend is not None:
+            self.watcher.start()
 
         self._build_menu()          # 文件 first, then the session's 账户 menu
         self.restore_columns()
@@ -182,8 +191,16 @@ class MainWindow(SessionMixin, QMainWindow):
         self.clear_demo_action.setToolTip("删除演示数据生成器放进本数据库的虚构信访件（管理员；先自动备份，记入账本）")
         self.clear_demo_action.triggered.connect(self.clear_demo)
         self.clear_demo_action.setEnabled(not self.demo and self.ws.access.can(PURGE))
+        self.change_database_action = menu.addAction("更换数据库（本机 / 服务器）…")
+        self.change_database_action.setToolTip("改用本机的另一个数据库文件，或连接单位的数据库服务器（程序将重新启动）")
+        self.change_database_action.triggered.connect(self.change_database)
+        self.change_database_action.setEnabled(not self.demo)
         menu.addSeparator()
         menu.addAction("退出", self.close)
+
+    def change_database(self) -> bool:
+        from .connect_dialog import change_database
+        return change_database(self)
 
     def clear_demo(self):
         from .demo_purge import clear_demo
@@ -260,6 +277,13 @@ class MainWindow(SessionMixin, QMainWindow):
         """Where the 登记 form keeps typed input until it is saved (one file per database and user)."""
         if self.db_path == ":memory:":
             return None
+        if getattr(self.ws, "on_server", False):     # not beside a file: in this PC's user folder
+            import hashlib
+            import platformdirs
+            folder = os.path.join(platformdirs.user_data_dir("xinfang", appauthor=False), "drafts")
+            os.makedirs(folder, exist_ok=True)
+            key = hashlib.sha1(self.db_path.encode("utf-8")).hexdigest()[:12]
+            return os.path.join(folder, f"server-{key}.draft-{self.actor}.json")
         return f"{self.db_path}.draft-{self.actor}.json"
 
     def recover_draft(self) -> bool:
@@ -522,13 +546,27 @@ class MainWindow(SessionMixin, QMainWindow):
             self._make_register_form()
         if self.auto_backup:
             self._backup_timer.start()
+        if self.backend is not None:
+            self.watcher.start()
         self.schedule_refresh()
 
     # ---- refresh -------------------------------------------------------------------------------
     def schedule_refresh(self) -> None:
         self._pending_refresh.start()
 
+    def refresh_from_elsewhere(self) -> None:
+        """Someone else saved something: the 工作台 and the case list re-read what they show (the list only its
+        visible window, and a row being edited or selected stays where it is); open case tabs are left alone
+        (saving from a stale one is refused with 本件已被他人更新)."""
+        if self.ws.closed or not self.tabs.isTabEnabled(TAB_DASHBOARD):
+            return
+        self.dashboard.refresh()
+        if self._list_loaded:
+            self.case_list.model.refresh_visible()
+        self.update_status()
+
     def refresh_data(self) -> None:
+        self.watcher.seen()
         if not self.tabs.isTabEnabled(TAB_DASHBOARD):    # this user reads no petitions (e.g. 调解员 only)
             self.update_status()
             return

@@ -23,4 +23,4 @@ from PySide6.QtWidgets import QDoubleSpinBox  # noqa: E402,F401  (积案 target 
 from PySide6.QtSvgWidgets import QSvgWidget  # noqa: E402,F401  (报表 charts drawn by reportlab as SVG)
 from PySide6.QtWidgets import QMenu  # noqa: E402,F401
 from PySide6.QtCore import QByteArray  # noqa: E402,F401
-from PySide6.QtCore import QProcess, QSettings  # noqa: E402,F401  (main window: demo window, remembered layout)
+from PySide6.QtCore import QProcess, QProcessEnvironment, QSettings  # noqa: E402,F401  (main window: demo window, remembered layout; connect_dialog)
