@@ -6,6 +6,7 @@ import pytest
 from xinfang.cli.main import main
 from xinfang.domain import passwords
 
+from tests.cli_engines import stored_bytes
 from tests.helpers import case_json
 
 ADMIN_PW, CLERK_PW, UNIT_PW = "admin-pass-1", "clerk-pass-1", "unit-pass-11"
@@ -19,8 +20,8 @@ def cheap_hashes(monkeypatch):
 
 
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = str(tmp_path / "cli.db")
+def db(cli_target, capsys):
+    path = cli_target            # a file, and a server database (tests/cli/conftest.py)
     assert main(["init", "--sample", "--db", path]) == 0       # the sample unit directory (承办 accounts name units)
     capsys.readouterr()
     return path
@@ -141,7 +142,7 @@ def test_passwords_lockout_and_unlock_through_the_cli(capsys, monkeypatch, db, t
     assert code == 0
     code, _, _ = run(capsys, monkeypatch, "case", "list", "--db", db, "--user", "li", password="clerk-pass-3")
     assert code == 0
-    raw = open(db, "rb").read()
+    raw = stored_bytes(db)
     assert b"clerk-pass" not in raw and ADMIN_PW.encode() not in raw
 
 
