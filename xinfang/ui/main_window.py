@@ -563,7 +563,14 @@ class MainWindow(SessionMixin, QMainWindow):
         self.dashboard.refresh()
         if self._list_loaded:
             self.case_list.model.refresh_visible()
-        self.update_status()
+        if self.backend is None:
+            self.update_status()
+        else:                           # the case count (a count(*) at 1M) off the GUI thread
+            self.backend.submit(lambda w: w.summary(), on_done=self._status_arrived)
+
+    def _status_arrived(self, summary: dict) -> None:
+        if not self.ws.closed:
+            self.update_status(summary)
 
     def refresh_data(self) -> None:
         self.watcher.seen()
