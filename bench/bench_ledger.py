@@ -81,8 +81,8 @@ def parts(path: str, say) -> None:
     """The full check's parts one after the other, each in this process on a read-only connection (the check runs
     SQLite's own check in a thread beside the rest, and the cases in worker processes)."""
     from xinfang.services import integrity
-    from xinfang.storage import digests, verify
-    conn = verify.open_reader(path)
+    from xinfang.storage import digests, verify, verify_engine
+    conn = verify_engine.open_file_reader(path)
     conn.execute("BEGIN")
     _, wall, used = timed(lambda: conn.execute("PRAGMA integrity_check").fetchone())
     say("part: SQLite integrity_check (whole file)", f"{wall:.1f} s (CPU {used:.1f} s)")

@@ -13,7 +13,8 @@ import sys
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
-from ..storage import digests, ledger, mediation_store, projection, verify, verify_fast, verify_records
+from ..storage import (digests, ledger, mediation_store, projection, verify, verify_engine, verify_fast,
+                       verify_records)
 
 Progress = Callable[[int, int], Any]
 
@@ -35,10 +36,6 @@ FIELD_LABELS = {
 # What an anchored check reports for SQLite's whole-file integrity (it looks only after the anchor).
 INTEGRITY_SKIPPED = "未做（从锚点起的核对只查锚点之后的记录，全库完整性由完整检查核对）"
 
-# Which of SQLite's own checks of the file ran (the report's "integrity_kind").
-INTEGRITY_KINDS = {"quick": "快速检查（页面、B树、记录与约束；不逐条核对索引）",
-                   "deep": "深度检查（另逐条核对每个索引与数据行）", "anchor": "从锚点起"}
-
 _ANCHOR = re.compile(r"^\s*(\d+)\s*:\s*([0-9a-fA-F]{64})\s*$")
 
 
@@ -55,6 +52,7 @@ class Integrity:
         self.workers = workers          # processes replaying cases in a full check; None: by size and machine
         self._workers = workers
         self._trust = True              # the sealed digests verified (set by each check)
+        self._reader = None             # how case workers read the check's snapshot (set by each check)
 
     @property
     def conn(self):
@@ -94,28 +92,25 @@ class Integrity:
         conn = self.conn
         self._workers = workers if workers is not None else self.workers
         start = parse_anchor(anchor) if anchor else (0, ledger.GENESIS)
-        # the whole file's structure is checked beside the walk (a thread, a second core); an anchored check
+        # the engine's own check of its files runs beside the walk (a thread, a second core); an anchored check
         # looks only at what came after the anchor, so it leaves that to the full check
-        background = None if anchor else verify.BackgroundIntegrity(conn, self.store.path, self.store.read_only,
-                                                                    deep=deep)
-        own = not conn.in_transaction
-        if own:
-            conn.execute("BEGIN")               # one snapshot for every query of the walk (WAL: writers go on)
+        background = None if anchor else verify_engine.background_check(conn, self.store.path,
+                                                                         self.store.read_only, deep=deep)
         try:
-            report = self._check(anchor, start, progress)
+            # one snapshot for every query of the walk (writers go on meanwhile); the workers read it too
+            with verify_engine.snapshot(conn, self.store.path, self.store.read_only) as self._reader:
+                report = self._check(anchor, start, progress)
             report["integrity"] = background.get() if background else INTEGRITY_SKIPPED
-            report["integrity_kind"] = INTEGRITY_KINDS["anchor" if anchor else "deep" if deep else "quick"]
+            report["integrity_kind"] = background.kind if background else verify_engine.KINDS["anchor"]
         except BaseException:
             if background is not None:
                 background.cancel()
             raise
-        finally:
-            if own and conn.in_transaction:
-                conn.execute("ROLLBACK")
         if progress is not None:
             progress(1, 1)
-        if report["integrity"] not in ("ok", INTEGRITY_SKIPPED):
-            report["problems"].insert(0, f"SQLite 完整性检查未通过：{report['integrity']}")
+        if report["integrity"] != "ok" and report["integrity"] != INTEGRITY_SKIPPED and \
+                not verify_engine.owned_by_server(report["integrity"]):
+            report["problems"].insert(0, f"{background.problem}{report['integrity']}")
             report["ok"] = False
         return report
 
@@ -147,7 +142,8 @@ class Integrity:
         # sealed digest changed behind the program's back vouches for nothing, so then every case is replayed.
         # An anchored check replays the few cases it looks at.
         sealed_problems = [] if anchor else digests.batch_problems(conn)
-        self._trust = not anchor and not sealed_problems
+        # on a server the rows' digests are not computed yet (digests.row_digest): every case is replayed
+        self._trust = not anchor and not sealed_problems and not verify_engine.is_server(conn)
         # a full check's case workers start now and run beside the walk: together with SQLite's own check in
         # its thread that keeps both cores busy from the start (at 1M: 123 s → see bench/RESULTS.md)
         started = None if anchor else self._start_cases(cases)
@@ -159,15 +155,7 @@ class Integrity:
             problems += verify.unledgered_events(conn, since, walk.kinds)
             problems += verify.purge_problems(conn)
             problems += sealed_problems
-            if anchor:
-                # no DISTINCT: SQLite would answer it by scanning a whole index instead of the id range
-                case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?",
-                                                              (since.get("case", 0),))})
-                records = {k: sorted({r[0] for r in conn.execute(
-                    "SELECT record FROM record_events WHERE id > ? AND +kind = ?", (since.get(k, 0), k))})
-                    for k in ledger.KINDS if k != "case"}
-            else:
-                case_ids, records = None, None
+            case_ids, records = verify.touched_since(conn, since) if anchor else (None, None)
             # the rest of the check runs while the workers (if any) still check cases; its findings are listed
             # after theirs, as always
             clock_owners = list(verify.clock_owner_problems(conn, case_ids))
@@ -214,20 +202,16 @@ class Integrity:
 
     def _start_cases(self, cases: int):
         """The worker processes of a full check over ranges of case ids, started (None: the cases are checked
-        in this process, by `_cases`). Each worker reads its own snapshot on its own read-only connection."""
+        in this process, by `_cases`). Each worker reads the check's snapshot on its own read-only connection."""
         workers = self._workers if self._workers is not None else _default_workers(cases)
         span = verify.case_id_span(self.conn) if workers > 1 else None
-        if span is None or self.store.path == ":memory:":
+        if span is None or self._reader is None:
             return None
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        lo, hi = span
-        size = max(1_000, (hi - lo + 1) // 64 + 1)       # ~64 ranges: steady progress, even load
-        ranges = [(a, min(a + size - 1, hi)) for a in range(lo, hi + 1, size)]
         # spawn, not fork: safe from a GUI thread and the same on Windows
         pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))
-        futures = [pool.submit(check_case_range, self.store.path, r, self.store.read_only, self._trust)
-                   for r in ranges]
+        futures = [pool.submit(check_case_range, self._reader, r, self._trust) for r in _ranges(span)]
         return pool, futures
 
     def _cases(self, started, case_ids: list[int] | None, problems: list[str], step) -> list[str]:
@@ -235,11 +219,23 @@ class Integrity:
         (case row, petitioners, clocks, repeat links, attachments); returns the numbers of the cases found
         wrong. `started`: the workers of `_start_cases`, whose results are gathered here."""
         if started is None:
-            found, broken, _n = check_cases(self.conn, case_ids, None, step, self._trust)
-            problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+            # a server hands a whole query's rows over at once: a full check there reads range by range
+            span = verify.case_id_span(self.conn) if case_ids is None and verify_engine.is_server(self.conn) else None
+            broken: list[str] = []
+            checked = 0
+            for between in _ranges(span) if span else [None]:
+                def moved(d, _t, base=checked):
+                    if step is not None:
+                        step(base + d, 0)
+                found, bad, n = check_cases(self.conn, case_ids, between, moved, self._trust)
+                problems += found[:max(0, PROBLEM_LIMIT - len(problems))]
+                broken += bad
+                checked += n
+                if step is not None and span:
+                    step(checked, 0)
             return broken
         pool, futures = started
-        broken: list[str] = []
+        broken = []
         checked = 0
         try:
             for fut in futures:
@@ -280,12 +276,18 @@ def _default_workers(cases: int) -> int:
     return 2
 
 
-def check_case_range(path: str, between: tuple[int, int], immutable: bool = False,
+def _ranges(span: tuple[int, int]) -> list[tuple[int, int]]:
+    """~64 closed ranges of case ids over `span`, at least 1,000 ids each: steady progress, even load."""
+    lo, hi = span
+    size = max(1_000, (hi - lo + 1) // 64 + 1)
+    return [(a, min(a + size - 1, hi)) for a in range(lo, hi + 1, size)]
+
+
+def check_case_range(reader: verify_engine.Reader, between: tuple[int, int],
                      trust: bool = True) -> tuple[list[str], list[str], int]:
     """A worker process: `check_cases` over a range of case ids on its own read-only connection."""
-    conn = verify.open_reader(path, immutable)
+    conn = verify_engine.open_reader(reader)
     try:
-        conn.execute("BEGIN")                    # one snapshot for the range
         return check_cases(conn, None, between, None, trust)
     finally:
         conn.close()

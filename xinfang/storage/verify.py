@@ -6,10 +6,9 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from .errors import sqlite_message
+from .dialect import dialect_of
 from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
 
 Progress = Callable[[int, int], Any]
@@ -42,7 +41,18 @@ class LedgerWalk:
     kinds: dict[str, int]          # entries walked per record kind
 
 
+def shipped_triggers(conn) -> list[str]:
+    """The names of the append-only triggers this engine's schema ships (a server adds TRUNCATE ones)."""
+    if dialect_of(conn).server:
+        from .pg.verify import SHIPPED_TRIGGERS as ON_SERVER
+        return list(ON_SERVER)
+    return list(SHIPPED_TRIGGERS)
+
+
 def trigger_problems(conn: sqlite3.Connection) -> list[str]:
+    if dialect_of(conn).server:
+        from .pg import verify as pg_verify
+        return pg_verify.trigger_problems(conn)
     found = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall())
     out = []
     for name in SHIPPED_TRIGGERS:
@@ -255,18 +265,8 @@ def case_chains(conn: sqlite3.Connection, ids: list[int] | None = None,
 def case_id_span(conn: sqlite3.Connection) -> tuple[int, int] | None:
     """(lowest, highest) case id among case rows and events (a deleted case still has events), or None."""
     lo, hi = conn.execute("SELECT min(x), max(y) FROM (SELECT min(id) AS x, max(id) AS y FROM cases "
-                          "UNION ALL SELECT min(case_id), max(case_id) FROM events)").fetchone()
+                          "UNION ALL SELECT min(case_id), max(case_id) FROM events) AS spans").fetchone()
     return None if lo is None else (lo, hi)
-
-
-def open_reader(path: str, immutable: bool = False) -> sqlite3.Connection:
-    """A read-only connection to the database file (check's worker processes); `immutable` for a file opened
-    read-only (a CD: nothing may appear beside it, not even -shm)."""
-    conn = sqlite3.connect(Path(path).resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro"),
-                           uri=True, check_same_thread=False)
-    conn.execute("PRAGMA busy_timeout = 5000")
-    conn.execute("PRAGMA cache_size = -32768")
-    return conn
 
 
 def _batched(cur: sqlite3.Cursor, size: int = 5000) -> Iterator[tuple]:
@@ -290,9 +290,17 @@ def record_chains(conn: sqlite3.Connection, kind_name: str) -> Iterator[tuple[st
         yield str(key), n, h, events.get(key, [])
 
 
+def _unindexed(conn) -> str:
+    """The condition on `cases c` of a case without a search-index entry (FTS5's docsize rows on SQLite, a
+    case_search row on a server: storage/pg/search.py)."""
+    if dialect_of(conn).server:
+        return "NOT EXISTS (SELECT 1 FROM case_search d WHERE d.case_id = c.id)"
+    return "NOT EXISTS (SELECT 1 FROM case_search_docsize d WHERE d.id = c.id)"
+
+
 def missing_from_search(conn: sqlite3.Connection, limit: int = 20) -> tuple[int, list[str]]:
     """Cases without a search-index entry: (how many, the first case numbers)."""
-    sql = "FROM cases c WHERE NOT EXISTS (SELECT 1 FROM case_search_docsize d WHERE d.id = c.id)"
+    sql = f"FROM cases c WHERE {_unindexed(conn)}"
     n = conn.execute(f"SELECT count(*) {sql}").fetchone()[0]
     numbers = [r[0] for r in conn.execute(f"SELECT c.number {sql} ORDER BY c.id LIMIT ?", (limit,))] if n else []
     return n, numbers
@@ -301,76 +309,23 @@ def missing_from_search(conn: sqlite3.Connection, limit: int = 20) -> tuple[int,
 def missing_from_search_among(conn: sqlite3.Connection, ids: list[int], limit: int = 20) -> tuple[int, list[str]]:
     """Like `missing_from_search`, for the given case ids only (an anchored check)."""
     numbers = []
+    sql = f"SELECT c.number FROM cases c WHERE c.id = ? AND {_unindexed(conn)}"
     for cid in sorted(set(ids)):
-        row = conn.execute("SELECT c.number FROM cases c WHERE c.id = ? AND NOT EXISTS "
-                           "(SELECT 1 FROM case_search_docsize d WHERE d.id = c.id)", (cid,)).fetchone()
+        row = conn.execute(sql, (cid,)).fetchone()
         if row:
             numbers.append(row[0])
     return len(numbers), numbers[:limit]
 
 
-class BackgroundIntegrity:
-    """SQLite's own check of the whole file on a second, read-only connection in a thread: SQLite runs it
-    without holding Python's lock, so on a multi-core machine it costs no time of the chain walk beside it.
-    `deep`: PRAGMA integrity_check, which also matches every index entry with its row (130 CPU-s on one
-    core at 1M cases, more than the rest of check together); otherwise PRAGMA quick_check: every page,
-    b-tree, record and NOT NULL/CHECK constraint, not the index contents. An in-memory database is checked
-    in place."""
-
-    def __init__(self, conn: sqlite3.Connection, path: str, immutable: bool = False, deep: bool = False):
-        self.conn, self.result, self.error, self.cancelled = conn, None, None, False
-        self.pragma = "PRAGMA integrity_check" if deep else "PRAGMA quick_check"
-        self.worker: sqlite3.Connection | None = None
-        self.thread = None
-        if path == ":memory:" or not Path(path).exists():
-            return
-        import threading
-        try:
-            self.worker = open_reader(path, immutable)
-        except sqlite3.Error:
-            return                                       # checked in place by result()
-        self.thread = threading.Thread(target=self._run, name="integrity_check", daemon=True)
-        self.thread.start()
-
-    def _run(self) -> None:
-        try:
-            if self.cancelled:
-                return
-            self.result = self.worker.execute(self.pragma).fetchone()[0]
-        except sqlite3.Error as exc:
-            self.error = exc
-        finally:
-            self.worker.close()
-
-    def get(self) -> str:
-        """The first line of the check ("ok" when the file is sound); waits for the thread."""
-        if self.thread is not None:
-            self.thread.join()
-        if self.result is None and self.error is not None and _damaged(self.error):
-            self.result = sqlite_message(self.error)
-        if self.result is None:                          # no second connection, or it failed: check here
-            try:
-                self.result = self.conn.execute(self.pragma).fetchone()[0]
-            except sqlite3.DatabaseError as exc:
-                if not _damaged(exc):
-                    raise
-                self.result = sqlite_message(exc)        # so damaged the check itself cannot finish
-        return self.result
-
-    def cancel(self) -> None:
-        """Stop the background check (the user cancelled, or the walk failed)."""
-        self.cancelled = True
-        if self.thread is not None and self.thread.is_alive():
-            try:
-                self.worker.interrupt()
-            except sqlite3.ProgrammingError:             # closed meanwhile: it finished
-                pass
-            self.thread.join()
-
-
-def _damaged(exc: sqlite3.Error) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return (code is not None and code & 0xFF in (11, 26)) or "malformed" in str(exc).lower()
+def touched_since(conn, since: dict[str, int]) -> tuple[list[int], dict[str, list[str]]]:
+    """(case ids, kind -> record keys) with events newer than `since[kind]`: what an anchored check looks at."""
+    # no DISTINCT, and `+kind` keeps SQLite off the kind index: it would scan a whole index instead of the id range
+    kind = "kind" if dialect_of(conn).server else "+kind"
+    case_ids = sorted({r[0] for r in conn.execute("SELECT case_id FROM events WHERE id > ?", (since.get("case", 0),))})
+    records = {k: sorted({r[0] for r in conn.execute(f"SELECT record FROM record_events WHERE id > ? AND {kind} = ?",
+                                                     (since.get(k, 0), k))})
+               for k in KINDS if k != "case"}
+    return case_ids, records
 
 
 # ---- users and settings: their rows against the fold of their events ------------------------------------
