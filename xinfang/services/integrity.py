@@ -13,8 +13,8 @@ import sys
 from typing import Any, Callable
 
 from ..domain.problems import DomainError
-from ..storage import (digests, ledger, mediation_store, projection, verify, verify_engine, verify_fast,
-                       verify_records)
+from ..storage import (digests, ledger, mediation_store, projection, reindex, verify, verify_engine,
+                       verify_fast, verify_records)
 
 Progress = Callable[[int, int], Any]
 
@@ -66,21 +66,9 @@ class Integrity:
     def reindex(self, progress: Progress | None = None, batch: int = 10_000) -> int:
         """Rebuild the search index of every case, in one transaction (a kill leaves the old index whole);
         returns how many cases were indexed."""
-        from ..storage import bulk
         conn = self.conn
-        total = self.store.total_cases()
-        done, last = 0, 0
         with self.store.transaction():
-            bulk.clear_search(conn)
-            while True:
-                rows = bulk.search_rows(conn, last, batch)
-                if not rows:
-                    break
-                bulk.insert_search(conn, bulk.documents(rows))
-                last = rows[-1][0]
-                done += len(rows)
-                if progress is not None:
-                    progress(done, total)
+            done = reindex.rebuild_case_search(conn, self.store.text_index, self.store.total_cases(), progress, batch)
             mediation_store.rebuild_search(conn)       # the disputes' index is rebuilt in the same step
         return done
 
