@@ -8,6 +8,8 @@ from xinfang.services import Workspace
 from xinfang.ui.integrity_page import IntegrityPage
 from xinfang.ui.main_window import MainWindow
 
+from tests.pg_server import pg_database, pg_server  # noqa: F401  (fixtures)
+
 from datetime import datetime
 
 
@@ -104,5 +106,37 @@ def test_the_check_replays_cases_in_worker_processes_from_the_window(qtbot, db_p
         qtbot.waitUntil(lambda: page.last_report is not None, timeout=120_000)
         assert used and not page.last_report["ok"]
         assert page.last_report["broken_chains"] == [number] and number in page.problems.toPlainText()
+    finally:
+        ws.close()
+
+
+def test_the_page_on_a_server(qtbot, pg_database, monkeypatch):
+    """设置 › 数据完整性 on a PostgreSQL database: a clean check names the server's part (no amcheck here: the
+    server looks after its files), then a row changed by the server's superuser is listed."""
+    from tests.pg_server import server_url
+    from tests.storage.check_data import Database, build, open_workspace
+    from xinfang.ui import workers
+    url = server_url(pg_database)
+    build(url)
+    monkeypatch.setattr(workers, "open_for_worker", lambda path: open_workspace(path, clock))
+    ws = open_workspace(url, clock)
+    try:
+        page = _page(qtbot, ws)
+        page.check_button.click()
+        qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
+        assert page.last_report["ok"], page.last_report["problems"]
+        assert page.result.text().startswith("全部完好：案件 60 件") and "数据库服务器：由服务器负责（服务器上未安装 amcheck" in page.result.text()
+        page.grab().save("/tmp/integrity-server-ok.png")
+        db = Database("postgresql", url)
+        number = db.q("SELECT number FROM cases ORDER BY id LIMIT 1 OFFSET 20")[0][0]
+        with db.tamper() as conn:
+            conn.execute("UPDATE cases SET handling_unit = 'X-TAMPERED' WHERE number = ?", (number,))
+        page.last_report = None
+        qtbot.waitUntil(page.check_button.isEnabled, timeout=5_000)
+        page.check_button.click()
+        qtbot.waitUntil(lambda: page.last_report is not None, timeout=60_000)
+        assert page.last_report["broken_chains"] == [number]
+        assert f"案件 {number}：承办单位与事件记录不符" in page.problems.toPlainText()
+        page.grab().save("/tmp/integrity-server-tampered.png")
     finally:
         ws.close()

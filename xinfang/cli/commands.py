@@ -254,8 +254,10 @@ def cmd_sheet(args, out, default_db):
 def cmd_check(args, out, default_db):
     ws = _open(args, default_db)
     report = ws.check(anchor=args.anchor, progress=_progress_bar("检查"), deep=args.deep)
-    lines = [f"案件 {report['cases']} 件，账本 {report['ledger_entries']} 条；"
-             f"SQLite 完整性（{report['integrity_kind']}）：{report['integrity']}",
+    engine = "SQLite 完整性" if report["integrity_of"] == "SQLite 文件" else "服务器数据文件"
+    files = report["integrity"] if report["integrity"].startswith("由服务器负责") else \
+        f"（{report['integrity_kind']}）：{report['integrity']}"
+    lines = [f"案件 {report['cases']} 件，账本 {report['ledger_entries']} 条；{engine}{files}",
              "检查结果：" + ("全部完好" if report["ok"] else f"发现 {len(report['problems'])} 处问题")]
     lines += [f"  - {p}" for p in report["problems"]]
     b = report.get("backlog")

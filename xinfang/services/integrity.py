@@ -90,6 +90,7 @@ class Integrity:
                 report = self._check(anchor, start, progress)
             report["integrity"] = background.get() if background else INTEGRITY_SKIPPED
             report["integrity_kind"] = background.kind if background else verify_engine.KINDS["anchor"]
+            report["integrity_of"] = "数据库服务器" if verify_engine.is_server(conn) else "SQLite 文件"
         except BaseException:
             if background is not None:
                 background.cancel()

@@ -83,7 +83,7 @@ class IntegrityPage(QWidget):
         if report["ok"]:
             self.result.setText(f"全部完好：案件 {report['cases']:,} 件，账本 {report['ledger_entries']:,} 条"
                                 + (f"（自锚点第 {report['checked_from']:,} 条起核对）" if report["checked_from"] else "")
-                                + f"；SQLite 文件：{report.get('integrity_kind', '')}")
+                                + f"；{report.get('integrity_of', 'SQLite 文件')}：{_files(report)}")
             self.result.setStyleSheet("color: #1b5e20;")
             self.problems.setPlainText("")
         else:
@@ -94,6 +94,14 @@ class IntegrityPage(QWidget):
     def show_failure(self, message: str) -> None:
         self.result.setText(f"检查未能完成：{message}")
         self.result.setStyleSheet("color: #b71c1c;")
+
+
+def _files(report: dict) -> str:
+    """What was checked of the files; on a server that leaves them to itself, why (and what the administrator
+    can do about it)."""
+    if report.get("integrity", "").startswith("由服务器负责"):
+        return report["integrity"]
+    return report.get("integrity_kind", "")
 
 
 __all__ = ["IntegrityPage"]
