@@ -124,7 +124,7 @@ def test_both_engines_give_the_same_case_and_the_same_lists(pg_database):
         for event in view["events"]:            # the hashes cover the case's random uuid
             for key in ("hash", "prev_hash", "prev"):
                 event.pop(key, None)
-            # so does the state digest (storage/digests.py; written on SQLite only so far)
+            # so does the state digest (storage/digests.py)
             event["payload"].pop("state_digest", None)
         lists = {(order, desc): list(ws.list_ids(ListFilter(status=("registered", "accepted", "closed")),
                                                  order=order, descending=desc))

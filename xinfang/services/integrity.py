@@ -131,8 +131,7 @@ class Integrity:
         # sealed digest changed behind the program's back vouches for nothing, so then every case is replayed.
         # An anchored check replays the few cases it looks at.
         sealed_problems = [] if anchor else digests.batch_problems(conn)
-        # on a server the rows' digests are not computed yet (digests.row_digest): every case is replayed
-        self._trust = not anchor and not sealed_problems and not verify_engine.is_server(conn)
+        self._trust = not anchor and not sealed_problems
         # a full check's case workers start now and run beside the walk: together with SQLite's own check in
         # its thread that keeps both cores busy from the start (at 1M: 123 s → see bench/RESULTS.md)
         started = None if anchor else self._start_cases(cases)

@@ -19,6 +19,7 @@ import re
 import sqlite3
 import uuid as uuidlib
 from datetime import datetime
+from json.encoder import encode_basestring as _quote   # what json.dumps and SQLite's json_array quote with
 from typing import Any, Callable, Iterator
 
 from . import ledger, projection
@@ -65,10 +66,10 @@ def _sha(text: str) -> str:
 
 
 def row_digest(conn: sqlite3.Connection, case_id: int) -> str | None:
-    """The state digest of one case as its rows hold it now (None: no such case, or not SQLite: its JSON text
-    functions build the text; on another engine the check replays such cases)."""
+    """The state digest of one case as its rows hold it now (None: no such case). SQLite builds the text with its
+    JSON functions; a server's write other text, so there Python builds the same text from the rows."""
     if not isinstance(conn, sqlite3.Connection):
-        return None
+        return _one_built_here(conn, case_id)
     row = conn.execute(f"SELECT {_text_sql(conn)} FROM cases c WHERE c.id = ?", (case_id,)).fetchone()
     return _sha(row[0]) if row else None
 
@@ -76,6 +77,9 @@ def row_digest(conn: sqlite3.Connection, case_id: int) -> str | None:
 def row_digests(conn: sqlite3.Connection, ids: list[int] | None = None,
                 between: tuple[int, int] | None = None) -> Iterator[tuple[int, str]]:
     """(case id, state digest of its rows) in id order: every case, the cases `ids`, or ids in `between`."""
+    if not isinstance(conn, sqlite3.Connection):
+        yield from _built_here(conn, ids, between)
+        return
     expr = _text_sql(conn)
     if ids is not None:
         for cid in sorted(set(ids)):
@@ -92,6 +96,74 @@ def row_digests(conn: sqlite3.Connection, ids: list[int] | None = None,
             return
         for cid, text in rows:
             yield cid, sha(text.encode("utf-8")).hexdigest()
+
+
+# ---- the same text built in Python from the rows (a server: its JSON functions write other text) -------------
+def _json_value(v) -> str:
+    """A value as SQLite 3's json_array writes it: text quoted like json.dumps(ensure_ascii=False), a real with
+    15 significant digits and always a decimal point ("%!.15g")."""
+    if v is None:
+        return "null"
+    if isinstance(v, str):
+        return _quote(v)
+    if isinstance(v, float):
+        text = "%.15g" % v
+        mantissa, e, exponent = text.partition("e")
+        if "." not in mantissa and mantissa.lstrip("-").isdigit():
+            mantissa += ".0"
+        return mantissa + e + exponent
+    return str(int(v))
+
+
+def _array(values) -> str:
+    return "[" + ",".join(map(_json_value, values)) + "]"
+
+
+def projection_text(cols: list[str], state: dict) -> str:
+    """The text `_text_sql` has SQLite build, from a projection (storage/projection.all_current)."""
+    clocks = [[step, *rest] for step, rest in sorted(state["clocks"].items())]
+    groups = [state["petitioners"], clocks, state["repeats"], state["attachments"]]
+    return "|".join([_array(state[c] for c in cols),
+                     *("[" + ",".join(_array(r) for r in rows) + "]" for rows in groups)])
+
+
+def _built_here(conn, ids: list[int] | None, between: tuple[int, int] | None) -> Iterator[tuple[int, str]]:
+    cols = [c for c, _ in projection.case_columns(conn)]
+    for cid, state in projection.all_current(conn, ids, between):
+        yield cid, _sha(projection_text(cols, state))
+
+
+_ONE: dict[tuple, str] = {}
+
+
+def _one_built_here(conn, case_id: int) -> str | None:
+    """`row_digest` on a server in one round trip (every registration and action asks): the parts come as
+    JSON the driver parses, Python writes SQLite's text from them."""
+    cols = tuple(c for c, _ in projection.case_columns(conn))
+    sql = _ONE.get(cols)
+    if sql is None:
+        def group(fields: str, rest: str, order: str) -> str:
+            return f"(SELECT coalesce(json_agg(json_build_array({fields}) ORDER BY {order}), '[]'::json) {rest})"
+        sql = (f"SELECT json_build_array({', '.join('c.' + c for c in cols)}), "
+               + ", ".join([
+                   group(projection.PETITIONER_COLS, "FROM petitioners WHERE case_id = c.id", "pos"),
+                   group(projection.CLOCK_COLS, "FROM clocks WHERE case_id = c.id", "step"),
+                   group("e.uuid, r.person, r.similarity", "FROM repeats r JOIN cases e ON e.id = r.earlier_id "
+                         "WHERE r.case_id = c.id", "e.uuid"),
+                   group("filename, stored_path, sha256, size, added_at", "FROM attachments WHERE case_id = c.id",
+                         "id")])
+               + " FROM cases c WHERE c.id = ?")
+        _ONE.clear()
+        _ONE[cols] = sql
+    row = conn.execute(sql, (case_id,)).fetchone()
+    if row is None:
+        return None
+    case, petitioners, clocks, repeats, attachments = row
+    # JSON has no real type: a similarity of 1.0 comes back as 1, which SQLite writes as 1.0
+    repeats = [[u, p, None if s is None else float(s)] for u, p, s in repeats]
+    state = dict(zip(cols, case), petitioners=petitioners, clocks={c[0]: c[1:] for c in clocks},
+                 repeats=repeats, attachments=attachments)
+    return _sha(projection_text(list(cols), state))
 
 
 def in_payload(payload: str) -> str | None:
