@@ -24,6 +24,7 @@ from typing import Any, Callable, Iterator
 
 from . import ledger, projection
 from .db import transaction
+from .verify_engine import stream
 
 KIND = "digest_batch"
 Progress = Callable[[int, int], Any]
@@ -251,7 +252,8 @@ def batch_problems(conn: sqlite3.Connection) -> list[str]:
         stated[record] = (data.get("cases"), data.get("root"))
     found: dict[str, list] = {}
     # in (case_id, seq, batch) order: each batch's rows come in the order its hash was taken
-    for cid, seq, batch, digest in conn.execute("SELECT case_id, seq, batch, digest FROM projection_digests"):
+    for cid, seq, batch, digest in stream(conn, "SELECT case_id, seq, batch, digest FROM projection_digests "
+                                                "ORDER BY case_id, seq, batch"):
         acc = found.get(batch)
         if acc is None:
             acc = found[batch] = [0, hashlib.sha256()]

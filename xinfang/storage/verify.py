@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from .dialect import dialect_of
+from .verify_engine import stream
 from .ledger import GENESIS, KINDS, chain_key, event_hash, ledger_hash
 
 Progress = Callable[[int, int], Any]
@@ -84,7 +85,8 @@ def walk_ledger(conn: sqlite3.Connection, after_seq: int = 0, after_hash: str = 
     last_id: dict[str, int] = {}
     kinds: dict[str, int] = {}
     done = 0
-    cur = conn.execute(
+    cur = stream(
+        conn,
         "SELECT l.seq, l.kind, l.event_id, l.hash, "
         "coalesce(CASE WHEN l.kind = 'case' THEN (SELECT hash FROM events WHERE id = l.event_id) "
         "ELSE (SELECT hash FROM record_events WHERE id = l.event_id AND kind = l.kind) END, "

@@ -59,6 +59,14 @@ def snapshot(conn, path: str, immutable: bool = False) -> Iterator[Reader | None
             conn.execute("ROLLBACK")
 
 
+def stream(conn, sql: str, params=()):
+    """`conn.execute`, except that a server hands the rows over a few thousand at a time (big reads)."""
+    if is_server(conn):
+        from .pg import verify as pg_verify
+        return pg_verify.stream(conn, sql, params)
+    return conn.execute(sql, params)
+
+
 def open_reader(reader: Reader):
     """A case worker's connection (read-only, on the check's snapshot)."""
     if reader.server:

@@ -10,13 +10,14 @@
 - The snapshot: one REPEATABLE READ READ ONLY transaction, exported so the case workers read the same."""
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 
 import psycopg
 
 from ..errors import StorageError
-from .connection import PgConnection
+from .connection import PgConnection, _errors
 
 # The append-only triggers of schema.postgres.sql: name -> (table, tgtype, message). tgtype bits: ROW 1,
 # BEFORE 2, DELETE 8, UPDATE 16, TRUNCATE 32.
@@ -160,6 +161,51 @@ def begin_snapshot(conn: PgConnection) -> str:
     case workers (SET TRANSACTION SNAPSHOT) — valid while this transaction stays open."""
     conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     return conn.execute("SELECT pg_export_snapshot()").fetchone()[0]
+
+
+_CURSORS = itertools.count(1)
+
+
+def stream(conn: PgConnection, sql: str, params=()):
+    """A statement's rows read from a server-side cursor (a few thousand at a time) instead of all at once:
+    the ledger walk and the sealed digests read millions of rows at 1M cases. Needs a transaction (the check's
+    snapshot); outside one, the rows come as usual."""
+    if not conn.in_transaction:
+        return conn.execute(sql, params)
+    text, _ = conn.translate(sql, isinstance(params, dict), single=False)
+    name = f"xinfang_check_{next(_CURSORS)}"
+    with _errors():
+        conn.raw.execute(f"DECLARE {name} NO SCROLL CURSOR FOR {text}",
+                         params if isinstance(params, dict) else tuple(params))
+    return _Fetched(conn, name)
+
+
+class _Fetched:
+    """The rows of a declared cursor, with the cursor surface the check uses (fetchmany, iteration)."""
+
+    def __init__(self, conn: PgConnection, name: str):
+        self.conn, self.name, self.done = conn, name, False
+
+    def fetchmany(self, size: int = 5000) -> list[tuple]:
+        if self.done:
+            return []
+        with _errors():
+            rows = self.conn.raw.execute(f"FETCH FORWARD {int(size)} FROM {self.name}").fetchall()
+        if len(rows) < size:
+            self.done = True
+            with _errors():
+                self.conn.raw.execute(f"CLOSE {self.name}")
+        return rows
+
+    def fetchall(self) -> list[tuple]:
+        return [r for r in self]
+
+    def __iter__(self):
+        while True:
+            rows = self.fetchmany(5000)
+            if not rows:
+                return
+            yield from rows
 
 
 def open_reader(dsn: str, password: str | None, snapshot: str | None) -> PgConnection:
