@@ -110,16 +110,14 @@ def test_the_check_replays_cases_in_worker_processes_from_the_window(qtbot, db_p
         ws.close()
 
 
-def test_the_page_on_a_server(qtbot, pg_database, monkeypatch):
+def test_the_page_on_a_server(qtbot, pg_database):
     """设置 › 数据完整性 on a PostgreSQL database: a clean check names the server's part (no amcheck here: the
     server looks after its files), then a row changed by the server's superuser is listed."""
     from tests.pg_server import server_url
-    from tests.storage.check_data import Database, build, open_workspace
-    from xinfang.ui import workers
+    from tests.storage.check_data import Database, build
     url = server_url(pg_database)
     build(url)
-    monkeypatch.setattr(workers, "open_for_worker", lambda path: open_workspace(path, clock))
-    ws = open_workspace(url, clock)
+    ws = Workspace.open(url, now=clock)           # the page's worker opens its own the same way
     try:
         page = _page(qtbot, ws)
         page.check_button.click()

@@ -706,7 +706,6 @@ class Workspace(RoutingMixin):
         """数据完整性检查 (services/integrity.py); with `anchor` only what came after it. 积案 chains are in
         the ledger walk; here each record's row is also compared with the replay of its events. `workers`:
         processes replaying cases (None: chosen by size and machine)."""
-        refuse_pending("check", self.on_server)
         report = self.integrity.check(anchor=anchor, progress=progress, workers=workers, deep=deep)
         backlog = self.backlog.check()
         report["disputes"] = self.mediation.db.total()     # their events are verified with the ledger
@@ -722,7 +721,6 @@ class Workspace(RoutingMixin):
 
     def reindex(self, progress=None) -> int:
         """Rebuild the search index (after a killed demo load, or when check reports cases missing from it)."""
-        refuse_pending("check", self.on_server)
         return self.integrity.reindex(progress=progress)
 
     def anchor(self) -> str:
