@@ -383,3 +383,5 @@ def add_routing_commands(sub, common) -> None:
     backup_cli.register(sub, common, HANDLERS)
     from . import demo_cli
     demo_cli.register(sub, common, HANDLERS)
+    from . import move_cli
+    move_cli.register(sub, common, HANDLERS)

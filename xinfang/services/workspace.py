@@ -205,6 +205,12 @@ class Workspace(RoutingMixin):
             self.store.close()
 
     @property
+    def moving(self):
+        """迁移到服务器 (migrate-to): services/moving.py."""
+        from .moving import Moving
+        return Moving(self)
+
+    @property
     def backlog(self):
         """积案化解: batches, records, leaders, candidates, 公开接访 (services/backlog.py)."""
         if self._backlog is None:

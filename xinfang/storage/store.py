@@ -70,12 +70,15 @@ class ListFilter:
 
 class Store(AccountsStore, CaseLookups):
     def __init__(self, path: str | Path = ":memory:", read_only: bool | None = None,
-                 backup_before_migration: bool = True, password: str | None = None):
+                 backup_before_migration: bool = True, password: str | None = None,
+                 unverified_move: bool = False):
+        """`unverified_move`: open a server database that `migrate-to` copied but has not verified yet (only
+        the verification itself does; everyone else is refused, pg/transfer.py)."""
         self.path = str(path)
         self.dialect = SQLITE
         self.text_index = search             # the case search index's statements (pg/search.py on a server)
         if is_server_url(self.path):
-            self._open_server(read_only, password)
+            self._open_server(read_only, password, unverified_move)
             return
         if self.path != ":memory:" and not read_only:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -84,13 +87,22 @@ class Store(AccountsStore, CaseLookups):
                                                       backup_before_migration=backup_before_migration)
         self.db = sqlite_utils.Database(self.conn)
 
-    def _open_server(self, read_only: bool | None, password: str | None) -> None:
+    def _open_server(self, read_only: bool | None, password: str | None, unverified_move: bool = False) -> None:
         """A PostgreSQL database (issue 12): connect, check its text rules, migrate under the server's lock.
         `read_only=True`, or None with a login that may only read: nothing is created or upgraded and the
-        server runs every transaction of this session READ ONLY."""
+        server runs every transaction of this session READ ONLY. A database that `migrate-to` left unverified
+        is refused."""
         from .pg import db as pg_db
+        from .pg import transfer
         from .pg.connection import PgConnection
         self.conn = PgConnection.open(self.path, password)
+        try:
+            with translated():
+                if not unverified_move and transfer.unfinished_move(self.conn.raw) is not None:
+                    raise DomainError(transfer.UNFINISHED_MOVE)
+        except BaseException:
+            self.conn.close()
+            raise
         self.dialect = self.conn.dialect
         from .pg import search as pg_search
         self.text_index = pg_search
