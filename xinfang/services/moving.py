@@ -88,7 +88,8 @@ class Moving:
                           "at": ws.now().isoformat(timespec="seconds")}
             t0 = time.monotonic()
             try:
-                transfer.copy_all(src, target.raw, tables, source_counts, moved_from, progress)
+                report["seconds_copy"] = transfer.copy_all(src, target.raw, tables, source_counts, moved_from,
+                                                           progress)
             except (DomainError, StorageError) as exc:
                 raise DomainError(f"迁移没有完成，服务器上的数据库已回到迁移前的空库（没有留下任何数据）：{exc.message}"
                                   ) from exc

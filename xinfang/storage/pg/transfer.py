@@ -252,15 +252,23 @@ def _copy_case_search(src: sqlite3.Connection, raw, total: int, progress: Progre
 
 
 def copy_all(src: sqlite3.Connection, raw, tables: list[str], source_counts: dict[str, int],
-             moved_from: dict, progress: Progress | None = None, batch: int = 5_000) -> None:
+             moved_from: dict, progress: Progress | None = None, batch: int = 5_000) -> dict[str, float]:
     """Schema, rows, search indexes and sequences into the empty target `raw` (a psycopg connection) in one
-    transaction, committed with MOVE_STATE_KEY set. Any error rolls everything back (the target stays empty)."""
+    transaction, committed with MOVE_STATE_KEY set. Any error rolls everything back (the target stays empty).
+    Returns the seconds each step took (tables by name, "indexes", "commit", "analyze" …)."""
+    import time
     import psycopg
     from ..errors import StorageError, translated
     from .connection import storage_error
-    step = ["建立表结构"]
+    step = ["schema"]
+    seconds: dict[str, float] = {}
+    clock = [time.monotonic()]
 
     def note(what, done, total):
+        if what != step[0]:
+            now = time.monotonic()
+            seconds[step[0]] = round(now - clock[0], 1)
+            clock[0] = now
         step[0] = what
         if progress is not None:
             progress(what, done, total)
@@ -272,7 +280,10 @@ def copy_all(src: sqlite3.Connection, raw, tables: list[str], source_counts: dic
         error = storage_error(exc)
         raise StorageError(f"{error.message.rstrip('。')}（在“{step[0]}”这一步{'：' + detail if detail else ''}）",
                            error.environmental) from exc
+    note("analyze", 0, 0)
     raw.execute("ANALYZE")
+    note("done", 0, 0)
+    return seconds
 
 
 def _copy_all(src, raw, tables, source_counts, moved_from, progress, batch) -> None:
