@@ -29,6 +29,7 @@ from typing import Iterable, Iterator, Sequence
 
 from . import ledger, search
 from .db import PENDING_INDEXES_KEY as _PENDING_KEY, restore_pending_indexes
+from .dialect import dialect_of
 from .store import SEARCH_INSERT as _SQL_SEARCH
 
 CASE_COLUMNS = (
@@ -102,6 +103,12 @@ def bulk_mode(conn: sqlite3.Connection, drop_indexes: bool | None = None, cache_
 
     if conn.in_transaction:
         raise RuntimeError("bulk_mode must start outside a transaction")
+    if _server(conn):
+        # a server has no pragmas to relax and other seats may be working: its indexes stay; COPY is the speed
+        yield {"dropped": [], "journal": "", "seconds_indexes": 0.0}
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return
     restore_pending_indexes(conn)
     empty = case_count(conn) == 0
     if drop_indexes is None:
@@ -150,22 +157,38 @@ def rollback(conn: sqlite3.Connection) -> None:
 
 
 # ---- inserting ---------------------------------------------------------------------------------------
+def _server(conn) -> bool:
+    return dialect_of(conn).server
+
+
+def _insert(conn, table: str, columns: Sequence[str], sql: str, rows: Iterable[tuple]) -> None:
+    """executemany on SQLite; COPY on a server (pg/copying.py)."""
+    if _server(conn):
+        from .pg import copying
+        copying.copy_rows(conn.raw, table, columns, rows)
+    else:
+        conn.executemany(sql, rows)
+
+
 def insert_cases(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    conn.executemany(_SQL_CASES, rows)
+    _insert(conn, "cases", CASE_COLUMNS, _SQL_CASES, rows)
+    if _server(conn):         # the rows bring their ids: the identity continues after them (SQLite's max + 1)
+        conn.execute("SELECT setval(pg_get_serial_sequence('cases', 'id'), (SELECT max(id) FROM cases))")
 
 
 def insert_petitioners(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    conn.executemany(_SQL_PETITIONERS, rows)
+    _insert(conn, "petitioners", PETITIONER_COLUMNS, _SQL_PETITIONERS, rows)
 
 
 def insert_clocks(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    conn.executemany(_SQL_CLOCKS, rows)
+    _insert(conn, "clocks", CLOCK_COLUMNS, _SQL_CLOCKS, rows)
 
 
 def insert_events(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
     """Insert case events and chain them into the ledger, in the caller's transaction."""
+    ledger.serialise(conn)                 # a server: no other writer appends between the rows and their entries
     before = _max_event_id(conn)
-    conn.executemany(_SQL_EVENTS, rows)
+    _insert(conn, "events", EVENT_COLUMNS, _SQL_EVENTS, rows)
     ledger.chain_case_events_after(conn, before)
 
 
@@ -174,7 +197,7 @@ def _max_event_id(conn: sqlite3.Connection) -> int:
 
 
 def insert_repeats(conn: sqlite3.Connection, rows: Iterable[tuple]) -> None:
-    conn.executemany(_SQL_REPEATS, rows)
+    _insert(conn, "repeats", REPEAT_COLUMNS, _SQL_REPEATS, rows)
 
 
 # ---- transport files: rows generated in other processes ------------------------------------------------
@@ -222,6 +245,10 @@ def copy_transport(conn: sqlite3.Connection, path: str) -> None:
     (`conn` outside a transaction: ATTACH needs that); the file is deleted afterwards."""
     import os
 
+    if _server(conn):
+        _copy_transport_to_server(conn, path)
+        os.unlink(path)
+        return
     conn.execute("ATTACH DATABASE ? AS transport", (path,))
     try:
         begin(conn)
@@ -238,6 +265,30 @@ def copy_transport(conn: sqlite3.Connection, path: str) -> None:
     finally:
         conn.execute("DETACH DATABASE transport")
     os.unlink(path)
+
+
+def _copy_transport_to_server(conn, path: str) -> None:
+    """A transport file's rows into a server (COPY, table by table in row order), as one transaction."""
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        begin(conn)
+        try:
+            ledger.serialise(conn)
+            before = _max_event_id(conn)
+            for table, columns in _TRANSPORT:
+                cursor = source.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY rowid")
+                rows = (row for chunk in iter(lambda: cursor.fetchmany(5_000), []) for row in chunk)
+                if table == "cases":
+                    insert_cases(conn, rows)
+                else:
+                    _insert(conn, table, columns, "", rows)
+            ledger.chain_case_events_after(conn, before)
+        except BaseException:
+            rollback(conn)
+            raise
+        commit(conn)
+    finally:
+        source.close()
 
 
 def insert_users(conn: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str]]) -> None:
@@ -277,18 +328,44 @@ def documents(rows: Sequence[tuple]) -> list[tuple]:
     return [(cid, *search.document(number, names, ids, body)) for cid, number, names, ids, body in rows]
 
 
-def insert_search(conn: sqlite3.Connection, docs: Iterable[tuple]) -> None:
-    conn.executemany(_SQL_SEARCH, docs)
+def server_documents(rows: Sequence[tuple]):
+    """The server's search rows for `search_rows` output (pg/copying.search_documents); pure."""
+    from .pg import copying
+    return copying.search_documents(rows)
+
+
+def documents_for(conn):
+    """The pure document maker of this connection's engine (`documents` or `server_documents`)."""
+    return server_documents if _server(conn) else documents
+
+
+def insert_search(conn: sqlite3.Connection, docs) -> None:
+    """Write what `documents_for(conn)` made."""
+    if _server(conn):
+        from .pg import copying
+        copying.copy_search(conn.raw, docs)
+    else:
+        conn.executemany(_SQL_SEARCH, docs)
+
+
+def index_cases(conn, rows: Sequence[tuple]) -> None:
+    """Index `search_rows` output on either engine, in the caller's transaction."""
+    insert_search(conn, documents_for(conn)(rows))
 
 
 def clear_search(conn: sqlite3.Connection) -> None:
     """Empty the search index (contentless FTS5: 'delete-all'), inside the caller's transaction."""
-    conn.execute("INSERT INTO case_search(case_search) VALUES ('delete-all')")
+    if _server(conn):
+        conn.execute("DELETE FROM case_search")
+    else:
+        conn.execute("INSERT INTO case_search(case_search) VALUES ('delete-all')")
 
 
 def search_optimize(conn: sqlite3.Connection) -> None:
-    """Merge the FTS segments into one (after a large build: fewer segments, faster queries)."""
-    conn.execute("INSERT INTO case_search(case_search) VALUES ('optimize')")
+    """Merge the FTS segments into one (after a large build: fewer segments, faster queries); a server's
+    indexes need nothing."""
+    if not _server(conn):
+        conn.execute("INSERT INTO case_search(case_search) VALUES ('optimize')")
 
 
 def foreign_key_problems(conn: sqlite3.Connection, limit: int = 20) -> list[tuple]:

@@ -14,7 +14,6 @@ the caller's verification passes; `Store` refuses a database so marked (see `unf
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from pathlib import Path
 from typing import Callable
@@ -22,6 +21,7 @@ from typing import Callable
 from ...domain.problems import DomainError
 from .. import bulk
 from .. import db as lite_db
+from . import copying
 from . import db as pg_db
 
 MOVE_STATE_KEY = "move_unverified"    # meta: a copy not (yet) verified; its value says where from
@@ -35,7 +35,6 @@ SEARCH_BATCH = 20_000
 UNFINISHED_MOVE = ("服务器上的这个数据库是一次没有通过核验（或核验被中断）的迁移（migrate-to）结果，不能使用，"
                    "也不能在其上再迁移。请让管理员删除这个数据库、新建一个空数据库后，再迁移一次")
 
-_PLAIN_LIST = re.compile(r"(?:[^\s{}\",\\\\]+(?:,|$))*")
 Progress = Callable[[str, int, int], object]    # (what, done, total)
 
 
@@ -175,7 +174,7 @@ def _identity(raw) -> list[tuple[str, str]]:
 
 def _copy_table(src: sqlite3.Connection, raw, table: str, total: int, progress: Progress | None,
                 batch: int) -> int:
-    types = _column_types(raw, table)
+    types = copying.column_types(raw, table)
     target_cols = list(types)
     source_cols = _lite_columns(src, table)
     if set(target_cols) != set(source_cols):
@@ -202,48 +201,22 @@ def _copy_table(src: sqlite3.Connection, raw, table: str, total: int, progress: 
     return done
 
 
-def _column_types(raw, table: str) -> dict[str, str]:
-    return dict(raw.execute("SELECT attname, format_type(atttypid, NULL) FROM pg_attribute WHERE attrelid = %s::regclass "
-                            "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", (table,)).fetchall())
-
-
-def _array_literal(items: list[str]) -> str:
-    """A text[] in COPY's text form. Search grams are word characters only (no quote, brace, comma, backslash
-    or space) and never NULL, so they go as they are (one check for the whole list); anything else is quoted."""
-    joined = ",".join(items)
-    if all(items) and _PLAIN_LIST.fullmatch(joined) and "NULL" not in joined.upper():
-        return "{" + joined + "}"
-    return "{" + ",".join('"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"' for x in items) + "}"
-
-
 def _has_rowid(src: sqlite3.Connection, table: str) -> bool:
     sql = src.execute("SELECT sql FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0] or ""
     return "WITHOUT ROWID" not in sql.upper()
 
 
 def _copy_case_search(src: sqlite3.Connection, raw, total: int, progress: Progress | None) -> int:
-    """The cases' search documents, read from the source rows exactly as `Store.index_case` makes them (the
-    server's form: pg/search.index_statement), written by COPY."""
-    from . import search as pg_search
-    done, last, columns = 0, 0, None
-    copy_sql = None
+    """The cases' search documents, read from the source rows exactly as `Store.index_case` makes them on a
+    server, written by COPY."""
+    done, last = 0, 0
     if progress is not None:
         progress("case_search", 0, total)
     while True:
         rows = bulk.search_rows(src, last, SEARCH_BATCH)
         if not rows:
             break
-        docs = []
-        for cid, number, names, ids, body in rows:
-            sql, params = pg_search.index_statement(cid, number, names, ids, body)
-            if columns is None:
-                columns = sql[sql.index("(") + 1:sql.index(")")]
-                copy_sql = f"COPY case_search ({columns}) FROM STDIN"
-            docs.append(tuple(_array_literal(v) if isinstance(v, list) else v for v in params))
-        with raw.cursor().copy(copy_sql) as copy:
-            copy.set_types(["bigint" if isinstance(v, int) else "text" for v in docs[0]])
-            for params in docs:
-                copy.write_row(params)
+        copying.copy_search(raw, copying.search_documents(rows))
         last = rows[-1][0]
         done += len(rows)
         if progress is not None:
