@@ -6,7 +6,10 @@ written down before the removal still checks, and `check` can tell a sanctioned 
 event of a `demo_loads` record, with a tombstone per event — from a deletion behind the program's back.
 
 The append-only triggers on `events` and `record_events` are dropped and re-created (exactly as shipped) inside
-the caller's transaction: nothing else can write in between, and a failure rolls the whole removal back."""
+the caller's transaction: nothing else can write in between, and a failure rolls the whole removal back. On a
+PostgreSQL server they are disabled and enabled again inside the transaction (`ALTER TABLE … DISABLE TRIGGER`,
+transactional there too; it holds the tables' lock until the commit, so no other seat writes or reads events
+meanwhile, and it needs the tables' owner, which the program's own account is)."""
 from __future__ import annotations
 
 import json
@@ -14,6 +17,7 @@ import sqlite3
 from typing import Iterable, Sequence
 
 from . import bulk
+from .dialect import dialect_of
 from .verify import trigger_sql
 
 # What a kept demo case is referenced by (rows the demo generator never writes), in the office's words.
@@ -30,6 +34,11 @@ _REFERENCES = (
 
 _IDS = "(SELECT value FROM json_each(:ids))"      # the id set, bound as one JSON array (no temp table: a
                                                     # read-only connection may look without writing anything)
+_SERVER_IDS = "(SELECT CAST(value AS bigint) FROM json_array_elements_text(CAST(:ids AS json)))"
+
+
+def _ids_sql(conn) -> str:
+    return _SERVER_IDS if dialect_of(conn).server else _IDS
 
 
 def _ids(ids: Iterable[int]) -> dict:
@@ -50,7 +59,7 @@ def referenced(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[s
     out: dict[int, list[str]] = {}
     bound = _ids(ids)
     for sql, reason in _REFERENCES:
-        for (cid,) in conn.execute(sql.format(_IDS=_IDS), bound):
+        for (cid,) in conn.execute(sql.format(_IDS=_ids_sql(conn)), bound):
             reasons = out.setdefault(cid, [])
             if reason not in reasons:
                 reasons.append(reason)
@@ -60,14 +69,15 @@ def referenced(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[s
 def acted_on_by_others(conn: sqlite3.Connection, ids: Sequence[int], logins: Sequence[str]) -> int:
     """How many of `ids` have events by someone other than `logins` (a user practised on a demo case)."""
     marks = ", ".join(f":l{i}" for i in range(len(logins))) or "''"
-    return conn.execute(f"SELECT count(DISTINCT case_id) FROM events WHERE case_id IN {_IDS} "
+    return conn.execute(f"SELECT count(DISTINCT case_id) FROM events WHERE case_id IN {_ids_sql(conn)} "
                         f"AND actor NOT IN ({marks})",
                         dict(_ids(ids), **{f"l{i}": x for i, x in enumerate(logins)})).fetchone()[0]
 
 
 def numbers(conn: sqlite3.Connection, ids: Sequence[int]) -> list[tuple[int, str, str]]:
     """(id, number, uuid) of `ids`, in id order."""
-    return conn.execute(f"SELECT id, number, uuid FROM cases WHERE id IN {_IDS} ORDER BY id", _ids(ids)).fetchall()
+    return conn.execute(f"SELECT id, number, uuid FROM cases WHERE id IN {_ids_sql(conn)} ORDER BY id",
+                        _ids(ids)).fetchall()
 
 
 def unused_logins(conn: sqlite3.Connection, logins: Sequence[str]) -> list[str]:
@@ -76,11 +86,11 @@ def unused_logins(conn: sqlite3.Connection, logins: Sequence[str]) -> list[str]:
     out = []
     for login in logins:
         used = conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM events WHERE actor = ?1) "
-            "OR EXISTS (SELECT 1 FROM record_events WHERE actor = ?1 AND NOT (kind = 'user' AND record = ?1)) "
-            "OR EXISTS (SELECT 1 FROM cases WHERE registered_by = ?1) "
-            "OR EXISTS (SELECT 1 FROM accounts WHERE login = ?1) "
-            "OR EXISTS (SELECT 1 FROM leaders WHERE login = ?1)", (login,)).fetchone()[0]
+            "SELECT EXISTS (SELECT 1 FROM events WHERE actor = :l) "
+            "OR EXISTS (SELECT 1 FROM record_events WHERE actor = :l AND NOT (kind = 'user' AND record = :l)) "
+            "OR EXISTS (SELECT 1 FROM cases WHERE registered_by = :l) "
+            "OR EXISTS (SELECT 1 FROM accounts WHERE login = :l) "
+            "OR EXISTS (SELECT 1 FROM leaders WHERE login = :l)", {"l": login}).fetchone()[0]
         if not used and conn.execute("SELECT 1 FROM users WHERE login = ?", (login,)).fetchone():
             out.append(login)
     return out
@@ -95,17 +105,23 @@ def remove_cases(conn: sqlite3.Connection, ids: Sequence[int], purge: str, login
         raise RuntimeError("remove_cases must run inside a transaction")
     bound = _ids(ids)
     counts = {}
+    server = dialect_of(conn).server
+    id_set = _ids_sql(conn)
     names = ("events_no_delete", "record_events_no_delete")
     for name in names:
-        conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(f"ALTER TABLE {name.removesuffix('_no_delete')} DISABLE TRIGGER {name}" if server
+                     else f"DROP TRIGGER {name}")
     conn.execute(f"INSERT INTO purged_events(kind, event_id, hash, purge) SELECT 'case', id, hash, :purge "
-                 f"FROM events WHERE case_id IN {_IDS} ORDER BY id", dict(bound, purge=purge))
+                 f"FROM events WHERE case_id IN {id_set} ORDER BY id", dict(bound, purge=purge))
+    # a contentless FTS5 index cannot drop one document without its exact text, and a server's index rows
+    # refer to their cases: empty it first, rebuild it from the rows kept at the end (the same on both engines)
+    bulk.clear_search(conn)
     for key, sql in (("events", "DELETE FROM events WHERE case_id IN {}"),
                      ("petitioners", "DELETE FROM petitioners WHERE case_id IN {}"),
                      ("clocks", "DELETE FROM clocks WHERE case_id IN {}"),
                      ("repeats", "DELETE FROM repeats WHERE case_id IN {}"),
                      ("cases", "DELETE FROM cases WHERE id IN {}")):
-        counts[key] = conn.execute(sql.format(_IDS), bound).rowcount
+        counts[key] = conn.execute(sql.format(id_set), bound).rowcount
     users = 0
     dropped = unused_logins(conn, logins)
     for login in dropped:
@@ -117,15 +133,14 @@ def remove_cases(conn: sqlite3.Connection, ids: Sequence[int], purge: str, login
     counts["logins"] = dropped
     counts["tombstones"] = conn.execute("SELECT count(*) FROM purged_events WHERE purge = ?", (purge,)).fetchone()[0]
     for name in names:
-        conn.execute(trigger_sql(name))
-    # a contentless FTS5 index cannot drop one document without its exact text: rebuild it from the rows kept
-    bulk.clear_search(conn)
+        conn.execute(f"ALTER TABLE {name.removesuffix('_no_delete')} ENABLE TRIGGER {name}" if server
+                     else trigger_sql(name))
     last = 0
     while True:
         rows = bulk.search_rows(conn, last, 10_000)
         if not rows:
             break
-        bulk.insert_search(conn, bulk.documents(rows))
+        bulk.index_cases(conn, rows)
         last = rows[-1][0]
     return counts
 
@@ -144,8 +159,10 @@ def clerk_rows(conn: sqlite3.Connection, logins: Sequence[str]) -> dict[str, tup
 
 def loads(conn: sqlite3.Connection) -> list[tuple]:
     """(uuid, seed, first_case_id, last_case_id, cases, created_at, purged_at), oldest first."""
+    # in the order written: SQLite's rowid; a server has none, and a later load starts at a higher case id
+    then = "first_case_id" if dialect_of(conn).server else "rowid"
     return conn.execute("SELECT uuid, seed, first_case_id, last_case_id, cases, created_at, purged_at "
-                        "FROM demo_loads ORDER BY created_at, rowid").fetchall()
+                        f"FROM demo_loads ORDER BY created_at, {then}").fetchall()
 
 
 def insert_load(conn: sqlite3.Connection, key: str, seed: int | None, first_id: int, last_id: int, cases: int,
