@@ -61,3 +61,12 @@ def test_a_demo_on_a_server_is_the_same_database_as_on_sqlite(server, workers, c
     finally:
         lite.close()
         pg.close()
+
+
+def test_the_demo_command_fills_a_server_database(server, capsys):
+    import json
+    from xinfang.cli.main import main
+    assert main(["--db", server, "--now", "2026-03-02", "demo", "--cases", "30", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["cases"] == 30
+    assert main(["--db", server, "case", "list", "--limit", "100", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == 30

@@ -19,7 +19,6 @@ EXIT_ERROR = 2
 # Commands of the parts that do not work on a database server yet (services/server.PENDING, whose owners delete
 # their part there when it works): refused before connecting, in Chinese.
 SERVER_PENDING = {
-    ("demo", None): "demo",
 }
 
 

@@ -33,12 +33,41 @@ def _progress(args):
     return show
 
 
+def _target_password(url: str) -> None:
+    """The server's password as for --db: XINFANG_DB_PASSWORD, .pgpass, or asked once at a terminal."""
+    from ..domain.problems import DomainError
+    from ..services.server import PASSWORD_VARIABLE, ServerLoginError, check_target, test_connection, use_password
+    from .commands import _interactive
+    check_target(url)
+    try:
+        test_connection(url)
+        return
+    except ServerLoginError as exc:
+        if not exc.wants_password:
+            raise
+        if not _interactive():
+            raise DomainError(f"{exc.message}。本命令不在终端中运行，无法提示输入密码：请设置环境变量 "
+                              f"{PASSWORD_VARIABLE}，或在 .pgpass 文件中写明（见 README）") from None
+        import getpass
+        password = getpass.getpass(f"{exc.message}\n密码：", stream=sys.stderr)
+    test_connection(url, password)
+    use_password(password)        # this process's memory only (the copy and the server's check connect again)
+
+
 def cmd_migrate_to(args, out, default_db):
+    from ..domain.problems import DomainError
+    from ..services.server import is_server_url
     from ..services.workspace import Workspace
     from .commands import _OPENED, _emit
     from .main import parse_now
     from .users_cli import sign_in
-    ws = Workspace.open(args.db or default_db(), now=parse_now(args.now), read_only=True)
+    source = args.db or default_db()
+    if is_server_url(source):
+        raise DomainError("迁移的来源必须是本机数据库文件（--db 文件），不能是服务器数据库")
+    if not is_server_url(args.url):
+        raise DomainError(f"迁移的目标“{args.url}”不是服务器数据库地址，应为 postgresql://用户名@地址[:端口]/库名")
+    _target_password(args.url)
+    ws = Workspace.open(source, now=parse_now(args.now), read_only=True)
     _OPENED.append(ws)
     sign_in(ws, args)
     args.workspace = ws

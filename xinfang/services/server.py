@@ -73,7 +73,6 @@ class ServerAddress:
 # Parts that do not work on a database server yet (issue 12, being ported this round by their owners): refused
 # in Chinese instead of failing with a server error. Each owner deletes its line when the part works there.
 PENDING = {
-    "demo": "演示数据的生成与清除",
 }
 
 
