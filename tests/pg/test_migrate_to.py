@@ -39,6 +39,10 @@ def _office(path: Path) -> tuple[Clock, dict]:
         ws.act(a.row, "reply", "clerk", data={"outcome": "支持", "facts": "经查属实", "decision": "限期整改",
                                               "basis": "《信访工作条例》第三十二条"})
         notice = ws.notices.issue(a.row, "受理告知书", "clerk").number
+        scan = path.parent / "现场照片.pdf"
+        scan.write_bytes(b"%PDF-1.4 scanned evidence " + bytes(range(256)))
+        ws.add_attachments(a.row, [str(scan)], "clerk")
+        scan.unlink()
         ws.mediation.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")
         ws.mediation.add_mediator("王调解", COMMITTEE_A, "admin")
         ws.mediation.register(dispute_json(received_at="2025-09-30 09:00"), "clerk")
@@ -79,12 +83,14 @@ def test_an_office_moves_and_the_server_continues_where_the_file_ended(tmp_path,
     report = _move(path, target, clock)
     # the file is byte for byte the same, and nothing was created beside it
     assert _sha(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["office-files", "office.db"] or \
-        sorted(p.name for p in tmp_path.iterdir()) == ["office.db"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office-files", "office.db"]
     assert report["usable"] is True and report["problems"] == []
-    # counted by hand: 3 registrations + accept + reply + the notice issued = 6 case events; 1 dispute, 1 notice
+    # counted by hand: 3 registrations + accept + reply + the notice issued + the attachment = 7 case events;
+    # 1 dispute, 1 notice, 1 attachment (its file carried into the server database)
     assert report["tables"]["cases"] == {"source": 3, "target": 3, "ok": True}
-    assert report["tables"]["events"] == {"source": 6, "target": 6, "ok": True}
+    assert report["tables"]["events"] == {"source": 7, "target": 7, "ok": True}
+    assert report["tables"]["attachments"] == {"source": 1, "target": 1, "ok": True}
+    assert report["files"] == {"files": 1, "moved": 1, "bytes": 26 + 256, "problems": []}
     assert report["tables"]["disputes"] == {"source": 1, "target": 1, "ok": True}
     assert report["tables"]["notices"] == {"source": 1, "target": 1, "ok": True}
     assert all(t["ok"] for t in report["tables"].values())
@@ -114,6 +120,9 @@ def test_an_office_moves_and_the_server_continues_where_the_file_ended(tmp_path,
         server.act(d.row, "accept", "clerk", data={"unit": "420100-FGJ"})
         assert server.notices.issue(d.row, "受理告知书", "clerk").number == known["notice"].replace("1号", "2号")
         assert server.store.one("SELECT value FROM meta WHERE key = 'moved_from'") is not None
+        # the attachment opens on the server, from the database: the same bytes
+        attachment = server.case(known["case_a"]).attachments[0]
+        assert server.attachment_path(attachment).read_bytes() == b"%PDF-1.4 scanned evidence " + bytes(range(256))
     finally:
         server.close()
 
@@ -189,8 +198,8 @@ def test_a_copy_that_fails_verification_is_marked_and_refused_to_every_seat(tmp_
     monkeypatch.setattr(transfer, "counts", short)
     report = _move(path, target, clock)
     assert report["usable"] is False and report["ok"] is False
-    assert report["tables"]["events"] == {"source": 6, "target": 5, "ok": False}
-    assert "数据表 events 的条数不同：源 6，服务器 5" in report["problems"]
+    assert report["tables"]["events"] == {"source": 7, "target": 6, "ok": False}
+    assert "数据表 events 的条数不同：源 7，服务器 6" in report["problems"]
     assert "已标记为不可用" in report["message"]
     with pytest.raises(DomainError, match="没有通过核验.*不能使用"):
         Store(target)
@@ -231,3 +240,15 @@ def test_cli_text_report(tmp_path, target, capsys):
     main(["--db", str(path), "migrate-to", target])
     out = capsys.readouterr().out
     assert out.startswith("迁移完成：") and "cases: 3 / 3" in out and "（相同）" in out
+
+
+def test_an_attachment_missing_from_the_folder_is_reported_not_hidden(tmp_path, target):
+    path = tmp_path / "office.db"
+    clock, _known = _office(path)
+    for f in (tmp_path / "office-files").rglob("*.pdf"):
+        f.unlink()
+    report = _move(path, target, clock)
+    assert report["usable"] is True and report["ok"] is False
+    assert report["files"]["moved"] == 0 and report["files"]["files"] == 1
+    assert "附件文件 1 个在附件文件夹中找不到，没有迁移" in report["files"]["problems"][0]
+    assert "附件文件未全部迁移" in report["message"]

@@ -42,16 +42,22 @@ def safe_url(url: str) -> str:
 
 
 def move_attachment_files(source_ws, target_ws, progress: Progress | None = None) -> dict:
-    """The attachment hook of migrate-to: the files of the SQLite database's `<db>-files` folder go into the
-    server database (where pgdata's file storage keeps them). Returns {"files": found, "moved": moved,
-    "problems": [Chinese]}. Until the server can hold files, it says which files stayed behind."""
+    """The attachment step of migrate-to: every file the copied records name (case attachments, 卷宗 documents,
+    积案 evidence) is read from the file's `<db>-files` folder, checked against its sha256 and kept in the server
+    database (pgdata's `ws.files.carry_folder`, one transaction). Returns {"files": named, "moved", "bytes",
+    "problems": [Chinese]}; a file missing from the folder or changed since it was attached is a problem."""
     folder = source_ws.data_dir
-    found = sorted(p for p in folder.rglob("*") if p.is_file()) if folder is not None and folder.is_dir() else []
-    if not found:
-        return {"files": 0, "moved": 0, "problems": []}
-    return {"files": len(found), "moved": 0,
-            "problems": [f"附件文件 {len(found)} 个（在“{folder}”中）没有迁移：服务器数据库暂不支持保存附件文件，"
-                         "请保留这个文件夹"]}
+    carried = target_ws.files.carry_folder(folder if folder is not None and folder.is_dir() else None,
+                                           progress=(lambda d, t: progress("files", d, t)) if progress else None)
+    problems = []
+    for key, what in (("missing", "在附件文件夹中找不到"), ("mismatched", "的内容与添加时记下的校验值不同（被改动过）")):
+        names = carried[key]
+        if names:
+            problems.append(f"附件文件 {len(names)} 个{what}，没有迁移：{'、'.join(names[:5])}"
+                            + ("等" if len(names) > 5 else "") + f"（文件夹：{folder}）")
+    moved = carried["files"] + carried["already"]
+    return {"files": moved + len(carried["missing"]) + len(carried["mismatched"]), "moved": moved,
+            "bytes": carried["bytes"], "problems": problems}
 
 
 class Moving:
