@@ -388,3 +388,12 @@ def test_0066_keeps_the_search_text_of_a_server_database_from_before_it_and_drop
     plan = "\n".join(r[0] for r in conn.execute("EXPLAIN SELECT case_id FROM case_search WHERE "
                                                "xinfang_grams(doc) @> ARRAY['补']::text[]"))
     assert "case_search_grams" in plan
+
+
+def test_the_search_indexes_keep_10_000_common_characters_and_pairs_in_their_statistics(pg_database):
+    """Pg migration 0067 (and the canonical schema): statistics target 1000 on both grams indexes, so the
+    planner knows a rare character from a common one (docs/postgres.md §5)."""
+    conn = pg_db.connect(pg_database)
+    pg_db.migrate(conn)
+    target = ("SELECT attstattarget FROM pg_attribute WHERE attrelid = %s::regclass AND attnum = 1")
+    assert [conn.execute(target, (ix,)).fetchone()[0] for ix in ("case_search_grams", "dispute_search_grams")] == [1000, 1000]

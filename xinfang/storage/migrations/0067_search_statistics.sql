@@ -1,0 +1,2 @@
+-- Issue 12 §5: PostgreSQL keeps more statistics on its search index (pg migration 0067). Nothing changes on
+-- SQLite; this file keeps the two engines' migration numbers equal.
