@@ -72,11 +72,9 @@ def verify_dump(copy: str | Path, progress: Progress = silent) -> dict:
     for key in ("anchor", "cases", "schema_version", "server", "created_at"):
         if key in manifest:
             report[key] = manifest[key]
-    if not manifest:
-        pass
-    elif manifest.get("size") != report["size"]:
+    if manifest and manifest.get("size") != report["size"]:
         problems.append(f"文件大小与备份清单不符（清单 {manifest.get('size')} 字节，现在 {report['size']} 字节）：备份被截断或改动")
-    elif manifest.get("sha256") != report["sha256"]:
+    elif manifest and manifest.get("sha256") != report["sha256"]:
         problems.append("文件的校验值（sha256）与备份清单不符：备份在制作后被改动或损坏")
     if problems:
         return report
