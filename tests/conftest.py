@@ -2,6 +2,12 @@
 import pytest
 
 
+def pytest_collection_modifyitems(items):
+    """The long tests (marked slow) start first: `.ci/test` spreads the suite over the CPUs, and a four-minute
+    test that started near the end would keep the whole run waiting for it alone."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def _log_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("log")

@@ -199,4 +199,5 @@ def test_sigkill_during_real_cli_writers_never_damages_the_database(tmp_path):
 # on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
 import pytest  # noqa: E402
 
-pytestmark = pytest.mark.sqlite_only(reason="SIGKILLs writers of one SQLite file (a server's crash safety is PostgreSQL's own)")
+pytestmark = [pytest.mark.sqlite_only(reason="SIGKILLs writers of one SQLite file (a server's crash safety is PostgreSQL's own)"),
+              pytest.mark.slow]
