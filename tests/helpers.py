@@ -67,3 +67,36 @@ def case_json(name="张三", id_number="11010519491231002X", phone="13812345678"
 def register(ws: Workspace, actor: str = "clerk", **kw):
     return ws.register(draft_from_dict(case_json(**kw)), actor).case
 
+
+
+def tamper(ws: Workspace, sql: str, params: tuple = ()) -> None:
+    """Change stored rows as an intruder with the file or the server's superuser would, past the append-only
+    triggers: on SQLite they are dropped (an intruder can), on a server the session skips every trigger
+    (`session_replication_role = replica`, superuser only; `check` still sees them enabled)."""
+    conn = ws.store.conn
+    if not ws.store.dialect.server:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND "
+                                    "(name LIKE '%no_update' OR name LIKE '%no_delete')").fetchall():
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.execute(sql, params)
+        return
+    conn.execute("SET session_replication_role = replica")
+    try:
+        conn.execute(sql, params)
+    finally:
+        conn.execute("SET session_replication_role = origin")
+
+
+def empty_search_index(ws: Workspace, table: str) -> None:
+    """Empty a search index (`case_search`, `dispute_search`) as a damaged database would have it."""
+    if ws.store.dialect.server:
+        ws.store.conn.execute(f"DELETE FROM {table}")
+    else:
+        ws.store.conn.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
+
+
+def lasting_target(tmp_path, now: datetime, name: str = "office.db") -> str:
+    """A database that outlives its workspace (reopened, or opened by the CLI): a SQLite file in `tmp_path`, or
+    on a server test a new server database (seeded at `now`), as `Workspace.open` and `--db` take it."""
+    from tests.pg_server import on_a_server
+    return new_target(now) if on_a_server() else str(tmp_path / name)

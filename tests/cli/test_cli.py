@@ -186,7 +186,7 @@ def test_an_office_database_starts_without_the_sample_until_asked(capsys, tmp_pa
 
 @pytest.fixture
 def file_db(tmp_path):
-    """A database file (copying the file is what these commands do; a server's backups: pgdata)."""
+    """A database file (what these commands copy; a server's backups: tests/cli/test_cli_server_backup.py)."""
     import contextlib
     import io
     path = str(tmp_path / "cli.db")

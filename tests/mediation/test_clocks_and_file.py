@@ -88,14 +88,14 @@ def test_file_check_refuses_archive_until_complete(env, tmp_path):
                         "司法确认材料": False, "卷宗情况说明": False}
 
 
-@pytest.mark.sqlite_only(reason="attachments and backups on a server are pgdata's area (issue 12 round 4)")
 def test_file_check_with_attachments_and_archive(tmp_path):
     from datetime import datetime
 
-    from tests.helpers import Clock
+    from tests.helpers import Clock, lasting_target
     from xinfang.services import Workspace
     from .conftest import COMMITTEE_A
-    ws = Workspace.open(tmp_path / "m.db", now=Clock(datetime(2026, 12, 1, 10, 0)))
+    clock = Clock(datetime(2026, 12, 1, 10, 0))
+    ws = Workspace.open(lasting_target(tmp_path, clock(), "m.db"), now=clock)
     ws.mediation.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")
     ws.mediation.add_mediator("王调解", COMMITTEE_A, "admin")
     row = walk(ws, [("decline", "2026-09-02", {"reason": "已被人民法院、公安机关或其他行政机关受理"})])

@@ -13,7 +13,6 @@ from xinfang.services.mediation import DisputeFilter
 CSV = "date,kind,name\n2027-01-04,休,假日\n2027-01-05,休,假日\n2027-01-06,休,假日\n"
 
 
-@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_holiday_import_moves_a_running_mediation_period(env):
     ws, clock = env
     clock.set(at("2026-12-16 10:00"))

@@ -8,7 +8,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.helpers import Clock
+from tests.helpers import Clock, empty_search_index, lasting_target
 from tests.mediation.conftest import COMMITTEE_B, dispute_json
 from xinfang.services import Workspace
 from xinfang.services.mediation import DisputeFilter
@@ -97,12 +97,10 @@ def test_disputes_registered_before_0038_are_indexed_by_the_upgrade(tmp_path):
         ws.close()
 
 
-@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(env):
     ws, _ = env
     a, b, c = _three(ws)
-    conn = ws.store.conn
-    conn.execute("INSERT INTO dispute_search(dispute_search) VALUES ('delete-all')")   # as a damaged file
+    empty_search_index(ws, "dispute_search")                                 # as a damaged database
     report = ws.check()
     assert not report["ok"] and any("3 件矛盾纠纷不在搜索索引中" in p for p in report["problems"])
     assert hits(ws, "漏水") == []
@@ -110,10 +108,10 @@ def test_check_reports_a_dispute_missing_from_the_index_and_reindex_restores_it(
     assert ws.check()["ok"] and hits(ws, "漏水") == [a] and hits(ws, "王伟") == [b]
 
 
-@pytest.mark.sqlite_only(reason="reopens a SQLite file (Workspace.open of a server URL is pgfront's area)")
 def test_after_reopen_the_mediation_service_reads_the_new_connection(tmp_path):
-    """A restore reopens the file: ws.mediation must not keep the closed connection (设置 refreshes it)."""
-    ws = Workspace.open(tmp_path / "r.db", now=Clock(datetime(2026, 12, 1, 10, 0)))
+    """A restore reopens the database: ws.mediation must not keep the closed connection (设置 refreshes it)."""
+    clock = Clock(datetime(2026, 12, 1, 10, 0))
+    ws = Workspace.open(lasting_target(tmp_path, clock(), "r.db"), now=clock)
     ws.mediation.add_committee("樱园社区人民调解委员会", "420102001001", "admin", prefix="樱园")
     ws.mediation.add_mediator("王调解", "樱园社区人民调解委员会", "admin")
     row = ws.mediation.register(dispute_json(), "clerk")["row"]

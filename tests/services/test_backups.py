@@ -366,4 +366,5 @@ def test_a_folder_that_cannot_take_the_copy_gives_a_chinese_reason_and_leaves_no
 
 
 # on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="attachments and backups on a server are pgdata's area (issue 12 round 4)")
+pytestmark = pytest.mark.sqlite_only(reason="copies of a SQLite file and its daily automatic copies; a server's "
+                                   "backups: tests/pg/test_pg_backup.py, tests/cli/test_cli_server_backup.py")

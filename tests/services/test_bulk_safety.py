@@ -84,6 +84,3 @@ def test_cli_demo_twice_and_reindex(tmp_path):
     done = run("--json", "reindex")
     assert done.returncode == 0 and '"cases": 150' in done.stdout
 
-
-# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="demo and bulk loads and the demo purge on a server are pgmigrate's area (issue 12 round 4)")

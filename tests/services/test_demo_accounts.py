@@ -127,6 +127,3 @@ def test_cli_demo_with_accounts_then_every_command_needs_a_user(tmp_path, capsys
     capsys.readouterr()
     assert main(["--db", other, "case", "list", "--json"]) == 0
 
-
-# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="demo and bulk loads and the demo purge on a server are pgmigrate's area (issue 12 round 4)")

@@ -188,6 +188,3 @@ def test_a_tombstone_without_a_recorded_purge_is_reported(tmp_path):
     assert any("没有对应的“清除演示数据”记录" in p for p in ws.check()["problems"])
     ws.close()
 
-
-# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="demo and bulk loads and the demo purge on a server are pgmigrate's area (issue 12 round 4)")

@@ -212,7 +212,6 @@ def test_allowed_actions_are_those_this_user_may_take():
     assert "forward" in {a.value for a in ws.allowed_actions(ws.case(c["new"]))}
 
 
-@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_account_changes_are_chained_events_of_the_user_record():
     ws, c = world()
     ws.users.sign_in("admin", PASSWORD)

@@ -9,15 +9,16 @@ import pytest
 
 from xinfang.domain.problems import STALE_MESSAGE, StaleRecord
 from xinfang.services import Workspace
-from tests.helpers import Clock, register
+from tests.helpers import Clock, lasting_target, register
 from tests.mediation.conftest import COMMITTEE_A, dispute_json
 
 
 @pytest.fixture
 def two_seats(tmp_path):
     clock = Clock(datetime(2026, 12, 1, 10, 0))
-    a = Workspace.open(tmp_path / "office.db", now=clock)
-    b = Workspace.open(tmp_path / "office.db", now=clock)
+    target = lasting_target(tmp_path, clock())
+    a = Workspace.open(target, now=clock)
+    b = Workspace.open(target, now=clock)
     a.mediation.add_committee(COMMITTEE_A, "420102001001", "admin", prefix="樱园")
     a.mediation.add_mediator("王调解", COMMITTEE_A, "admin", login="wang")
     yield a, b, clock
@@ -71,6 +72,3 @@ def test_a_backlog_action_on_an_older_version_is_refused_and_saves_nothing(two_s
     assert a.backlog.record(rid)["status"] == "已化解" and a.backlog.record(rid)["version"] == 2
     assert a.check()["ok"]
 
-
-# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="two seats on one SQLite file, with attachments (pgdata's area on a server)")

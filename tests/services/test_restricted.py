@@ -15,7 +15,7 @@ from xinfang.services.export import export_cases
 from xinfang.services.intake import draft_from_dict
 
 from tests.helpers import Clock, case_json, open_workspace
-from tests.pg_server import on_a_server
+from tests.pg_server import new_target, on_a_server
 
 PW = "secret-pass-1"
 REPORTER, PHONE, ID_NUMBER, ADDRESS = "赵六", "13900003333", "11010519491231002X", "东湖街道樱园社区9栋"
@@ -35,9 +35,10 @@ def cheap_hashes(monkeypatch):
 
 @pytest.fixture
 def office(tmp_path):
-    db = tmp_path / "office.db"            # a file on SQLite (the command-line test opens it), else a server
     clock = Clock(datetime(2025, 9, 30, 10, 0))
-    ws = open_workspace(clock) if on_a_server() else Workspace.open(db, now=clock)
+    # a file on SQLite (the command-line test opens it again), else a server database's URL
+    db = new_target(clock()) if on_a_server() else str(tmp_path / "office.db")
+    ws = open_workspace(clock, db) if on_a_server() else Workspace.open(db, now=clock)
     ws.users.add("admin", ["管理员"], PW)
     ws.users.sign_in("admin", PW)
     for login, (roles, unit) in USERS.items():
@@ -130,7 +131,6 @@ def test_the_accused_units_users_never_see_the_case(office, login):
         ws.case(case.id)
 
 
-@pytest.mark.sqlite_only(reason="the CLI on a server (--db URL) is pgfront's area (issue 12 round 4)")
 def test_case_show_and_search_on_the_command_line(office, capsys, monkeypatch):
     ws, db, case, _ = office
     ws.close()

@@ -1,6 +1,7 @@
 """Optimistic concurrency on cases and numbers from counter rows (issue 12 §2), in one process: two seats
-are two workspaces on one file. A user acts on the version their screen shows; when another seat changed the
-case since, nothing is saved and the refusal is exactly "本件已被他人更新，请刷新后重试"."""
+are two workspaces on one database (a SQLite file, or a server database). A user acts on the version their
+screen shows; when another seat changed the case since, nothing is saved and the refusal is exactly
+"本件已被他人更新，请刷新后重试"."""
 from __future__ import annotations
 
 import json
@@ -12,13 +13,13 @@ from xinfang.cli.main import main
 from xinfang.domain.problems import STALE_MESSAGE, StaleRecord
 from xinfang.services import Workspace
 from xinfang.services.intake import draft_from_dict
-from tests.helpers import Clock, case_json
+from tests.helpers import Clock, case_json, lasting_target
 
 
 @pytest.fixture
 def seats(tmp_path):
     clock = Clock(datetime(2025, 9, 30, 10, 0))
-    path = tmp_path / "office.db"
+    path = lasting_target(tmp_path, clock())
     a = Workspace.open(path, now=clock)
     b = Workspace.open(path, now=clock)
     yield a, b, clock
@@ -71,7 +72,11 @@ def test_every_changing_action_checks_the_version(seats, tmp_path):
     with pytest.raises(StaleRecord):
         a.add_attachments(case.row, [str(attachment)], "user-a", version=old)
     assert a.case(case.row).attachments == ()
-    assert not (a.data_dir / "attachments" / case.id).exists() or not any((a.data_dir / "attachments" / case.id).iterdir())
+    if a.store.dialect.server:                       # a server keeps the bytes in the database
+        assert a.store.one("SELECT count(*) FROM file_contents") == 0
+    else:
+        kept = a.data_dir / "attachments" / case.id
+        assert not kept.exists() or not any(kept.iterdir())
     with pytest.raises(StaleRecord):
         a.route_case(case.row, "user-a", version=old)
     with pytest.raises(StaleRecord):
@@ -114,7 +119,7 @@ def test_the_counter_continues_after_numbers_written_without_it(seats):
 
 
 def test_the_cli_refuses_a_stale_version_with_the_sentence(tmp_path, capsys):
-    db = str(tmp_path / "cli.db")
+    db = lasting_target(tmp_path, datetime(2025, 9, 30, 10, 0), "cli.db")
     assert main(["init", "--sample", "--db", db]) == 0
     path = tmp_path / "case.json"
     path.write_text(json.dumps(case_json(), ensure_ascii=False), encoding="utf-8")
@@ -129,6 +134,3 @@ def test_the_cli_refuses_a_stale_version_with_the_sentence(tmp_path, capsys):
     err = json.loads(capsys.readouterr().err)
     assert code != 0 and err["error"] == "本件已被他人更新，请刷新后重试"
 
-
-# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
-pytestmark = pytest.mark.sqlite_only(reason="two seats on one SQLite file, with attachments (pgdata's area on a server); the server's version refusals: tests/storage/test_engines.py")

@@ -1,4 +1,5 @@
 """Use cases end to end: register → … → 终结 with clocks, repeats, refusals that write nothing."""
+import hashlib
 from datetime import date, datetime
 
 import pytest
@@ -13,7 +14,6 @@ def steps(ws, case):
     return {d.step.value: d for d in ws.deadlines(ws.case(case.id))}
 
 
-@pytest.mark.sqlite_only(reason="ws.check() on a server is pgcheck's area (issue 12 round 4)")
 def test_full_lifecycle_to_closure_after_recheck():
     ws, clock = make_workspace()
     case = register(ws)
@@ -138,17 +138,20 @@ def test_bad_holiday_file_imports_nothing_unless_accepted():
     assert n == 1
 
 
-@pytest.mark.sqlite_only(reason="attachments and backups on a server are pgdata's area (issue 12 round 4)")
 def test_attachments_are_copied_with_hash(tmp_path):
     from xinfang.services import Workspace
-    from tests.helpers import Clock
-    ws = Workspace.open(tmp_path / "a.db", now=Clock(datetime(2025, 9, 30, 10)))
+    from tests.helpers import Clock, lasting_target
+    start = datetime(2025, 9, 30, 10)
+    ws = Workspace.open(lasting_target(tmp_path, start, "a.db"), now=Clock(start))
     letter = tmp_path / "来信.txt"
     letter.write_text("信件内容", encoding="utf-8")
     case = ws.register(draft_from_dict(case_json(attachments=[str(letter)])), "clerk").case
+    letter.unlink()                                          # the kept copy does not need the original
     (att,) = case.attachments
-    assert att.filename == "来信.txt" and len(att.sha256) == 64
-    assert (tmp_path / "a-files" / att.stored_path).read_text(encoding="utf-8") == "信件内容"
+    assert att.filename == "来信.txt" and att.sha256 == hashlib.sha256("信件内容".encode()).hexdigest()
+    assert ws.attachment_path(att).read_text(encoding="utf-8") == "信件内容"
+    if not ws.store.dialect.server:                          # one PC: beside the file; a server: in the database
+        assert (tmp_path / "a-files" / att.stored_path).read_text(encoding="utf-8") == "信件内容"
 
 
 def test_case_numbers_are_per_office_and_year():
@@ -159,12 +162,11 @@ def test_case_numbers_are_per_office_and_year():
     assert (a.number, b.number, c.number) == ("2025-信-000001", "2024-信-000001", "2025-信-000002")
 
 
-@pytest.mark.sqlite_only(reason="attachments and backups on a server are pgdata's area (issue 12 round 4)")
 def test_attachments_added_later_keep_earlier_files(tmp_path):
     from xinfang.services import Workspace
-    from tests.helpers import Clock
+    from tests.helpers import Clock, lasting_target
     clock = Clock(datetime(2025, 9, 30, 10))
-    ws = Workspace.open(tmp_path / "b.db", now=clock)
+    ws = Workspace.open(lasting_target(tmp_path, clock(), "b.db"), now=clock)
     case = register(ws)
     photo = tmp_path / "现场.jpg"
     photo.write_bytes(b"first")

@@ -44,7 +44,7 @@ def safe_url(url: str) -> str:
 def move_attachment_files(source_ws, target_ws, progress: Progress | None = None) -> dict:
     """The attachment step of migrate-to: every file the copied records name (case attachments, 卷宗 documents,
     积案 evidence) is read from the file's `<db>-files` folder, checked against its sha256 and kept in the server
-    database (pgdata's `ws.files.carry_folder`, one transaction). Returns {"files": named, "moved", "bytes",
+    database (`ws.files.carry_folder`, one transaction). Returns {"files": named, "moved", "bytes",
     "problems": [Chinese]}; a file missing from the folder or changed since it was attached is a problem."""
     folder = source_ws.data_dir
     carried = target_ws.files.carry_folder(folder if folder is not None and folder.is_dir() else None,
