@@ -1,4 +1,5 @@
-"""Suite-wide: tracebacks logged by the error boundary go to a temporary folder, never the user's."""
+"""Suite-wide: tracebacks logged by the error boundary and opened attachments go to temporary folders,
+never the user's."""
 import pytest
 
 
@@ -13,6 +14,12 @@ def _log_dir(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.mktemp("log")
     monkeypatch.setenv("XINFANG_LOG_DIR", str(folder))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _cache_dir(tmp_path_factory, monkeypatch):
+    """Opened copies of a server's attachments go to the user's cache folder: a temporary one here."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture

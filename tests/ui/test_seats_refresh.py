@@ -109,6 +109,39 @@ def test_another_order_offers_f5_instead_of_reloading_a_large_list(qtbot, tmp_pa
         mine.close()
 
 
+def test_after_its_connections_were_cut_the_window_follows_the_server_again(qtbot, pg_server):
+    """The server restarted (every connection of the database ended): the window's reads connect again on
+    their next tick, and this seat's next registration saves."""
+    import psycopg
+
+    from tests.pg_server import server_url
+    name = pg_server.create_database()
+    target = server_url(pg_server.dsn(name))
+    mine = Workspace.open(target, now=clock, sample=True)
+    other = Workspace.open(target, now=clock)
+    try:
+        register(mine, "clerk", name="张三")
+        w = _window(qtbot, mine, target)
+        w.tabs.setCurrentIndex(TAB_LIST)
+        model = w.case_list.model
+        qtbot.waitUntil(lambda: model.rowCount() == 1 and not model.loading, timeout=SECONDS)
+        with psycopg.connect(pg_server.conninfo, autocommit=True) as admin:
+            cut = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE datname = %s", (name,)).fetchone()[0]
+            assert cut >= 3                                # this seat, its window's reader, the other seat
+            qtbot.waitUntil(lambda: not admin.execute("SELECT 1 FROM pg_stat_activity WHERE datname = %s",
+                                                      (name,)).fetchone(), timeout=SECONDS)
+        register(other, "other-seat", name="王五")
+        qtbot.waitUntil(lambda: model.rowCount() == 2 and not model.loading, timeout=SECONDS)
+        register(mine, "clerk", name="李四")
+        qtbot.waitUntil(lambda: model.rowCount() == 3 and not model.loading, timeout=SECONDS)
+        w.close()
+    finally:
+        other.close()
+        mine.close()
+        pg_server.drop_database(name)
+
+
 def test_a_memory_database_has_no_watcher(qtbot):
     ws = Workspace.open(":memory:", now=clock)
     try:

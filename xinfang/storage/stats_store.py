@@ -67,7 +67,7 @@ class StatsStore:
         if self.dialect.server:
             try:
                 conn = self.conn.another()
-                conn.execute("SET default_transaction_read_only = on")
+                conn.keep_session("SET default_transaction_read_only = on")
                 return StatsStore(conn)
             except (StorageError, DomainError):
                 return None

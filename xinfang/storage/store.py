@@ -112,6 +112,7 @@ class Store(AccountsStore, CaseLookups):
                     read_only = not pg_db.may_write(self.conn.raw)
                 if read_only:
                     pg_db.open_read_only(self.conn.raw)
+                    self.conn.keep_session("SET default_transaction_read_only = on")   # after a reconnect too
                 else:
                     pg_db.migrate(self.conn.raw)
         except BaseException:

@@ -22,6 +22,7 @@ import psycopg
 from psycopg.adapt import Dumper, Loader
 
 from ..dialect import POSTGRESQL
+from ...domain.problems import DomainError
 from ..errors import StorageError
 from . import db as pg_db
 
@@ -52,6 +53,9 @@ _OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
 _OR_REPLACE = re.compile(r"^\s*INSERT\s+OR\s+REPLACE\s+INTO\s+(\w+)\s*\(([^)]*)\)", re.I)
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(?:\s+(?:IMMEDIATE|DEFERRED|EXCLUSIVE))?(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
+_END = re.compile(r"^\s*(?:COMMIT|END|ROLLBACK)(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
+_ROLLBACK = re.compile(r"^\s*ROLLBACK", re.I)
+_RETRIED = re.compile(r"^\s*(?:BEGIN\b|SELECT\b)", re.I)
 _TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*['\"]?(\w+)['\"]?\s*\)\s*;?\s*$", re.I)
 
 
@@ -122,10 +126,12 @@ class PgConnection:
     dialect = POSTGRESQL
 
     def __init__(self, raw: psycopg.Connection):
-        self.raw = raw
-        for kind in (int, float, bool):
-            raw.adapters.register_dumper(kind, _Untyped)
-        raw.adapters.register_loader("numeric", _Number)
+        self.raw = self._adapted(raw)
+        from psycopg.conninfo import make_conninfo
+        # to connect again after a lost connection (the password only in memory, as psycopg holds it)
+        self._login = (make_conninfo(**raw.info.get_parameters()), raw.info.password or None)
+        self._begun = False                 # inside a transaction begun here (BEGIN … COMMIT/ROLLBACK)
+        self._session: dict[str, None] = {} # SET statements a new connection repeats, oldest first
         self._identity: dict[str, str] | None = None
         self._keys: dict[str, list[str]] | None = None
         self._columns: dict[str, list[tuple]] = {}      # PRAGMA table_info answers, per table
@@ -135,16 +141,78 @@ class PgConnection:
     def open(cls, target: str, password: str | None = None) -> "PgConnection":
         return cls(pg_db.connect(target, password))
 
+    @staticmethod
+    def _adapted(raw: psycopg.Connection) -> psycopg.Connection:
+        for kind in (int, float, bool):
+            raw.adapters.register_dumper(kind, _Untyped)
+        raw.adapters.register_loader("numeric", _Number)
+        return raw
+
     def another(self) -> "PgConnection":
         """A second connection to the same database with the same login (a helper thread's reads: the
         report counts on two server cores at once)."""
-        from psycopg.conninfo import make_conninfo
-        info = self.raw.info
-        return PgConnection(pg_db.connect(make_conninfo(**info.get_parameters()), info.password or None))
+        return PgConnection(pg_db.connect(*self._login))
+
+    def keep_session(self, sql: str) -> None:
+        """Run a SET for this session and repeat it on any connection made after a lost one (read-only)."""
+        self.execute(sql)
+        self._session.pop(sql, None)
+        self._session[sql] = None
+
+    # ---- a lost connection ------------------------------------------------------------------------------
+    # The server restarted, or the office network dropped: psycopg's connection is then broken for good.
+    # What was inside a transaction begun here is gone with it (the server rolled it back), so the statements
+    # left of that transaction fail, and its ROLLBACK succeeds; what starts anew — a BEGIN, or a statement on
+    # its own — connects again first. A BEGIN or a SELECT on its own that meets the break is sent once more
+    # on a new connection (neither has changed anything); a change on its own is never sent twice.
+    def _ready_for(self, sql: str) -> bool:
+        """False: the statement is the ROLLBACK of a transaction the break already ended (nothing to do)."""
+        if not self.raw.broken:
+            return True
+        if self._begun:
+            if _END.match(sql):
+                self._begun = False
+                if _ROLLBACK.match(sql):
+                    return False
+            raise StorageError(_LOST, environmental=True)
+        self._reconnect()
+        return True
+
+    def _reconnect(self) -> None:
+        try:
+            raw = pg_db.connect(*self._login)
+        except (psycopg.Error, DomainError) as exc:
+            raise StorageError(_LOST, environmental=True) from exc
+        self.raw = self._adapted(raw)
+        for sql in self._session:
+            with _errors():
+                raw.execute(sql)
+
+    def _run(self, send, sql: str):
+        """send(cursor) on this connection: a BEGIN or a lone SELECT that meets a lost connection once more
+        on a new one; the transaction state followed for `_ready_for`."""
+        for attempt in (1, 2):
+            try:
+                with _errors():
+                    result = send(self.raw.cursor())
+                break
+            except StorageError as exc:
+                if not (attempt == 1 and self.raw.broken and not self._begun and _RETRIED.match(sql)):
+                    if _END.match(sql):
+                        self._begun = False
+                    raise
+                self._reconnect()
+        if _BEGIN.match(sql):
+            self._begun = True
+        elif _END.match(sql):
+            self._begun = False
+        return result
 
     # ---- the sqlite3.Connection surface ---------------------------------------------------------------
     @property
     def in_transaction(self) -> bool:
+        if self.raw.broken:
+            return self._begun
         return self.raw.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
 
     def close(self) -> None:
@@ -154,24 +222,31 @@ class PgConnection:
         m = _TABLE_INFO.match(sql)
         if m:
             return PgCursor(None, rows=self.table_info(m.group(1)))
+        if not self._ready_for(sql):
+            return PgCursor(None)
         text, returning = self.translate(sql, isinstance(params, dict), single=True)
-        cur = self.raw.cursor()
-        with _errors():
-            cur.execute(text, params if isinstance(params, dict) else tuple(params))
+        values = params if isinstance(params, dict) else tuple(params)
+
+        def send(cur):
+            cur.execute(text, values)
             if returning is not None:
                 row = cur.fetchone()
                 return PgCursor(cur, lastrowid=row[0] if row else None, rows=[])
-        return PgCursor(cur)
+            return PgCursor(cur)
+        return self._run(send, sql)
 
     def executemany(self, sql: str, rows) -> PgCursor:
         rows = list(rows)
         if not rows:
             return PgCursor(None)
+        self._ready_for(sql)
         text, _ = self.translate(sql, isinstance(rows[0], dict), single=False)
-        cur = self.raw.cursor()
-        with _errors():
-            cur.executemany(text, [r if isinstance(r, dict) else tuple(r) for r in rows])
-        return PgCursor(cur)
+        values = [r if isinstance(r, dict) else tuple(r) for r in rows]
+
+        def send(cur):
+            cur.executemany(text, values)
+            return PgCursor(cur)
+        return self._run(send, sql)
 
     def forget_schema(self) -> None:
         """After migrating: the tables' keys and columns are read again."""
@@ -217,17 +292,22 @@ class PgConnection:
         return text, returning
 
     # ---- the catalogue ------------------------------------------------------------------------------------
+    def _catalogue(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """A catalogue read (psycopg's own placeholders), met by a lost connection like any lone SELECT."""
+        self._ready_for(sql)
+        return self._run(lambda cur: cur.execute(sql, params).fetchall(), sql)
+
     def identity_columns(self) -> dict[str, str]:
         if self._identity is None:
-            self._identity = dict(self.raw.execute(
+            self._identity = dict(self._catalogue(
                 "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE table_schema = current_schema() AND is_identity = 'YES'").fetchall())
+                "WHERE table_schema = current_schema() AND is_identity = 'YES'"))
         return self._identity
 
     def primary_key(self, table: str) -> list[str]:
         if self._keys is None:
             self._keys = {}
-            for t, cols in self.raw.execute(
+            for t, cols in self._catalogue(
                     "SELECT c.conrelid::regclass::text, array(SELECT a.attname FROM unnest(c.conkey) "
                     "WITH ORDINALITY k(n, i) JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n "
                     "ORDER BY k.i) FROM pg_constraint c WHERE c.contype = 'p' "
@@ -249,12 +329,12 @@ class PgConnection:
         return list(found)
 
     def _table_info(self, table: str) -> list[tuple]:
-        keys = self.primary_key(table) if self.raw.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", (table,)).fetchone()[0] else []
-        rows = self.raw.execute(
+        keys = self.primary_key(table) if self._catalogue(
+            "SELECT to_regclass(%s) IS NOT NULL", (table,))[0][0] else []
+        rows = self._catalogue(
             "SELECT column_name, data_type, is_nullable = 'NO', column_default, is_identity = 'YES' "
             "FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = %s "
-            "ORDER BY ordinal_position", (table.lower(),)).fetchall()
+            "ORDER BY ordinal_position", (table.lower(),))
         types = {"bigint": "INTEGER", "integer": "INTEGER", "text": "TEXT", "double precision": "REAL"}
         out = []
         for cid, (name, typ, notnull, default, identity) in enumerate(rows):
