@@ -17,16 +17,11 @@ def on_server(target: str) -> bool:
     return str(target).startswith(("postgresql://", "postgres://"))
 
 
-def check_is_clean(run_check, target: str) -> dict | None:
-    """`xinfang check --json` on either engine: clean (its report returned), or — on a server while `check`
-    is not ported yet (services/server.PENDING) — refused in Chinese, never a server error."""
+def check_is_clean(run_check) -> dict:
+    """`xinfang check --json` (either engine) passes: its report."""
     import json
 
-    from xinfang.services.server import PENDING
     code, out, err = run_check()
-    if on_server(target) and "check" in PENDING:
-        assert code == 2 and json.loads(err)["error"].startswith("服务器数据库暂不支持" + PENDING["check"])
-        return None
     assert code == 0 and json.loads(out)["ok"] is True, (out, err)
     return json.loads(out)
 

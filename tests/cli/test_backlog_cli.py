@@ -96,7 +96,7 @@ def test_round_trip(capsys, db, tmp_path):
     assert "交办清单" in b and "张*" in b and "张三" not in b and "王五" in b
     fonts = subprocess.run(["pdffonts", str(blist)], capture_output=True, text=True, check=True).stdout
     assert "WenQuanYi" in fonts and all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])
-    check_is_clean(lambda: _raw(capsys, db, "check"), db)
+    check_is_clean(lambda: _raw(capsys, db, "check"))
 
 
 @pytest.mark.parametrize("args,message", [
@@ -155,4 +155,4 @@ def test_leader_list_is_maintained(capsys, db):
     stats = run(capsys, db, "backlog", "stats", "--at", "2026-02-01")[1]
     assert [x["leader"] for x in stats["leaders"]] == ["王五"]
     assert run(capsys, db, "leader", "activate", "王五")[1]["active"] is True
-    check_is_clean(lambda: _raw(capsys, db, "check"), db)
+    check_is_clean(lambda: _raw(capsys, db, "check"))

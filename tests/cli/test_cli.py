@@ -94,7 +94,7 @@ def test_search_list_check_and_sheet(capsys, db, tmp_path):
     assert json.loads(out)["items"][0]["number"] == "2025-信-000001"
     code, out, _ = run(capsys, "case", "list", "--due", "逾期", "--now", "2025-10-20", "--db", db, "--json")
     assert json.loads(out)["total"] == 1
-    report = check_is_clean(lambda: run(capsys, "check", "--db", db, "--json"), db)
+    report = check_is_clean(lambda: run(capsys, "check", "--db", db, "--json"))
     if not on_server(db):
         assert report["integrity_kind"].startswith("快速检查")
         code, out, _ = run(capsys, "check", "--deep", "--db", db)

@@ -8,10 +8,10 @@ import psycopg
 import pytest
 
 from xinfang.cli import commands
-from xinfang.cli.main import SERVER_PENDING, main
+from xinfang.cli.main import main
 from xinfang.domain.problems import DomainError
 from xinfang.services import Workspace
-from xinfang.services.server import PENDING, ServerAddress, ServerLoginError, test_connection as probe_server
+from xinfang.services.server import ServerAddress, ServerLoginError, test_connection as probe_server
 
 from tests.helpers import case_json
 from tests.pg_login import password_db  # noqa: F401  (fixture)
@@ -46,40 +46,6 @@ def test_every_command_reaches_a_server_database(capsys, server_db, tmp_path, mo
     code, out, _ = run(capsys, "--db", server_db, "search", "张", "--json")
     assert code == 0 and json.loads(out)["total"] == 1
     assert list(tmp_path.iterdir()) == [case]        # nothing was written beside it: no "postgresql:" folder
-
-
-PENDING_ARGV = {    # a well-formed call of each command still refused on a server
-    ("demo", None): ["demo", "--cases", "5"],
-    ("report", "monthly"): ["report", "monthly", "2025-09"],
-    ("report", "period"): ["report", "period", "2025-01-01", "2025-12-31"],
-    ("report", "cases"): ["report", "cases", "2025-09", "x"],
-    ("dispute", "stats"): ["dispute", "stats", "--from", "2025-01-01", "--to", "2025-12-31"],
-}
-
-
-def test_parts_not_yet_on_a_server_are_refused_in_chinese(capsys, tmp_path, monkeypatch):
-    """Refused before anything connects (the URL here names no server at all); a part leaves the list when
-    its owner ports it (services/server.PENDING)."""
-    monkeypatch.chdir(tmp_path)
-    for command, part in SERVER_PENDING.items():
-        if part not in PENDING:
-            continue
-        code, out, err = run(capsys, "--db", "postgresql://clerk@127.0.0.1:1/xinfang", *PENDING_ARGV[command], "--json")
-        assert code == 2 and out == "", command
-        assert json.loads(err)["error"].startswith("服务器数据库暂不支持" + PENDING[part]), command
-    assert list(tmp_path.iterdir()) == []
-
-
-def test_the_workspace_refuses_them_too_so_the_gui_says_the_same(server_db):
-    ws = Workspace.open(server_db, sample=True)
-    try:
-        calls = {"check": ws.check, "backup": lambda: ws.backups, "demo": lambda: ws.demo_data}
-        for part, call in calls.items():
-            if part in PENDING:
-                with pytest.raises(DomainError, match="服务器数据库暂不支持" + PENDING[part]):
-                    call()
-    finally:
-        ws.close()
 
 
 def test_a_server_that_is_down_is_told_in_chinese_and_nothing_is_made(capsys, tmp_path, monkeypatch):

@@ -9,23 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 from ..services.errors import describe
-from ..services import server
-from ..services.server import check_target, is_server_url
+from ..services.server import check_target
 from . import commands
 from ..services.arguments import ChineseArgumentParser, UsageError, bounded_int
 
 EXIT_ERROR = 2
 
-# Commands of the parts that do not work on a database server yet (services/server.PENDING, whose owners delete
-# their part there when it works): refused before connecting, in Chinese.
-SERVER_PENDING = {
-}
-
-
-def refuse_pending(command: str | None, sub: str | None) -> None:
-    part = SERVER_PENDING.get((command, sub))
-    if part:
-        server.refuse_pending(part)
 EXIT_INTERRUPTED = 130
 
 
@@ -156,8 +145,6 @@ def main(argv: list[str] | None = None) -> int:
         db = args.db or (default_db() if args.command not in ("idcheck", "self-test") else None)
         if args.db:
             check_target(args.db)           # a server URL with its password in it is refused, every command
-            if is_server_url(args.db):
-                refuse_pending(args.command, getattr(args, "sub", None))
         if not args.command or (args.command in ("calendar", "case", "units", "rules", "committee", "mediator", "dispute", "user", "report") and not getattr(args, "sub", None)):
             parser.print_help()
             return 0

@@ -14,8 +14,7 @@ from ..domain.problems import DomainError
 from ..storage.engine import is_server_url
 from ..storage.errors import ServerLoginError
 
-__all__ = ["ServerAddress", "ServerLoginError", "is_server_url", "use_password", "check_target", "PENDING",
-           "refuse_pending",
+__all__ = ["ServerAddress", "ServerLoginError", "is_server_url", "use_password", "check_target",
            "test_connection", "PASSWORD_VARIABLE", "DEFAULT_PORT"]
 
 PASSWORD_VARIABLE = "XINFANG_DB_PASSWORD"
@@ -68,19 +67,6 @@ class ServerAddress:
         port = int(query.get("port") or parts.port or DEFAULT_PORT)
         user = query.get("user") or unquote(parts.username or "")
         return cls(host, port, unquote(parts.path.lstrip("/")) or query.get("dbname", ""), user)
-
-
-# Parts that do not work on a database server yet (issue 12, being ported this round by their owners): refused
-# in Chinese instead of failing with a server error. Each owner deletes its line when the part works there.
-PENDING = {
-}
-
-
-def refuse_pending(part: str, on_server: bool = True) -> None:
-    """Refuse, on a server, a part listed in PENDING (a DomainError in Chinese)."""
-    what = PENDING.get(part)
-    if on_server and what:
-        raise DomainError(f"服务器数据库暂不支持{what}：这部分正在移植，请暂在本机数据库（文件）上使用")
 
 
 def check_target(target: str) -> None:

@@ -24,7 +24,7 @@ from .integrity import Integrity
 from .access import Access
 from .attachment_files import files_folder
 from .routing import RoutingMixin
-from .server import check_target, refuse_pending
+from .server import check_target
 from .users import Users
 
 Now = Callable[[], datetime]
@@ -130,10 +130,6 @@ class Workspace(RoutingMixin):
         """The database is on a PostgreSQL server (several seats), not a file on this PC."""
         return self.store.dialect.server
 
-    def not_on_server_yet(self, part: str) -> None:
-        """Refuse in Chinese a part not yet ported to a server (services/server.PENDING) when on one."""
-        refuse_pending(part, self.on_server)
-
     @classmethod
     def on_store(cls, store: Store, now: Now = datetime.now, data_dir: Path | None = None,
                  seed_reference: bool = True, sample: bool = True) -> "Workspace":
@@ -167,7 +163,6 @@ class Workspace(RoutingMixin):
     @property
     def demo_data(self):
         """清除演示数据: what the demo generator made, found and removed (services/demo_data.py)."""
-        refuse_pending("demo", self.on_server)
         from .demo_data import DemoData
         return DemoData(self)
 

@@ -19,7 +19,6 @@ KINDS = ("月报", "季度", "年度", "1—N月累计", "自定义")
 
 def compute(ws, period: Period, unit: str, progress=None) -> dict:
     """Everything the screen shows, computed in one go (in the worker thread)."""
-    ws.not_on_server_yet("reports")
     data = ws.reports.dataset(period, unit or None, progress=progress)
     return {"dataset": data, "tables": ws.reports.tables(data), "summary": ws.reports.summary(data),
             "charts": {name: ws.reports.chart_svg(name, data) for name in ("trend", "by_category", "units")}}
