@@ -84,3 +84,6 @@ def test_cli_demo_twice_and_reindex(tmp_path):
     done = run("--json", "reindex")
     assert done.returncode == 0 and '"cases": 150' in done.stdout
 
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="killed bulk loads of a SQLite file (WAL, dropped indexes); on a server: tests/pg/test_demo_on_server.py")

@@ -268,3 +268,6 @@ def test_some_cases_went_higher_and_some_visits_were_irregular(ws):
                         "('handling', 'pending_acceptance', 'rated', 'recheck_requested', 'rechecked', 'registered', "
                         "'replied', 'review_requested', 'reviewed', 'served'))") == 0
 
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="demo loads into SQLite files (bulk mode, WAL); on a server: tests/pg/test_demo_on_server.py")

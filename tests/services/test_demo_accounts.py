@@ -16,7 +16,7 @@ from xinfang.services.demo import generate_demo
 from xinfang.services.demo.accounts import add_demo_accounts, login_hint
 from xinfang.services.intake import draft_from_dict
 
-from tests.helpers import Clock, case_json
+from tests.helpers import Clock, case_json, lasting_target
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "xinfang-demo"                      # the README's published demo password
@@ -31,10 +31,12 @@ def cheap_hashes(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
+def demo_db(db_engine, tmp_path_factory):
+    """The demo database of this module's engine: a SQLite file, or a server database."""
     from datetime import datetime
-    path = tmp_path_factory.mktemp("demo") / "demo.db"
-    ws = Workspace.open(path, now=Clock(datetime(2026, 11, 27, 9, 0)))
+    start = datetime(2026, 11, 27, 9, 0)
+    path = lasting_target(tmp_path_factory.mktemp("demo"), start, "demo.db")
+    ws = Workspace.open(path, now=Clock(start))
     generate_demo(ws, cases=300, seed=1)
     mp = pytest.MonkeyPatch()
     mp.setattr(passwords, "COST", 2 ** 10)
@@ -112,7 +114,8 @@ def test_the_readme_lists_every_demo_account_and_the_password():
 
 def test_cli_demo_with_accounts_then_every_command_needs_a_user(tmp_path, capsys, monkeypatch):
     from xinfang.cli.main import main
-    db = str(tmp_path / "d.db")
+    from datetime import datetime
+    db = lasting_target(tmp_path, datetime(2026, 11, 27, 9, 0), "d.db")
     monkeypatch.setattr(passwords, "COST", 2 ** 10)
     assert main(["--db", db, "demo", "--cases", "40", "--accounts", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
@@ -122,7 +125,7 @@ def test_cli_demo_with_accounts_then_every_command_needs_a_user(tmp_path, capsys
     monkeypatch.setenv("XINFANG_PASSWORD", PASSWORD)
     assert main(["--db", db, "--user", "lingdao", "case", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["total"] == 40
-    other = str(tmp_path / "plain.db")                              # without --accounts: no passwords, as before
+    other = lasting_target(tmp_path, datetime(2026, 11, 27, 9, 0), "plain.db")   # without --accounts: as before
     assert main(["--db", other, "demo", "--cases", "10", "--json"]) == 0
     capsys.readouterr()
     assert main(["--db", other, "case", "list", "--json"]) == 0

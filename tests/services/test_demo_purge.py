@@ -188,3 +188,6 @@ def test_a_tombstone_without_a_recorded_purge_is_reported(tmp_path):
     assert any("没有对应的“清除演示数据”记录" in p for p in ws.check()["problems"])
     ws.close()
 
+
+# on SQLite only where tests run on both engines (tests/pg_server.parametrise_engines)
+pytestmark = pytest.mark.sqlite_only(reason="the demo purge of SQLite files; on a server: tests/pg/test_demo_purge_on_server.py")
