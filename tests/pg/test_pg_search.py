@@ -106,6 +106,30 @@ def test_the_newest_first_statement_tests_rows_by_the_cheap_equivalent_too(pg_in
     assert "strpos" not in pg_search.count_statement("补")[0] and "strpos" not in pg_search.newest_statement("物业公司", 5)[0]
 
 
+def test_a_first_page_is_the_newest_matches_on_both_sides_of_the_probe(pg_index, monkeypatch):
+    """A 1–2 character first page asks the index for at most PROBE matches first: fewer are the whole answer,
+    that many or more go to the newest-first walk. Either way: the newest `limit` matches, newest first."""
+    monkeypatch.setattr(pg_search, "PROBE", 3)
+    # 补 is in cases 1 and 4 (2 < 3); add cases 5… with 补 so that it is in 3, then 4 cases
+    for extra, expected in ((0, [4, 1]), (1, [5, 4]), (2, [6, 5])):
+        for cid in range(5, 5 + extra):
+            if pg_index.execute("SELECT 1 FROM cases WHERE id = %s", (cid,)).fetchone():
+                continue
+            pg_index.execute("INSERT INTO cases(id, uuid, number, office, year, seq, channel, received_at, "
+                             "registered_at, purpose, category, summary, status, updated_at) VALUES (%s, %s, %s, "
+                             "'本级', 2026, %s, '来信', '2026-01-01', '2026-01-01', '投诉', '其他', '', 'registered', "
+                             "'2026-01-01')", (cid, f"u{cid}", f"2026-信-00001{cid}", 10 + cid))
+            pg_index.execute("INSERT INTO case_search(case_id, doc) VALUES (%s, '补')", (cid,))
+        sql, params = pg_search.newest_statement("补", 2)
+        assert "few" in sql
+        assert [r[0] for r in pg_index.execute(sql.replace("?", "%s"), params)] == expected, extra
+        sql, params = pg_search.newest_statement("补", 2, descending=False)
+        assert [r[0] for r in pg_index.execute(sql.replace("?", "%s"), params)] == [1, 4], extra
+    sql, params = pg_search.newest_statement("鑫", 50)              # no case has it
+    assert list(pg_index.execute(sql.replace("?", "%s"), params)) == []
+    assert "few" not in pg_search.newest_statement("拆迁补偿", 5)[0]     # 3+ characters: the trigram index
+
+
 def test_the_search_text_of_a_case():
     doc = pg_search.document("2025-信-000123", ["张三", "Ａｂ公司"], ["010-1234", ""], ["补偿，未到位。", "a_b"])
     assert doc == "2025信000123|张三|ab公司|0101234|补偿|未到位|a|b"
