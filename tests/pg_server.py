@@ -148,7 +148,8 @@ def engine_target(request) -> str:
 def pg_server():
     # mkdtemp gives a 0700 folder directly under /tmp, which the server's own user can be given
     folder = Path(tempfile.mkdtemp(prefix="xinfang-pg-"))
-    env = {**os.environ, "XINFANG_PG_FAST": "1"}
+    # the server goes when this process goes, even killed (a watcher started by .ci/pg)
+    env = {**os.environ, "XINFANG_PG_FAST": "1", "XINFANG_PG_OWNER_PID": str(os.getpid())}
     started = subprocess.run(["bash", str(ROOT / ".ci" / "pg"), "start", str(folder)], env=env,
                              capture_output=True, text=True)
     if started.returncode != 0:

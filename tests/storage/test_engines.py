@@ -180,10 +180,12 @@ def test_a_lost_connection_is_a_chinese_storage_error_that_the_person_can_act_on
     from tests.pg_server import server_url
     store = Store(server_url(pg_database))
     pid = store.one("SELECT pg_backend_pid()")
-    with psycopg.connect(pg_database, autocommit=True) as admin:
-        admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    # inside an action's transaction (a statement on its own connects again: test_engines_reconnect.py)
     with pytest.raises(StorageError, match="连接中断") as caught:
-        store.one("SELECT count(*) FROM cases")
+        with store.transaction():
+            with psycopg.connect(pg_database, autocommit=True) as admin:
+                admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            store.one("SELECT count(*) FROM cases")
     assert caught.value.environmental
 
 

@@ -184,3 +184,49 @@ def test_jump_to_end_is_fast(qtbot, ws, actor):
     screen.view.viewport().repaint()
     assert time.perf_counter() - t < 1.0
     assert screen.model.data(screen.model.index(screen.model.rowCount() - 1, COL_NUMBER)) != "…"
+
+
+class _HeldBackend:
+    """A Backend whose jobs wait until `release()`: what a slow id list at 1M looks like to the model."""
+
+    def __init__(self, ws):
+        self.ws, self.jobs = ws, []
+
+    def submit(self, fn, on_done=None, on_failed=None, stale=None):
+        self.jobs.append((fn, on_done, stale))
+
+    def release(self):
+        while self.jobs:
+            fn, on_done, stale = self.jobs.pop(0)
+            if (stale is None or not stale()) and on_done is not None:
+                on_done(fn(self.ws))
+
+
+def test_a_save_elsewhere_during_a_load_is_shown_after_it(qtbot, tmp_path):
+    """Another seat saves while the id list loads (read before that save): once the list is shown, the new
+    case is put on top — the change is not lost because it came mid-load."""
+    from datetime import datetime
+
+    from tests.helpers import register
+    from xinfang.services import Workspace
+    ws = Workspace.open(tmp_path / "x.db", now=lambda: datetime(2025, 9, 30, 10), sample=True)
+    try:
+        for name in ("张三", "李四", "王五"):
+            register(ws, name=name)
+        backend = _HeldBackend(ws)
+        model = CaseListModel(ws, backend=backend, sync_limit=1)      # 3 cases > 1: loaded in the background
+        model.load(ListFilter())
+        assert model.loading
+        backend.release()                                              # the id list read before the save …
+        assert model.rowCount() == 3 and not model.loading
+        model.load(ListFilter())
+        assert model.loading
+        newest = register(ws, name="赵六", phone="13900006666", id_number="")  # … another seat saves meanwhile
+        model._pages.clear()
+        model.refresh_visible()                                        # the watcher's signal, mid-load
+        from array import array
+        backend.jobs[0] = (lambda w, ids=array("q", model.ids): ids, *backend.jobs[0][1:])   # the old answer
+        backend.release()
+        assert model.rowCount() == 4 and model.ids[0] == newest.row
+    finally:
+        ws.close()

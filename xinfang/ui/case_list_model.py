@@ -93,6 +93,7 @@ class CaseListModel(QAbstractTableModel):
         self._last_page = -1
         self._gen = 0
         self.loading = False
+        self._look_again = False        # another seat saved while the id list was loading
         self._today_iso = ""
         self._near_iso = ""
         self._refresh_due_dates()
@@ -140,7 +141,9 @@ class CaseListModel(QAbstractTableModel):
         since are put on top from one `first_page` (the rows below keep their selection); in another order
         the count is re-read and `outdated` tells the screen to offer F5."""
         if self.loading:
-            return                      # the id list being loaded will show it
+            # the id list being loaded may have been read before that save: look again once it is shown
+            self._look_again = True
+            return
         self._refresh_due_dates()
         self._pages.clear()
         self._last_page = -1
@@ -154,6 +157,7 @@ class CaseListModel(QAbstractTableModel):
             take(gen, ask(self.ws))
         else:
             self.backend.submit(ask, on_done=lambda result, g=gen: take(g, result),
+                                on_failed=lambda msg: log.warning("re-reading the case list failed: %s", msg),
                                 stale=lambda g=gen: g != self._gen)
 
     def _put_on_top(self, gen: int, head) -> None:
@@ -237,6 +241,9 @@ class CaseListModel(QAbstractTableModel):
         if value != self.loading:
             self.loading = value
             self.loadingChanged.emit(value)
+        if not value and self._look_again:
+            self._look_again = False
+            self.refresh_visible()
 
     @property
     def ids(self) -> array:

@@ -55,6 +55,7 @@ _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+\w+\s+)?INTO\s+(\w+)", re.I)
 _BEGIN = re.compile(r"^\s*BEGIN(?:\s+(?:IMMEDIATE|DEFERRED|EXCLUSIVE))?(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
 _END = re.compile(r"^\s*(?:COMMIT|END|ROLLBACK)(?:\s+TRANSACTION)?\s*;?\s*$", re.I)
 _ROLLBACK = re.compile(r"^\s*ROLLBACK", re.I)
+_OPENS = re.compile(r"^\s*(?:BEGIN|START\s+TRANSACTION)\b", re.I)     # any BEGIN, with its isolation level
 _RETRIED = re.compile(r"^\s*(?:BEGIN\b|SELECT\b)", re.I)
 _TABLE_INFO = re.compile(r"^\s*PRAGMA\s+table_info\s*\(\s*['\"]?(\w+)['\"]?\s*\)\s*;?\s*$", re.I)
 
@@ -202,7 +203,7 @@ class PgConnection:
                         self._begun = False
                     raise
                 self._reconnect()
-        if _BEGIN.match(sql):
+        if _OPENS.match(sql):
             self._begun = True
         elif _END.match(sql):
             self._begun = False
