@@ -28,7 +28,7 @@ def test_events_are_append_only(engine):
 
 
 def test_tampering_breaks_the_chain():
-    # SQLite only: `check` (storage/verify.py) is not ported to the server yet (docs/postgres.md §8)
+    # on SQLite here; the same tampering on a server: tests/storage/test_check_engines.py
     ws, clock = make_workspace()
     case = register(ws)
     clock.advance(hours=1)
