@@ -161,11 +161,20 @@ class Store(AccountsStore, CaseLookups):
     def ensure_user(self, login: str, name: str = "", roles: str = "", now: datetime | None = None) -> None:
         """Add a user on first sight; the creation is the user's first event."""
         now = now or datetime.now()
-        added = self.conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
-                                  (login, name or login, roles, _iso(now))).rowcount
-        if added:
-            ledger.append(self.conn, "user", login, "create", now, now, login,
-                          {"name": name or login, "roles": roles})
+        if self.dialect.server and self.conn.in_transaction:
+            # On a server the ledger's lock must be the last lock an action takes (after its number counters and
+            # record versions), or two actions deadlock: one holding the ledger for its new user's event, the
+            # other a counter row the first one needs next. So a new user is written at once, in a short
+            # transaction of its own on a second connection (it stays even if the action is then refused).
+            if self.one("SELECT 1 FROM users WHERE login = ?", (login,)) is None:
+                side = self.conn.another()
+                try:
+                    with transaction(side):
+                        _add_user(side, login, name, roles, now)
+                finally:
+                    side.close()
+            return
+        _add_user(self.conn, login, name, roles, now)
 
     def users(self) -> list[tuple]:
         return self.q("SELECT login, name, roles FROM users ORDER BY login")
@@ -563,3 +572,10 @@ class Store(AccountsStore, CaseLookups):
 
     def integrity(self) -> str:
         return self.one("PRAGMA integrity_check")
+
+
+def _add_user(conn, login: str, name: str, roles: str, now: datetime) -> None:
+    added = conn.execute("INSERT OR IGNORE INTO users(login, name, roles, created_at) VALUES (?, ?, ?, ?)",
+                         (login, name or login, roles, _iso(now))).rowcount
+    if added:
+        ledger.append(conn, "user", login, "create", now, now, login, {"name": name or login, "roles": roles})
