@@ -418,6 +418,10 @@ class Workspace(RoutingMixin):
                  expect_unit: str | None = None) -> Registered:
         """Register a case. `confirm_old` accepts a 收到时间 before the horizon; `expect_unit` is the unit the
         clerk saw suggested: when routing now gives another one, nothing is saved (the screen was stale)."""
+        with self.store.settings_read_once():
+            return self._register(draft, actor, confirm_old, expect_unit)
+
+    def _register(self, draft: CaseDraft, actor: str, confirm_old: bool, expect_unit: str | None) -> Registered:
         self.access.require(perms.REGISTER)
         actor = self.access.actor(actor)
         pv = self.preview(draft, confirm_old=confirm_old)

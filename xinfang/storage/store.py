@@ -145,8 +145,28 @@ class Store(AccountsStore, CaseLookups):
 
     # ---- settings, users -------------------------------------------------------------------
     def setting(self, key: str, default: Any = None) -> Any:
-        raw = self.one("SELECT value FROM settings WHERE key = ?", (key,))
+        read = getattr(self, "_settings_read", None)
+        if read is not None:
+            if not read:
+                read.update(self.q("SELECT key, value FROM settings"))
+                read.setdefault("", None)          # loaded (a database may have no settings at all)
+            raw = read.get(key)
+        else:
+            raw = self.one("SELECT value FROM settings WHERE key = ?", (key,))
         return default if raw is None else json.loads(raw)
+
+    @contextmanager
+    def settings_read_once(self) -> Iterator[None]:
+        """Inside: the settings are read in one query, at the first one asked for. A registration asks for 9;
+        on a server each was a round trip. A setting changed inside is read again."""
+        if getattr(self, "_settings_read", None) is not None:
+            yield
+            return
+        self._settings_read: dict | None = {}
+        try:
+            yield
+        finally:
+            self._settings_read = None
 
     def set_setting(self, key: str, value: Any, actor: str = "system", now: datetime | None = None) -> None:
         """Store a setting; a changed value is an event of the setting (kind "setting" in the ledger)."""
@@ -154,6 +174,8 @@ class Store(AccountsStore, CaseLookups):
         if self.one("SELECT value FROM settings WHERE key = ?", (key,)) == text:
             return
         now = now or datetime.now()
+        if getattr(self, "_settings_read", None):
+            self._settings_read.clear()            # read again at the next one asked for
         self.conn.execute("INSERT INTO settings(key, value) VALUES (?, ?) "
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (key, text))
         ledger.append(self.conn, "setting", key, "set", now, now, actor, {"value": value})
