@@ -58,9 +58,21 @@ def as_user(ws, login):
     return ws
 
 
+# random hex (ids, event hashes, state digests) may hold "3333" by chance (about 1 test run in 100 did)
+_RANDOM_HEX = ("id", "uuid", "hash", "prev_hash", "state_digest")
+
+
+def _without_random_hex(value):
+    if isinstance(value, dict):
+        return {k: _without_random_hex(v) for k, v in value.items() if k not in _RANDOM_HEX}
+    if isinstance(value, list):
+        return [_without_random_hex(v) for v in value]
+    return value
+
+
 def visible_text(ws, case) -> str:
-    d = ws.case_dict(case)
-    return json.dumps(d, ensure_ascii=False)
+    """What the detail screen and `case show` render, without the random hex strings."""
+    return json.dumps(_without_random_hex(ws.case_dict(case)), ensure_ascii=False)
 
 
 def pdf_text(data: bytes, tmp_path) -> str:
@@ -144,7 +156,7 @@ def test_case_show_and_search_on_the_command_line(office, capsys, monkeypatch):
     code, shown = cli("case", "show", case.number, user="boss")
     assert code == 0, shown                                          # the error object says why
     assert shown["redacted"] is True and shown["petitioners"][0]["name"] == MARK
-    dumped = json.dumps(shown, ensure_ascii=False)
+    dumped = json.dumps(_without_random_hex(shown), ensure_ascii=False)
     assert all(x not in dumped for x in IDENTITY)
     for text in (REPORTER, PHONE):
         code, found = cli("search", text, user="boss")
